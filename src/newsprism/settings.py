@@ -23,31 +23,131 @@ class ModelSettings:
 @dataclass(slots=True)
 class IngestSettings:
     max_bytes: int = 20_000_000  # larger inputs are refused with a message naming them
+    # A user outlet file (same shape as data/outlets.json) merged over the shipped registry;
+    # "" for none. Not tuned.
+    outlets_file: str = ""
 
 
 @dataclass(slots=True)
 class AnalyzeSettings:
-    pass
+    """Per-article analysis: times, quantities, quotes, claims and their status.
+
+    The factuality values map a claim's status to the [-3, 3] scale of the unified
+    factuality corpora (Stanovsky et al. 2017); tuned on factuality/{uw,meantime} train
+    (mean gold value of the predicates each status reading covers), checked on dev.
+    """
+
+    factuality_happened: float = 3.0  # factuality train: asserted past events
+    factuality_ongoing: float = 3.0  # factuality train: present / progressive events
+    factuality_will: float = 2.4  # factuality train: "will", "shall"
+    factuality_planned: float = 1.9  # factuality train: plans to, is expected to, agreed to
+    factuality_infinitive: float = 1.6  # factuality train: bare purpose "to" clauses
+    factuality_uncertain_strong: float = 1.8  # factuality train: would, probably, under "not"
+    factuality_uncertain_weak: float = 1.3  # factuality train: may, might, could, if, try, block
+    factuality_desired: float = 1.3  # factuality train: wants / hopes / urges to
+    factuality_no: float = 0.0  # factuality train: "no takeover bids", "without adding"
+    factuality_generic: float = 2.2  # factuality train: generic nominal events ("takeover bids")
+    factuality_disputed: float = 2.0  # factuality train: "X denied that Y" (Y from the author)
+    factuality_refused: float = -0.7  # factuality train: failed / refused / declined to
+    factuality_denied: float = -2.0  # factuality train: negated events
+    factuality_negated_uncertain: float = -1.5  # factuality train: "may not", "won't", "not want"
+    quote_min_words: int = 4  # quoted words below this, with no speaker, are scare quotes
 
 
 @dataclass(slots=True)
 class ConceptSettings:
-    pass
+    """Concept linking (analyze/concepts.py). Tuned on NewsWCL50 events 0-4, B-cubed F1."""
+
+    # Two name words are variants when they share a consonant skeleton and at least this
+    # Indel similarity (Kyiv/Kiev 0.5, Zelenskiy/Zelensky 0.94), or have spelling_similarity.
+    skeleton_similarity: float = 0.5
+    spelling_similarity: float = 0.9
+    min_variant_chars: int = 4  # shorter words must match exactly
+    # A description with no modifier ("the president") takes the holder of that role named
+    # most in the same article.
+    resolve_bare_roles: bool = True
+    join_demonyms: bool = True  # "Russian" joins Russia when Russia is named in the story
+    # A capital joins its country ("Moscow" -> Russia): outlets use it for the government.
+    join_capitals: bool = False
+    # Noun phrases that are not names join across articles by their normalised words
+    # ("phrase") or by their head word alone ("head").
+    phrase_key: str = "head"
+    # Head words of descriptions that can stand for a person or group ("the dictator").
+    actor_heads: tuple[str, ...] = (
+        "president", "leader", "chief", "head", "minister", "premier", "chancellor",
+        "secretary", "director", "official", "spokesman", "spokeswoman", "spokesperson",
+        "aide", "adviser", "advisor", "dictator", "despot", "strongman", "ruler", "king",
+        "queen", "prince", "monarch", "envoy", "ambassador", "diplomat", "general",
+        "commander", "senator", "lawmaker", "congressman", "governor", "mayor", "judge",
+        "prosecutor", "counsel", "attorney", "candidate", "nominee", "founder", "ceo",
+        "executive", "chairman", "chairwoman", "boss", "host", "counterpart", "emissary",
+    )  # fmt: skip
 
 
 @dataclass(slots=True)
 class LoadedSettings:
-    pass
+    # Token probability from which a word is part of a loaded span (PTC train part, SI F1).
+    threshold: float = 0.5
+    # A loaded modifier takes its adjacent head word along above this probability (PTC train).
+    extend_threshold: float = 0.2
+    # |VADER valence| from which a span's strongest word makes it "emotive" (not tuned).
+    emotive_valence: float = 2.0
+    # Minimum score of a lexicon term (0 = the lexicons act only through the model).
+    lexicon_score: float = 0.0
 
 
 @dataclass(slots=True)
 class AlignSettings:
-    pass
+    """Claim alignment across articles (compare/align.py), omissions and event mentions.
+
+    The pairwise score is a logistic model over named features; its weights are learned by
+    ``newsprism train align`` on ECB+ odd topics (src/newsprism/data/align_weights.json) and
+    the values below are the fallback when that file is absent.
+    """
+
+    weights_file: str = "align_weights.json"  # in newsprism/data; "" = use the weights below
+    bias: float = -4.0
+    w_same_predicate: float = 4.0  # same (normalised) predicate lemma
+    w_predicate_similarity: float = 2.0  # cosine of the predicate lemmas' embeddings
+    w_context_similarity: float = 2.5  # cosine of the claims' clause embeddings
+    w_argument_match: float = 0.8  # per subject/object/place agreeing
+    w_argument_clash: float = -0.8  # per subject/object/place clashing
+    w_time_clash: float = -0.5  # resolved times that cannot be the same
+    w_same_article: float = -1.0  # two claims of one article (within-article repeats)
+    # Average-link merge threshold on the pairwise probability, used with the weights above;
+    # the trained file carries its own threshold (tuned on ECB+ odd topics, CoNLL F1).
+    link_threshold: float = 0.5
+    number_tolerance: float = 0.02  # relative difference under which two numbers agree
+    # Event mentions (compare/events.py): nouns ending so are read as events ("arrest" is
+    # listed in data/event_nouns.txt); ECB+ odd topics, mention recall.
+    event_noun_suffixes: tuple[str, ...] = ("tion", "sion", "ment", "ure", "ance", "ence", "ing")
+    # BASIL informational bias (compare/roles.py): flag a sentence whose role probability is
+    # at least this (tuned for inf_f1 on BASIL odd triplets, the model's training part).
+    role_threshold: float = 0.18
 
 
 @dataclass(slots=True)
 class StorySettings:
-    pass
+    """Online story clustering (stories/). Tuned on the dev sets of the ``stories`` task
+    (ECB+ topics 1-35, BASIL 2010-2016, NeuS val), B-cubed F1, one setting for all three."""
+
+    # How many nearest open stories (faiss, projected TF-IDF) are scored for each article.
+    candidates: int = 10
+    # A story stays open while its newest article is at most this many days older than the
+    # newest article seen (stories of undated articles stay open). Tuned on BASIL.
+    window_days: float = 30.0
+    # At most this many stories stay open; the least recently joined one is closed first.
+    max_active_stories: int = 5000
+    # Members of a story compared one by one with a new article (the most recent ones).
+    recent_members: int = 20
+    # Dimensions of the projected TF-IDF vectors in the nearest-neighbour index.
+    index_dimensions: int = 256
+    # An article joins its best candidate when the learned probability reaches this.
+    join_probability: float = 0.5
+    # The learned weights (src/newsprism/data/story_weights.json when "").
+    weights_path: str = ""
+    # `--baseline tfidf`: single-pass TF-IDF cosine to the centroid, joining at this cosine.
+    baseline_threshold: float = 0.3
 
 
 @dataclass(slots=True)
@@ -62,6 +162,8 @@ class BriefSettings:
     max_clause_words: int = 45  # longer claims are skipped unless nothing else is left
     drop_quoted: bool = True  # claims inside direct quotes are the speaker's words, not facts
     drop_loaded: bool = True  # leave out loaded modifiers; skip claims loaded beyond repair
+    loaded_min_score: float = 0.5  # "loaded"/"label" LoadedSpans below this are kept as they are
+    emotive_min_score: float = 0.8  # "emotive" spans (e.g. "danger", "win") need this much
 
 
 @dataclass(slots=True)

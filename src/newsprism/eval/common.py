@@ -106,9 +106,8 @@ def run_task(task: str, data: Path, opts: EvalOptions) -> EvalResult:
     dataset = detect_dataset(data)
     module = load_task(task)
     if dataset not in module.DATASETS:
-        raise EvalError(
-            f"task {task!r} does not score {dataset!r}; it scores {', '.join(sorted(module.DATASETS))}"
-        )
+        scored = ", ".join(sorted(module.DATASETS))
+        raise EvalError(f"task {task!r} does not score {dataset!r}; it scores {scored}")
     started = time.perf_counter()
     result = module.run(data, dataset, opts)
     result.seconds = time.perf_counter() - started

@@ -1,0 +1,647 @@
+"""Claims: one assertion per event predicate, with who, what, when, where, status and source.
+
+Each sentence gives a claim for its main verb and for verbs of coordinated, complement,
+adverbial and relative clauses. A verb that only introduces other words gives none of its own:
+a speech verb ("Ushakov announced that ...") lends its speaker to the complement as
+``attribution``; a control verb ("intends to hold", "has yet to unveil", "continues to")
+hands its subject and its status cue to the verb it governs.
+
+The status of a predicate (``status_of``) is read from the parse around it: negation,
+modal and future auxiliaries, hedging adverbs, the verb governing it ("plans to", "failed
+to", "denied that", "believes that"), conditions ("if"), and the status of the clause above
+it. ``factuality_value`` maps a status reading to the [-3, 3] scale of the unified
+factuality corpora; the ``status`` evaluation task scores exactly this logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from newsprism.analyze.quotes import (
+    DIRECT_ONLY_VERBS,
+    QUOTE_CHARS,
+    SPEECH_VERBS,
+    _is_speech,
+    _person_words,
+    _resolve_pronoun,
+)
+from newsprism.analyze.sentences import sentence_spans
+from newsprism.model import Article, Claim, Quantity, Quote, Status, TimeExpr
+from newsprism.settings import DEFAULT, AnalyzeSettings
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "ll"})
+WEAK_MODALS = frozenset({"may", "might", "could", "can", "ca", "should", "must", "ought"})
+STRONG_MODALS = frozenset({"would", "'d"})
+NEGATIONS = frozenset({"not", "n't", "never", "no", "nt"})
+WEAK_ADVERBS = frozenset(
+    {"reportedly", "allegedly", "apparently", "possibly", "perhaps", "maybe", "purportedly",
+     "supposedly", "seemingly", "potentially"}
+)  # fmt: skip
+STRONG_ADVERBS = frozenset({"probably", "likely", "presumably", "almost", "nearly"})
+# Verbs whose xcomp / ccomp / object names an event that has not happened (yet).
+PLAN_VERBS = frozenset(
+    {"plan", "intend", "aim", "want", "hope", "seek", "expect", "schedule", "prepare", "set",
+     "due", "vow", "pledge", "promise", "threaten", "propose", "agree", "decide", "wish",
+     "mean", "urge", "call", "ask", "demand", "order", "slate", "offer", "push", "press",
+     "plot", "consider", "going", "go", "need", "require", "encourage", "invite", "tell",
+     "allow", "permit", "authorize", "approve", "recommend", "suggest", "request", "let",
+     "await", "look", "strive", "work", "move", "volunteer", "would", "like", "love",
+     "try", "attempt"}
+)  # fmt: skip
+UNCERTAIN_VERBS = frozenset({"try", "attempt", "seek", "strive"})
+ONGOING_VERBS = frozenset({"continue", "keep", "remain", "resume"})
+DENY_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "forget", "cancel", "abandon"})
+# Verbs that work against an event without saying it did not happen ("block", "stop").
+HINDER_VERBS = frozenset(
+    {"stop", "cease", "prevent", "avoid", "halt", "block", "ban", "forbid",
+     "postpone", "quit", "suspend", "oppose", "resist", "bar", "veto", "delay"}
+)  # fmt: skip
+BELIEF_VERBS = frozenset(
+    {"believe", "think", "suspect", "fear", "allege", "claim", "suggest", "speculate",
+     "guess", "predict", "estimate", "suppose", "assume", "wonder", "expect", "doubt",
+     "hope", "worry", "seem", "appear", "consider", "rumor", "rumour", "question",
+     "imagine", "bet", "anticipate", "forecast", "project", "warn"}
+)  # fmt: skip
+FACTIVE_VERBS = frozenset({"manage", "begin", "start", "succeed", "help", "force", "get"})
+CONDITION_MARKS = frozenset({"if", "unless", "whether", "lest"})
+PURPOSE_MARKS = frozenset({"so", "in order", "to"})
+# Heads of the subject / object phrases: children kept in the phrase text.
+PHRASE_DEPS = frozenset(
+    {"compound", "amod", "det", "poss", "nmod", "nummod", "appos", "conj", "cc", "flat",
+     "case", "quantmod", "punct", "prt", "predet", "npadvmod", "neg"}
+)  # fmt: skip
+CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "relcl", "xcomp", "acl", "parataxis"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """A predicate's status, whether it is negated, and the word that decided it."""
+
+    status: Status
+    negated: bool = False
+    cue: str = ""
+    strong: bool = False  # for "uncertain": a strong hedge (probably, would) vs may / might
+
+
+def _aux_words(token: Token) -> list[Token]:
+    own = [c for c in token.children if c.dep_ in ("aux", "auxpass", "neg")]
+    shares_head = (
+        token.dep_ == "conj"
+        and token.tag_ not in ("VBD", "VBZ", "VBP")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    )
+    if not any(c.dep_ in ("aux", "auxpass") for c in own) and shares_head:
+        own += [c for c in token.head.children if c.dep_ in ("aux", "auxpass", "neg")]
+    return own
+
+
+def _own_reading(token: Token) -> StatusReading:
+    """Status cues on the predicate itself: auxiliaries, negation, adverbs, tense, marks."""
+    negated = False
+    status: Status | None = None
+    cue = ""
+    strong = False
+    children = list(token.children)
+    for child in _aux_words(token):
+        low = child.lower_
+        if child.dep_ == "neg" or low in NEGATIONS:
+            negated = True
+        elif low in FUTURE_AUX:
+            status, cue = "planned", low
+        elif low in WEAK_MODALS and status is None:
+            status, cue = "uncertain", low
+        elif low in STRONG_MODALS and status is None:
+            status, cue, strong = "uncertain", low, True
+    for child in children:
+        low = child.lower_
+        if child.dep_ == "advmod" and low in ("never",):
+            negated = True
+        elif child.dep_ == "advmod" and low in WEAK_ADVERBS and status is None:
+            status, cue = "uncertain", low
+        elif child.dep_ == "advmod" and low in STRONG_ADVERBS and status is None:
+            status, cue, strong = "uncertain", low, True
+        elif child.dep_ == "mark" and low in CONDITION_MARKS:
+            status, cue = "uncertain", low
+        elif child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
+            g.dep_ == "det" and g.lower_ in ("no",) for g in child.children
+        ):
+            negated = True
+            cue = cue or "no"
+        elif child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nobody", "nothing", "none"):
+            negated = True
+    # "is seen as", "is considered"
+    if (
+        token.lemma_ in ("see", "consider", "view", "regard")
+        and token.tag_ == "VBN"
+        and any(c.lower_ == "as" for c in children)
+    ):
+        status, cue = status or "uncertain", cue or token.lemma_
+        strong = True
+    if status is None:
+        auxes = [c for c in _aux_words(token) if c.dep_ in ("aux", "auxpass")]
+        progressive = token.tag_ == "VBG" and any(a.lemma_ == "be" for a in auxes)
+        if progressive or (token.tag_ in ("VBZ", "VBP") and not auxes):
+            status = "ongoing"
+        elif token.tag_ == "VB" and any(a.lower_ == "to" for a in auxes):
+            status, cue = "planned", "to"
+        elif token.tag_ == "VB" and not auxes and token.dep_ in ("ROOT",):
+            status, cue = "planned", "imperative"
+    if token.doc[token.sent.end - 1].text == "?" and status is None:
+        status, cue = "uncertain", "?"
+    return StatusReading(status or "happened", negated, cue, strong)
+
+
+def _governor(token: Token) -> tuple[Token, str] | None:
+    """The word whose meaning governs the predicate's status, and the relation to it."""
+    if token.head.i == token.i:
+        return None
+    dep = token.dep_
+    head = token.head
+    if dep in ("xcomp", "ccomp", "advcl", "conj", "acl", "csubj", "pcomp", "relcl", "parataxis"):
+        return head, dep
+    if dep in ("dobj", "nsubjpass", "attr", "oprd"):
+        return head, dep
+    if dep == "pobj" and head.dep_ == "prep":
+        return head.head, "pobj"
+    if dep in ("nsubj", "compound", "amod", "appos", "nmod", "poss"):
+        return head, dep
+    return None
+
+
+def _combine(child: StatusReading, parent: StatusReading) -> StatusReading:
+    """A clause is at most as factual as the clause it sits in."""
+    if parent.status == "denied" and child.status in ("happened", "ongoing"):
+        # under a negated or refused event the event is left open, not denied
+        return StatusReading("uncertain", child.negated, "under " + (parent.cue or "not"), True)
+    if parent.status == "happened" or parent.status == "ongoing":
+        if parent.negated and child.status in ("happened", "ongoing"):
+            return StatusReading("uncertain", child.negated, parent.cue or "not", False)
+        return child
+    if child.status in ("happened", "ongoing"):
+        return StatusReading(parent.status, child.negated, parent.cue, parent.strong)
+    return child
+
+
+# Negation by a determiner or preposition: the annotators read these as open, not as denied.
+WEAK_NEGATION_CUES = frozenset({"no", "under no", "without", "instead", "rather", "except"})
+DESIRE_VERBS = frozenset(
+    {"want", "hope", "wish", "need", "demand", "urge", "intend", "ask", "like", "love",
+     "require", "request", "press", "push"}
+)  # fmt: skip
+# A source denying an event: the claim's status is "denied", but on the factuality scale the
+# author's own commitment stays fairly high (annotators read "X denied that Y" as Y probable).
+DISPUTE_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebut"})
+NEGATING_PREPS = frozenset({"without", "instead", "rather", "except"})
+HINDER_FROM = frozenset({"refrain", "abstain", "desist"})
+
+
+def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
+    """Cues carried by a preposition: "without adding", "barred from reaching", "calls for"."""
+    if token.dep_ not in ("pcomp", "pobj") or token.head.dep_ not in ("prep", "pcomp", "advmod"):
+        if token.dep_ == "compound" and token.pos_ == "NOUN" and not own.negated:
+            return StatusReading("uncertain", False, "generic", True)
+        return None
+    prep = token.head
+    word = prep.lower_
+    words = {word, prep.head.lower_} if prep.dep_ in ("pcomp", "prep") else {word}
+    if words & NEGATING_PREPS or (word == "than" and prep.head.lower_ == "rather"):
+        return StatusReading("denied", True, word)
+    if word == "from" and token.dep_ == "pcomp":
+        governor = prep.head.lemma_.lower()
+        if governor in HINDER_FROM:
+            return StatusReading("denied", False, governor)
+        if governor in HINDER_VERBS or governor in ("keep", "bar", "discourage", "dissuade"):
+            return StatusReading("uncertain", False, governor)
+    if token.pos_ == "NOUN" and word == "for" and not own.negated:
+        return StatusReading("planned", False, "for")
+    gerund = token.dep_ == "pcomp" and token.tag_ == "VBG"
+    bare = not own.negated and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+    if gerund and bare and word in ("of", "for", "to", "toward", "towards"):
+        return StatusReading("planned", False, "to")
+    return None
+
+
+def status_of(token: Token, _depth: int = 0) -> StatusReading:
+    """The status of the event a predicate token names, read from the parse around it."""
+    own = _own_reading(token)
+    if own.negated and own.status in ("happened", "ongoing"):
+        own = StatusReading("denied", True, own.cue or "not")
+    prep = _prep_cue(token, own)
+    if prep is not None:
+        return prep
+    gov = _governor(token)
+    if gov is None or _depth > 6:
+        return own
+    head, dep = gov
+    lemma = head.lemma_.lower()
+    head_reading = _own_reading(head)
+    has_yet = any(c.lower_ == "yet" for c in head.children)
+    if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "advcl", "csubj", "pcomp"):
+        if lemma == "have" and has_yet and dep == "xcomp":
+            return StatusReading("denied", True, "yet to")
+        if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "csubj"):
+            if lemma in DENY_VERBS:
+                if head_reading.negated:  # "did not deny" -> the event stands
+                    return own
+                return StatusReading("denied", own.negated, lemma)
+            if lemma in DISPUTE_VERBS and dep in ("ccomp", "dobj"):
+                if head_reading.negated:
+                    return own
+                return StatusReading("denied", own.negated, lemma)
+            if lemma in HINDER_VERBS:
+                if head_reading.negated:
+                    return own
+                return StatusReading("uncertain", own.negated, lemma)
+            if lemma in UNCERTAIN_VERBS and dep in ("xcomp", "dobj"):
+                parent = status_of(head, _depth + 1)
+                base = StatusReading("uncertain", own.negated, lemma)
+                return _combine(base, parent) if parent.status != "happened" else base
+            if lemma in ONGOING_VERBS and dep == "xcomp":
+                parent = status_of(head, _depth + 1)
+                return _combine(StatusReading("ongoing", own.negated, lemma), parent)
+            if (
+                lemma in PLAN_VERBS
+                and dep in ("xcomp", "dobj", "ccomp", "nsubjpass")
+                and not (lemma in BELIEF_VERBS and dep == "ccomp")
+            ):
+                if own.status not in ("happened", "ongoing") and own.cue not in ("to", ""):
+                    return own
+                parent = status_of(head, _depth + 1)
+                if parent.status == "denied" or parent.negated:
+                    return StatusReading("uncertain", True, "not " + lemma)
+                if parent.status == "uncertain":
+                    return StatusReading("uncertain", own.negated, parent.cue, parent.strong)
+                return StatusReading("planned", own.negated, lemma)
+            if lemma in BELIEF_VERBS and dep == "ccomp":
+                if own.status in ("happened", "ongoing"):
+                    negated = own.negated
+                    status: Status = "uncertain"
+                    return StatusReading(
+                        status, negated, lemma, lemma in ("expect", "believe", "think")
+                    )
+                return own
+            if lemma in FACTIVE_VERBS and dep == "xcomp":
+                return _combine(own, status_of(head, _depth + 1))
+            if lemma in SPEECH_VERBS and dep == "ccomp":
+                parent = status_of(head, _depth + 1)
+                if parent.negated:
+                    return _combine(own, parent)
+                if own.status == "uncertain" and own.cue == "would":
+                    return StatusReading("planned", own.negated, "would")
+                return own
+        if dep == "advcl":
+            marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+            if marks & CONDITION_MARKS:
+                return StatusReading("uncertain", own.negated, "if")
+            if own.cue == "to" or marks & {"so", "order"}:
+                parent = status_of(head, _depth + 1)
+                return _combine(StatusReading("planned", own.negated, "to"), parent)
+            return own if own.status != "happened" else _combine(own, status_of(head, _depth + 1))
+        if dep == "xcomp":
+            return _combine(own, status_of(head, _depth + 1))
+        if dep in ("dobj", "pobj", "nsubjpass", "acl", "csubj", "pcomp"):
+            if token.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or own.cue in ("to", ""):
+                parent = status_of(head, _depth + 1)
+                if token.pos_ in ("NOUN", "PROPN") and own.negated:
+                    return StatusReading("denied", True, "no")
+                return _combine(own, parent)
+            return own
+        return own
+    if dep == "conj":
+        if own.status != "happened" or own.negated or token.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+            return own
+        return (
+            status_of(head, _depth + 1)
+            if _aux_words(token) == _aux_words(head)
+            or not [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+            else own
+        )
+    if dep in ("nsubj", "attr", "oprd", "compound", "amod", "appos", "nmod", "poss"):
+        if token.pos_ in ("NOUN", "PROPN", "ADJ"):
+            if own.negated:
+                return StatusReading("denied", True, "no")
+            if dep in ("nsubj", "attr", "oprd"):
+                return _combine(own, status_of(head, _depth + 1))
+        return own
+    return own
+
+
+def factuality_value(
+    status: Status,
+    negated: bool = False,
+    cue: str = "",
+    strong: bool = False,
+    settings: AnalyzeSettings = DEFAULT.analyze,
+) -> float:
+    """A status reading on the factuality scale: +3 certainly happened ... -3 certainly not."""
+    if cue in WEAK_NEGATION_CUES:
+        return settings.factuality_no
+    if cue in DISPUTE_VERBS and not negated:
+        return settings.factuality_disputed
+    if status == "denied" and not negated:
+        return settings.factuality_refused
+    if status == "denied":
+        return settings.factuality_denied
+    if negated and status in ("happened", "ongoing"):
+        return settings.factuality_denied
+    if negated:
+        return settings.factuality_negated_uncertain
+    if cue == "generic":
+        return settings.factuality_generic
+    if status == "happened":
+        return settings.factuality_happened
+    if status == "ongoing":
+        return settings.factuality_ongoing
+    if status == "planned":
+        if cue in FUTURE_AUX:
+            return settings.factuality_will
+        if cue == "to":
+            return settings.factuality_infinitive
+        if cue in DESIRE_VERBS:
+            return settings.factuality_desired
+        return settings.factuality_planned
+    return settings.factuality_uncertain_strong if strong else settings.factuality_uncertain_weak
+
+
+def reading_value(reading: StatusReading, settings: AnalyzeSettings = DEFAULT.analyze) -> float:
+    """``factuality_value`` of a ``StatusReading``."""
+    return factuality_value(reading.status, reading.negated, reading.cue, reading.strong, settings)
+
+
+# ---------------------------------------------------------------- claim extraction
+
+
+def _is_control(token: Token) -> bool:
+    """A verb that hands its subject and status to the verb it governs ("intends to hold")."""
+    xcomps = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")]
+    if not xcomps:
+        return False
+    lemma = token.lemma_.lower()
+    if lemma == "have" and any(c.lower_ == "yet" for c in token.children):
+        return True
+    return lemma in PLAN_VERBS | ONGOING_VERBS | DENY_VERBS | UNCERTAIN_VERBS | FACTIVE_VERBS | {
+        "be", "seem", "appear", "tend", "happen", "continue"
+    }  # fmt: skip
+
+
+def _next_to(token: Token, quote: Quote) -> bool:
+    """Whether a verb stands right beside a direct quote ("“...,” he said", "remarked, “...")."""
+    text = token.doc.text
+    end = token.idx + len(token.text)
+    if 0 <= quote.start - end <= 4 and not any(ch.isalnum() for ch in text[end : quote.start]):
+        return True
+    between = text[quote.end : token.idx]
+    return (
+        0 <= token.idx - quote.end <= 40
+        and any(mark in between[:3] for mark in ",?!—")
+        and len(between.split()) <= 4
+        and "." not in between
+    )
+
+
+def _xcomp(token: Token) -> Token:
+    return next(c for c in token.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
+
+
+def _introduces(token: Token) -> bool:
+    """A speech verb that only introduces a complement or a quote: no claim of its own."""
+    if not _is_speech(token):
+        return False
+    if any(c.dep_ == "ccomp" for c in token.children):
+        return True
+    return any(c.dep_ == "punct" and c.text in '"“”«»' for c in token.children) or any(
+        c.dep_ == "ccomp" for c in token.head.children if token.dep_ == "conj"
+    )
+
+
+def _is_predicate(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.pos_ == "AUX" and token.dep_ not in ("ROOT", "conj", "ccomp", "advcl", "relcl"):
+        return False
+    if token.dep_ not in CLAUSE_DEPS:
+        return False
+    if token.dep_ == "xcomp" and not _is_control(token.head):
+        return token.head.pos_ not in ("VERB", "AUX")
+    if token.dep_ == "acl" and token.tag_ == "VBN" and not _is_control(token):
+        return False
+    return token.lower_ != "according"
+
+
+def _phrase(token: Token, extra_preps: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Token bounds of a noun phrase: the head with its modifiers, not its clauses."""
+    kept = {token.i}
+    stack = [token]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            keep = child.dep_ in PHRASE_DEPS or (
+                child.dep_ == "prep" and child.lower_ in extra_preps
+            )
+            if child.dep_ == "pobj" and tok.dep_ == "prep":
+                keep = True
+            if keep:
+                kept.add(child.i)
+                stack.append(child)
+    doc = token.doc
+    kept |= {t.i for t in doc[token.left_edge.i : token.right_edge.i + 1] if t.text in QUOTE_CHARS}
+    lo, hi = token.i, token.i
+    while lo - 1 in kept:
+        lo -= 1
+    while hi + 1 in kept:
+        hi += 1
+    while lo < hi and (doc[lo].is_punct or doc[lo].dep_ == "cc"):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].dep_ == "cc"):
+        hi -= 1
+    return lo, hi + 1
+
+
+def _span_text(doc: Doc, lo: int, hi: int) -> str:
+    text = doc[lo:hi].text
+    return " ".join("".join(ch for ch in text if ch not in QUOTE_CHARS).split())
+
+
+def _subject(token: Token, names: set[str]) -> str:
+    current: Token | None = token
+    for _ in range(5):
+        if current is None:
+            break
+        for child in current.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
+                if child.dep_ == "expl":
+                    continue
+                if child.lower_ in ("he", "she"):
+                    return _resolve_pronoun(child, names)
+                if child.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
+                    return _phrase_text(current.head)
+                return _phrase_text(child)
+        if current.dep_ in ("relcl", "acl") and current.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return _phrase_text(current.head)
+        if current.dep_ == "xcomp":
+            obj = next((c for c in current.head.children if c.dep_ in ("dobj",)), None)
+            if obj is not None and current.head.lemma_ in ("urge", "ask", "tell", "force", "call"):
+                return _phrase_text(obj)
+        if current.dep_ in ("xcomp", "conj", "advcl", "ccomp") and current.head.i != current.i:
+            current = current.head
+        else:
+            break
+    return ""
+
+
+def _phrase_text(token: Token) -> str:
+    lo, hi = _phrase(token)
+    return _span_text(token.doc, lo, hi)
+
+
+def _object(token: Token) -> str:
+    for child in token.children:
+        if child.dep_ in ("dobj", "attr", "dative", "oprd", "acomp"):
+            lo, hi = _phrase(child, frozenset({"with", "of"}))
+            return _span_text(token.doc, lo, hi)
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in (
+            "with",
+            "against",
+            "to",
+            "on",
+            "about",
+            "into",
+            "for",
+        ):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
+                return _phrase_text(pobj)
+    return ""
+
+
+def _owner(token: Token, claims_at: dict[int, int], handed: dict[int, int]) -> int | None:
+    """The claim predicate a token belongs to: its nearest predicate ancestor."""
+    current = token
+    for _ in range(64):
+        if current.i in claims_at:
+            return current.i
+        if current.i in handed:
+            return handed[current.i]
+        if current.head.i == current.i:
+            return None
+        current = current.head
+    return None
+
+
+def extract_claims(
+    doc: Doc,
+    article: Article,
+    times: list[TimeExpr],
+    quantities: list[Quantity],
+    quotes: list[Quote],
+) -> list[Claim]:
+    """The claims of an article in text order, each inside one sentence."""
+    names = _person_words(doc)
+    claims: list[Claim] = []
+    for s_index, sent in enumerate(sentence_spans(doc)):
+        predicates = [t for t in sent if _is_predicate(t)]
+        chosen: list[Token] = []
+        handed: dict[int, int] = {}  # control verb -> the verb it hands its claim to
+        for token in predicates:
+            if _introduces(token):
+                continue
+            if token.lemma_.lower() in SPEECH_VERBS | DIRECT_ONLY_VERBS and any(
+                q.direct and _next_to(token, q) for q in quotes
+            ):
+                continue
+            if _is_control(token):
+                chain, target = [token], _xcomp(token)
+                while _is_control(target):
+                    chain.append(target)
+                    target = _xcomp(target)
+                for link in chain:
+                    handed[link.i] = target.i
+                continue
+            chosen.append(token)
+        chosen = [t for t in chosen if t.i not in handed]
+        claims_at = {t.i: k for k, t in enumerate(chosen)}
+        # tokens that belong to each claim, to bound its span
+        owned: dict[int, list[Token]] = {t.i: [] for t in chosen}
+        for token in sent:
+            owner = _owner(token, claims_at, handed)
+            if owner is not None and owner in owned:
+                owned[owner].append(token)
+        for token in chosen:
+            tokens = [t for t in owned[token.i] if not t.is_space]
+            while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("cc", "mark")):
+                tokens = tokens[1:]
+            while tokens and tokens[-1].is_punct:
+                tokens = tokens[:-1]
+            if not tokens:
+                tokens = [token]
+            start = min(t.idx for t in tokens)
+            end = max(t.idx + len(t.text) for t in tokens)
+            start, end = max(start, sent.start_char), min(end, sent.end_char)
+            reading = status_of(token)
+            # time, place and numbers: those whose nearest predicate is this one
+            time = None
+            best_depth = 99
+            for expr in times:
+                span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+                if span is None or not (sent.start_char <= expr.start < sent.end_char):
+                    continue
+                owner = _owner(span.root, claims_at, handed)
+                if owner == token.i:
+                    depth = len(list(span.root.ancestors))
+                    if depth < best_depth:
+                        time, best_depth = expr, depth
+            numbers = []
+            for quantity in quantities:
+                span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+                if span is None or not (sent.start_char <= quantity.start < sent.end_char):
+                    continue
+                if _owner(span.root, claims_at, handed) == token.i:
+                    numbers.append(quantity)
+            place = ""
+            for t in owned[token.i]:
+                if (
+                    t.ent_type_ in PLACE_LABELS
+                    and t.dep_ == "pobj"
+                    and t.head.lower_ in ("in", "at", "near")
+                ):
+                    ent = next((e for e in doc.ents if e.start <= t.i < e.end), None)
+                    place = ent.text if ent is not None else t.text
+                    break
+            attribution, quoted = "", False
+            inner: Quote | None = None
+            for quote in quotes:
+                if quote.start <= token.idx < quote.end and (
+                    inner is None or quote.end - quote.start < inner.end - inner.start
+                ):
+                    inner = quote
+            if inner is not None:
+                attribution, quoted = inner.speaker, inner.direct
+            claims.append(
+                Claim(
+                    id="",
+                    article=article.id,
+                    start=start,
+                    end=end,
+                    sentence=s_index,
+                    subject=_subject(token, names),
+                    predicate=token.lemma_.lower(),
+                    object=_object(token),
+                    predicate_start=token.idx,
+                    predicate_end=token.idx + len(token.text),
+                    time=time,
+                    place=place,
+                    numbers=numbers,
+                    status=reading.status,
+                    negated=reading.negated,
+                    attribution=attribution,
+                    quoted=quoted,
+                )
+            )
+    claims.sort(key=lambda c: (c.start, c.predicate_start or 0))
+    for k, claim in enumerate(claims):
+        claim.id = f"{article.id}:k{k}"
+    return claims

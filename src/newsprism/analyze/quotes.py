@@ -1,0 +1,333 @@
+"""Quotes of an article: words in quotation marks with their speaker, and reported speech.
+
+Direct quotes are the text between a pair of quote marks (straight, curly, guillemets; a
+closing mark used to open a paragraph, as in ``”We need ...``, counts as an opening one). The
+speaker comes from the parse: the subject of a speech verb that governs the quoted words
+("“...,” Guterres said"), or the nearest speech verb outside the marks in the same sentences
+("Putin remarked, “...”", "“...,” he added"). Quoted words with no speech verb around them
+are scare quotes (framing, not quotes) and are skipped; quoted words inside a reported clause
+("stating that Moscow sets a “dangerous precedent”") belong to that clause's speaker.
+
+Reported speech ("X said that ...", "X argued that ...", "according to X, ...") gives quotes
+with ``direct=False`` over the reported clause. A pronoun speaker ("he added") keeps its own
+span in ``speaker_start``/``speaker_end`` while ``speaker`` holds the name it refers to: the
+nearest person named before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from newsprism.analyze.sentences import sentence_index, sentence_spans
+from newsprism.model import Article, Quote
+from newsprism.settings import DEFAULT, AnalyzeSettings
+
+SPEECH_VERBS = frozenset(
+    {
+        "say", "tell", "add", "state", "remark", "note", "argue", "claim", "confirm",
+        "announce", "declare", "insist", "explain", "write", "warn", "urge", "stress",
+        "emphasize", "emphasise", "acknowledge", "admit", "deny", "reply", "respond", "ask",
+        "suggest", "report", "predict", "promise", "vow", "pledge", "assert", "maintain",
+        "contend", "allege", "comment", "observe", "recall", "reiterate", "repeat", "conclude",
+        "complain", "tweet", "post", "concede", "caution", "testify", "underline", "underscore",
+        "point", "reveal", "disclose", "mention", "accuse", "charge", "describe",
+        "call", "demand", "propose", "threaten", "tout", "boast", "quip", "joke", "shout",
+        "whisper", "told", "brief", "signal", "indicate", "estimate", "believe", "think",
+        "hint", "assure", "reassure", "recount", "lament", "plead", "appeal", "echo", "rule",
+    }
+)  # fmt: skip
+# Verbs that introduce quoted words only when next to the marks ("..., Putin continued").
+DIRECT_ONLY_VERBS = frozenset({"continue", "conclude", "begin", "go", "put", "offer"})
+OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“", "”": "”"}
+QUOTE_CHARS = frozenset('"“”«»„')
+PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+@dataclass
+class Speaker:
+    """The words naming a speaker: resolved name plus the span actually in the text."""
+
+    name: str
+    start: int
+    end: int
+
+
+def _noun_phrase(token: Token) -> Span:
+    """The subject's own phrase: its left dependents and flat name parts, not clauses."""
+    start = token.left_edge.i
+    end = token.i + 1
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat", "nummod") or (
+            child.dep_ == "case" and child.i == end
+        ):
+            end = child.i + 1
+        else:
+            break
+    doc = token.doc
+    while start < token.i and doc[start].is_punct:
+        start += 1
+    return doc[start:end]
+
+
+def _person_words(doc: Doc) -> set[str]:
+    words: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            words.update(t.text for t in ent if t.pos_ == "PROPN")
+    return words
+
+
+def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
+    """The nearest person named before a pronoun ("he" -> "Guterres"), else the pronoun."""
+    doc = pronoun.doc
+    for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
+        tok = doc[i]
+        if tok.pos_ == "PROPN" and tok.text in names:
+            end = i + 1
+            start = i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text in names:
+                start -= 1
+            return doc[start:end].text
+    return pronoun.text
+
+
+def speaker_of(verb: Token, names: set[str] | None = None) -> Speaker | None:
+    """The subject of a speech verb (climbing to the governing verb for "stating that ...")."""
+    names = names if names is not None else _person_words(verb.doc)
+    current: Token | None = verb
+    for _ in range(3):
+        if current is None:
+            break
+        for child in current.children:
+            if (
+                child.dep_ in ("nsubj", "nsubjpass")
+                and child.pos_ != "PRON"
+                or (child.dep_ in ("nsubj",) and child.pos_ == "PRON")
+            ):
+                if child.dep_ == "nsubjpass":
+                    continue
+                phrase = _noun_phrase(child)
+                name = phrase.text
+                if child.lower_ in PERSONAL_PRONOUNS and phrase.start == child.i:
+                    name = _resolve_pronoun(child, names)
+                return Speaker(name, phrase.start_char, phrase.end_char)
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        phrase = _noun_phrase(pobj)
+                        return Speaker(phrase.text, phrase.start_char, phrase.end_char)
+        if current.dep_ in ("advcl", "conj", "xcomp", "acl") and current.head.i != current.i:
+            current = current.head
+        else:
+            break
+    return None
+
+
+def _is_speech(token: Token) -> bool:
+    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    if token.lemma_.lower() == "call":
+        return any(c.lower_ == "for" for c in token.children)
+    if token.lemma_.lower() == "point":
+        return any(c.lower_ == "out" for c in token.children)
+    return True
+
+
+def quote_pairs(text: str) -> list[tuple[int, int]]:
+    """(open, close) positions of matched quote marks; a paragraph break closes an open quote."""
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == "\n" and open_at is not None:
+            if i - open_at > 40:
+                pairs.append((open_at, i))
+            open_at = None
+            continue
+        if ch not in QUOTE_CHARS:
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        can_open = (prev.isspace() or prev in "([{—–-/" or i == 0) and not nxt.isspace()
+        can_close = not prev.isspace() and (nxt.isspace() or not nxt.isalnum() or i + 1 == n)
+        if open_at is None:
+            if can_open or (ch in "“«„" and not nxt.isspace()):
+                open_at = i
+        elif can_close or ch in "”»" and not can_open:
+            pairs.append((open_at, i))
+            open_at = None
+        elif can_open:
+            open_at = i
+    return pairs
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in QUOTE_CHARS):
+        start += 1
+    while end > start and (
+        text[end - 1].isspace() or text[end - 1] in ",;:" or text[end - 1] in QUOTE_CHARS
+    ):
+        end -= 1
+    return start, end
+
+
+def _direct_speaker(
+    doc: Doc, start: int, end: int, sents: list[Span], names: set[str]
+) -> Speaker | None:
+    inside = [t for t in doc if start <= t.idx < end]
+    if not inside:
+        return None
+    # a speech verb outside the marks that governs the quoted words
+    for token in inside:
+        for anc in token.ancestors:
+            if (anc.idx < start - 1 or anc.idx >= end + 1) and _is_speech(anc):
+                speaker = speaker_of(anc, names)
+                if speaker is not None:
+                    return speaker
+    # the nearest speech verb outside the marks in the sentences the quote touches
+    first = sentence_index(sents, start)
+    last = sentence_index(sents, max(start, end - 1))
+    best: tuple[int, Token] | None = None
+    for k in range(first, last + 1):
+        for token in sents[k]:
+            if start - 1 <= token.idx < end + 1:
+                continue
+            lemma = token.lemma_.lower()
+            if _is_speech(token) or (lemma in DIRECT_ONLY_VERBS and token.pos_ == "VERB"):
+                dist = min(abs(token.idx - start), abs(token.idx - end))
+                if best is None or dist < best[0]:
+                    best = (dist, token)
+    if best is not None:
+        return speaker_of(best[1], names)
+    # "X said:" ending the sentence before the quote
+    if first > 0 and sents[first - 1].text.rstrip().endswith(":"):
+        for token in sents[first - 1]:
+            if _is_speech(token):
+                return speaker_of(token, names)
+    return None
+
+
+def _according_to(doc: Doc) -> list[tuple[Token, Token]]:
+    """("according", the verb whose clause it attributes) pairs."""
+    found = []
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            found.append((token, token.head))
+    return found
+
+
+def _clause_bounds(verb: Token, skip: set[int]) -> tuple[int, int] | None:
+    tokens = [t for t in verb.subtree if t.i not in skip]
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ in ("mark", "cc") or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def find_quotes(
+    doc: Doc, article: Article, settings: AnalyzeSettings = DEFAULT.analyze
+) -> list[Quote]:
+    """Direct and reported quotes of the article with their speakers, in text order."""
+    text = doc.text
+    sents = sentence_spans(doc)
+    names = _person_words(doc)
+    found: list[Quote] = []
+    direct_spans: list[tuple[int, int]] = []
+    for open_at, close_at in quote_pairs(text):
+        start, end = _trim(text, open_at + 1, close_at)
+        if end <= start:
+            continue
+        speaker = _direct_speaker(doc, start, end, sents, names)
+        words = text[start:end].split()
+        if speaker is None and len(words) < settings.quote_min_words:
+            continue  # scare quotes
+        if speaker is None:
+            inside = doc.char_span(start, end, alignment_mode="expand")
+            if inside is None or not any(t.pos_ in ("VERB", "AUX") for t in inside):
+                continue
+        direct_spans.append((start, end))
+        found.append(
+            Quote(
+                id="",
+                article=article.id,
+                start=start,
+                end=end,
+                text=text[start:end],
+                speaker=speaker.name if speaker else "",
+                speaker_start=speaker.start if speaker else None,
+                speaker_end=speaker.end if speaker else None,
+                direct=True,
+                sentence=sentence_index(sents, start),
+            )
+        )
+
+    def in_direct(a: int, b: int) -> bool:
+        inner = sum(max(0, min(b, e) - max(a, s)) for s, e in direct_spans)
+        return inner >= 0.5 * (b - a)
+
+    for token in doc:
+        if not _is_speech(token):
+            continue
+        if any(s <= token.idx < e for s, e in direct_spans):
+            continue
+        for child in token.children:
+            if child.dep_ != "ccomp" or child.pos_ not in ("VERB", "AUX"):
+                continue
+            bounds = _clause_bounds(child, set())
+            if bounds is None or in_direct(*bounds):
+                continue
+            speaker = speaker_of(token, names)
+            if speaker is None:
+                continue
+            found.append(
+                Quote(
+                    id="",
+                    article=article.id,
+                    start=bounds[0],
+                    end=bounds[1],
+                    text=text[bounds[0] : bounds[1]],
+                    speaker=speaker.name,
+                    speaker_start=speaker.start,
+                    speaker_end=speaker.end,
+                    direct=False,
+                    sentence=sentence_index(sents, bounds[0]),
+                )
+            )
+    for according, verb in _according_to(doc):
+        to = doc[according.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None or verb.i == according.i:
+            continue
+        phrase = _noun_phrase(pobj)
+        skip = {t.i for t in according.subtree}
+        skip |= {t.i for t in verb.children if t.dep_ == "cc" and t.i < according.i}
+        bounds = _clause_bounds(verb, skip)
+        if bounds is None or in_direct(*bounds):
+            continue
+        found.append(
+            Quote(
+                id="",
+                article=article.id,
+                start=bounds[0],
+                end=bounds[1],
+                text=text[bounds[0] : bounds[1]],
+                speaker=phrase.text,
+                speaker_start=phrase.start_char,
+                speaker_end=phrase.end_char,
+                direct=False,
+                sentence=sentence_index(sents, bounds[0]),
+            )
+        )
+    found.sort(key=lambda q: (q.start, q.end, not q.direct))
+    for k, quote in enumerate(found):
+        quote.id = f"{article.id}:q{k}"
+    return found

@@ -1,0 +1,69 @@
+"""Sentences of a parsed article: spaCy's split, with every paragraph break ending a sentence.
+
+spaCy's statistical split sometimes runs across a line break or hangs a closing quote mark
+on the next paragraph. Here a line break always ends a sentence, and a piece holding no
+letter or digit (a stray quote mark) joins the sentence before it. The split is computed
+once per ``Doc`` and cached in ``doc.user_data``.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+_CACHE_KEY = "newsprism_sentences"
+
+
+def _has_content(tokens: list[Token]) -> bool:
+    return any(any(ch.isalnum() for ch in t.text) for t in tokens)
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The article's sentences as spaCy spans, without leading or trailing whitespace tokens."""
+    cached = doc.user_data.get(_CACHE_KEY)
+    if cached is not None:
+        return list(cached)
+    starts: set[int] = set()
+    for sent in doc.sents:
+        starts.add(sent.start)
+    for i, token in enumerate(doc):
+        if "\n" in token.text_with_ws and i + 1 < len(doc):
+            j = i + 1
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if j < len(doc):
+                starts.add(j)
+    ordered = sorted(starts | {0})
+    pieces: list[tuple[int, int]] = []
+    for k, start in enumerate(ordered):
+        end = ordered[k + 1] if k + 1 < len(ordered) else len(doc)
+        if start < end:
+            pieces.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        tokens = [doc[i] for i in range(start, end)]
+        previous_empty = bool(merged) and not _has_content([doc[i] for i in range(*merged[-1])])
+        if merged and (not _has_content(tokens) or previous_empty):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    spans: list[Span] = []
+    for start, end in merged:
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start < end:
+            spans.append(doc[start:end])
+    doc.user_data[_CACHE_KEY] = spans
+    return list(spans)
+
+
+def sentence_index(spans: list[Span], char: int) -> int:
+    """Index of the sentence holding character offset ``char`` (the nearest before it)."""
+    best = 0
+    for k, span in enumerate(spans):
+        if span.start_char <= char:
+            best = k
+        else:
+            break
+    return best

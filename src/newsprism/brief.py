@@ -1,0 +1,532 @@
+"""The neutral brief: a short summary built only from what the sources say.
+
+Every sentence is the cleaned text of one claim (extractive), and cites the claims it rests on
+and their spans. Order: what every outlet reports (kind ``shared``, by position in the first
+article), then what only some report (``partial``, most outlets first, attributed by name:
+"According to RT, ..." / "RT and RFE/RL report that ..."), then contradictions stated
+neutrally (``contradicted``: "According to RT, ...; TASS gives 35 nations.").
+
+Cleaning a claim's text: leading connectives ("In response,", "However,") are cut; a leading
+personal pronoun becomes the name of the claim's subject concept (and that name's mention is
+cited too); loaded wording (the analysis' ``LoadedSpan``s and the small list in
+``data/brief_neutral.txt``) is dropped when it only modifies another word, replaced by the
+list's neutral word when it has one, and otherwise the claim is not used.
+
+The attribution phrases the brief adds are the only words not taken from the cited spans;
+``attribution_free`` removes them, and ``is_supported`` checks the rest against the spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsprism.model import (
+    Alignment,
+    Article,
+    BriefSentence,
+    Claim,
+    Comparison,
+    Concept,
+    LoadedSpan,
+    Mention,
+    Quantity,
+    Span,
+)
+from newsprism.settings import DEFAULT, BriefSettings
+
+_WORD = re.compile(r"[A-Za-z]+")
+# Discourse connectives that tie a sentence to its neighbours in the source, not to the fact.
+_CONNECTIVE = re.compile(
+    r"^\s*(?:(?:in response|however|meanwhile|moreover|furthermore|additionally|in addition|"
+    r"nevertheless|nonetheless|separately|indeed|still|also|instead|thus|therefore|"
+    r"as a result|in turn|for its part|for his part|for her part|at the same time)\s*,\s*"
+    r"|(?:but|and|so|yet|or)\s+)+",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
+_MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
+_MODIFIER_POS = {"ADJ", "ADV"}
+_QUOTE_CHARS = "\"'“”‘’«»"
+
+
+@dataclass
+class _Fact:
+    """One thing the sources say: an alignment, or a claim nothing aligned."""
+
+    kind: str  # "shared", "partial", "contradicted"
+    claims: list[Claim]
+    articles: list[int]  # indices of the articles reporting it, sorted
+    alignment: Alignment | None = None
+    position: tuple[int, int] = (0, 0)  # (article index, start) of its earliest claim
+    centrality: float = 0.0
+
+
+@dataclass
+class _Clause:
+    """A claim's text made fit for the brief, with what it cites."""
+
+    claim: Claim
+    text: str  # no final punctuation, first letter as in the source
+    spans: list[Span] = field(default_factory=list)
+    words: int = 0
+    quoted: bool = False
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased alphabetic tokens of two letters or more that are not stopwords.
+
+    This is what ``is_supported`` checks against the cited spans and what the brief uses to
+    recognise a sentence that repeats an earlier one.
+    """
+    words = (w.lower() for w in _WORD.findall(text))
+    return [w for w in words if len(w) > 1 and w not in STOP_WORDS]
+
+
+def outlet_names(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id -> the name the brief uses for its outlet ("Source 2" when unknown)."""
+    return {a.id: (a.outlet.strip() or f"Source {i + 1}") for i, a in enumerate(articles)}
+
+
+def _join_names(names: Sequence[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _attribution_pattern(names: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted({re.escape(n) for n in names if n}, key=len, reverse=True)
+    name = "(?:" + "|".join(alternatives) + ")" if alternatives else "(?!x)x"
+    name_list = rf"{name}(?:(?:,\s*|\s+and\s+|,\s*and\s+){name})*"
+    return re.compile(
+        rf"(?:^|(?<=;)\s*)according to {name},\s*"
+        rf"|^{name_list} reports? that\s+"
+        rf"|;\s*{name} gives\s+",
+        re.IGNORECASE,
+    )
+
+
+def attribution_free(text: str, names: Iterable[str]) -> str:
+    """The sentence without the attribution phrases the brief adds around source words.
+
+    Removed, for the outlet names given: "According to NAME, " (at the start or after ";"),
+    "NAME[, NAME] and NAME report(s) that " at the start, and "; NAME gives ". Nothing else.
+    """
+    return _attribution_pattern(names).sub(" ", text).strip()
+
+
+def is_supported(
+    sentence: BriefSentence, articles: dict[str, Article], names: Iterable[str]
+) -> bool:
+    """True when every content word of the sentence, attribution removed, is in its spans."""
+    cited = " ".join(
+        articles[s.article].text[s.start : s.end] for s in sentence.spans if s.article in articles
+    )
+    available = set(content_words(cited))
+    return all(w in available for w in content_words(attribution_free(sentence.text, names)))
+
+
+@lru_cache(maxsize=1)
+def neutral_wording() -> tuple[dict[str, str], frozenset[str]]:
+    """The shipped list: (word -> neutral replacement, intensifiers to drop as modifiers)."""
+    replace: dict[str, str] = {}
+    drop: set[str] = set()
+    text = resources.files("newsprism").joinpath("data/brief_neutral.txt").read_text("utf-8")
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=>" in line:
+            word, neutral = (p.strip() for p in line.split("=>", 1))
+            replace[word.lower()] = neutral
+        else:
+            drop.add(line.lower())
+    return replace, frozenset(drop)
+
+
+def _match_case(word: str, model: str) -> str:
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+class _Context:
+    """Lookups over one comparison that the cleaning steps share."""
+
+    def __init__(self, comparison: Comparison, settings: BriefSettings) -> None:
+        self.settings = settings
+        self.articles = comparison.articles
+        self.by_id = {a.id: a for a in comparison.articles}
+        self.index = {a.id: i for i, a in enumerate(comparison.articles)}
+        self.names = outlet_names(comparison.articles)
+        self.concepts: dict[str, Concept] = {c.id: c for c in comparison.concepts}
+        self.mentions: dict[str, Mention] = {}
+        loaded: dict[tuple[str, int, int], LoadedSpan] = {}
+        for analysis in comparison.analyses:
+            for m in analysis.mentions:
+                self.mentions[m.id] = m
+            for span in analysis.loaded:
+                loaded[(span.article, span.start, span.end)] = span
+        for span in comparison.loaded:
+            loaded[(span.article, span.start, span.end)] = span
+        self.loaded: dict[str, list[LoadedSpan]] = {}
+        for span in sorted(loaded.values(), key=lambda s: (s.article, s.start, s.end)):
+            threshold = (
+                settings.emotive_min_score if span.kind == "emotive" else settings.loaded_min_score
+            )
+            if span.score >= threshold and not _is_name(self.by_id.get(span.article), span):
+                self.loaded.setdefault(span.article, []).append(span)
+        self.lowercase_words = {
+            w for a in comparison.articles for w in _WORD.findall(a.text) if w.islower()
+        }
+
+    def name(self, claim: Claim) -> str:
+        return self.names.get(claim.article, claim.article)
+
+
+def _is_name(article: Article | None, span: LoadedSpan) -> bool:
+    """A capitalised word inside a sentence is part of a name ("Supreme Court"), not a judgement."""
+    if article is None or not span.text[:1].isupper():
+        return False
+    before = article.text[max(0, span.start - 3) : span.start].strip()
+    return bool(before) and before[-1] not in ".!?\"“'‘:"
+
+
+def _is_modifier(clause_text: str, rel_start: int, rel_end: int) -> bool:
+    """Whether the words at [rel_start, rel_end) of the clause only modify another word."""
+    from newsprism.analyze.nlp import parse_one
+
+    doc = parse_one(clause_text)
+    tokens = [t for t in doc if t.idx < rel_end and t.idx + len(t.text) > rel_start]
+    words = [t for t in tokens if not t.is_punct and t.text != "-"]
+    if not words:
+        return False
+    return all(
+        t.pos_ in _MODIFIER_POS and t.dep_ in _MODIFIER_DEPS and t.head not in words for t in words
+    ) or all(t.dep_ in _MODIFIER_DEPS for t in words)
+
+
+def _edits_for_loaded(
+    ctx: _Context, article: Article, start: int, end: int
+) -> list[tuple[int, int, str]] | None:
+    """Edits (article offsets, replacement) that remove loaded wording; None if impossible."""
+    replace, drop = neutral_wording()
+    clause = article.text[start:end]
+    found: list[tuple[int, int, str | None]] = []  # None = drop if it is a modifier
+    for span in ctx.loaded.get(article.id, []):
+        if span.start < end and span.end > start:
+            s, e = max(span.start, start), min(span.end, end)
+            word = article.text[s:e].lower()
+            found.append((s, e, replace.get(word)))
+    for match in re.finditer(r"[A-Za-z][A-Za-z-]*", clause):
+        word = match.group().lower()
+        if word in replace or word in drop:
+            found.append((start + match.start(), start + match.end(), replace.get(word)))
+    edits: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for s, e, neutral in sorted(found, key=lambda f: (f[0], -f[1])):
+        if any(s < te and e > ts for ts, te in taken):
+            continue
+        taken.append((s, e))
+        if neutral is not None:
+            edits.append((s, e, _match_case(neutral, article.text[s:e])))
+        elif ctx.settings.drop_loaded and _is_modifier(clause, s - start, e - start):
+            edits.append((s, e, ""))
+            fix = _indefinite_fix(article, start, s, e)
+            if fix is not None:
+                edits.append(fix)
+        else:
+            return None
+    return edits
+
+
+def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
+    out = text
+    for s, e, new in sorted(edits, key=lambda x: -x[0]):
+        out = out[: s - base] + new + out[e - base :]
+    out = re.sub(r"\s+", " ", out)
+    out = re.sub(r"\s+([,.;:!?])", r"\1", out)
+    out = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", out)
+    return out.strip()
+
+
+def _indefinite_fix(article: Article, start: int, s: int, e: int) -> tuple[int, int, str] | None:
+    """When dropping [s, e) leaves "a"/"an" before a word, the edit that fixes the article."""
+    before = re.search(r"\b([Aa])(n?)\s+$", article.text[start:s])
+    after = re.match(r"[\s,]*([A-Za-z])", article.text[e:])
+    if before is None or after is None:
+        return None
+    vowel = after.group(1).lower() in "aeiou"
+    fixed = before.group(1) + ("n" if vowel else "")
+    if fixed == before.group(1) + before.group(2):
+        return None
+    return (start + before.start(), start + before.end(2), fixed)
+
+
+def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
+    """The claim's own words, cleaned for the brief; None when it cannot be used."""
+    article = ctx.by_id.get(claim.article)
+    if article is None or claim.end <= claim.start:
+        return None
+    start, end = claim.start, claim.end
+    raw = article.text[start:end]
+    # Trim surrounding whitespace and a trailing sentence mark.
+    lead = len(raw) - len(raw.lstrip())
+    start += lead
+    raw = raw.strip()
+    end = start + len(raw)
+    edits: list[tuple[int, int, str]] = []
+    connective = _CONNECTIVE.match(raw)
+    if connective and connective.end() < len(raw):
+        edits.append((start, start + connective.end(), ""))
+    loaded_edits = _edits_for_loaded(ctx, article, start, end)
+    if loaded_edits is None:
+        return None
+    edits += [e for e in loaded_edits if not (connective and e[0] < start + connective.end())]
+    spans = [Span(article.id, claim.start, claim.end)]
+    # A leading pronoun becomes the subject's name, citing one mention of that name.
+    body_start = start + (connective.end() if connective else 0)
+    first = re.match(r"[A-Za-z]+", article.text[body_start:end])
+    if first and first.group().lower() in _PRONOUNS and claim.subject_concept:
+        concept = ctx.concepts.get(claim.subject_concept)
+        mention = _naming_mention(ctx, concept) if concept else None
+        if concept and mention and concept.kind in _PRONOUNS[first.group().lower()]:
+            edits.append((body_start, body_start + first.end(), concept.name))
+            spans.append(Span(mention.article, mention.start, mention.end))
+    text = _apply(raw, start, edits)
+    text = text.rstrip(" .;:,")
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        text = text.strip(_QUOTE_CHARS + " ")
+    text = text.rstrip(" .;:,")
+    if not text:
+        return None
+    return _Clause(
+        claim=claim,
+        text=text[:1].upper() + text[1:],
+        spans=spans,
+        words=len(text.split()),
+        quoted=claim.quoted,
+    )
+
+
+def _naming_mention(ctx: _Context, concept: Concept) -> Mention | None:
+    """The mention whose words are the concept's name (or hold most of it)."""
+    best: Mention | None = None
+    best_score = 0.0
+    name_words = set(concept.name.lower().split())
+    for mention_id in concept.mentions:
+        m = ctx.mentions.get(mention_id)
+        if m is None:
+            continue
+        overlap = len(name_words & set(m.text.lower().split())) / max(len(name_words), 1)
+        if overlap > best_score:
+            best, best_score = m, overlap
+    return best if best_score == 1.0 else None
+
+
+def _lower_first(ctx: _Context, text: str) -> str:
+    """Lower-case the first letter when the first word is not a name ("The" -> "the")."""
+    first = _WORD.match(text)
+    if first is None:
+        return text
+    word = first.group()
+    if word.isupper() and len(word) > 1:
+        return text
+    lower = word.lower()
+    if lower in STOP_WORDS or lower in ctx.lowercase_words:
+        return text[:1].lower() + text[1:]
+    from newsprism.analyze.nlp import parse_one
+
+    first_token = parse_one(text)[0]
+    if first_token.pos_ != "PROPN" and first_token.ent_type_ == "":
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _facts(ctx: _Context, comparison: Comparison) -> list[_Fact]:
+    claims = {c.id: c for a in comparison.analyses for c in a.claims}
+    n_articles = len(comparison.articles)
+    facts: list[_Fact] = []
+    covered: set[str] = set()
+    for alignment in comparison.alignments:
+        members = [claims[c] for c in alignment.claims if c in claims]
+        if not members:
+            continue
+        covered.update(c.id for c in members)
+        reporting = sorted({ctx.index[c.article] for c in members if c.article in ctx.index})
+        if alignment.relation == "contradicted" and len(reporting) >= 2:
+            kind = "contradicted"
+        elif len(reporting) == n_articles:
+            kind = "shared"
+        else:
+            kind = "partial"
+        facts.append(_Fact(kind, members, reporting, alignment))
+    for analysis in comparison.analyses:
+        for claim in analysis.claims:
+            if claim.id not in covered and claim.article in ctx.index:
+                kind = "shared" if n_articles == 1 else "partial"
+                facts.append(_Fact(kind, [claim], [ctx.index[claim.article]]))
+    for fact in facts:
+        fact.position = min((ctx.index.get(c.article, 0), c.start) for c in fact.claims)
+        fact.centrality = _centrality(ctx, fact)
+    return facts
+
+
+def _centrality(ctx: _Context, fact: _Fact) -> float:
+    """How much of the fact's wording the articles that do not report it still use (0..1)."""
+    others = [a for i, a in enumerate(ctx.articles) if i not in fact.articles]
+    if not others:
+        return 1.0
+    claim = fact.claims[0]
+    article = ctx.by_id[claim.article]
+    words = set(content_words(article.text[claim.start : claim.end]))
+    if not words:
+        return 0.0
+    scores = [len(words & set(content_words(a.title + " " + a.text))) / len(words) for a in others]
+    return sum(scores) / len(scores)
+
+
+def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
+    """The claim of the fact that reads best: unquoted, not too long, earliest article."""
+    settings = ctx.settings
+    candidates = [c for c in (_clean(ctx, claim) for claim in fact.claims) if c is not None]
+    usable = [c for c in candidates if c.words >= settings.min_clause_words]
+    if settings.drop_quoted and len(fact.articles) < len(ctx.articles):
+        usable = [c for c in usable if not c.quoted]
+    if not usable:
+        return None
+    return min(
+        usable,
+        key=lambda c: (
+            c.quoted,
+            c.words > settings.max_clause_words,
+            ctx.index.get(c.claim.article, 0),
+            c.claim.start,
+        ),
+    )
+
+
+def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None:
+    spans = sorted({Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans))
+    claim_ids = [c.id for c in sorted(fact.claims, key=lambda c: (ctx.index[c.article], c.start))]
+    if fact.kind == "shared":
+        text = clause.text + "."
+    elif fact.kind == "partial":
+        names = list(dict.fromkeys(ctx.names[ctx.articles[i].id] for i in fact.articles))
+        body = _lower_first(ctx, clause.text)
+        if len(names) == 1:
+            text = f"According to {names[0]}, {body}."
+        else:
+            verb = "report"
+            text = f"{_join_names(names)} {verb} that {body}."
+    else:
+        other = _contrast(ctx, fact, clause)
+        if other is None:
+            return None
+        text = other
+    return BriefSentence(
+        text=text[:1].upper() + text[1:], claims=claim_ids, spans=spans, kind=fact.kind
+    )
+
+
+def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> str | None:
+    """One neutral sentence for a contradiction: each side's version, attributed."""
+    first = clause.claim
+    others = [c for c in fact.claims if c.article != first.article]
+    if not others:
+        return None
+    second = min(others, key=lambda c: (ctx.index[c.article], c.start))
+    conflicts = set(fact.alignment.conflicts) if fact.alignment else set()
+    lead = f"According to {ctx.name(first)}, {_lower_first(ctx, clause.text)}"
+    if "number" in conflicts:
+        values = {q.value for q in first.numbers}
+        differing = [q for q in second.numbers if q.value not in values]
+        if differing:
+            return f"{lead}; {ctx.name(second)} gives {_quantity_words(ctx, differing[0])}."
+    if "date" in conflicts and second.time is not None and first.time is not None:
+        return f"{lead}; {ctx.name(second)} gives {second.time.text}."
+    other_clause = _clean(ctx, second)
+    if other_clause is None:
+        return None
+    return f"{lead}; according to {ctx.name(second)}, {_lower_first(ctx, other_clause.text)}."
+
+
+def _quantity_words(ctx: _Context, quantity: Quantity) -> str:
+    """A number with the noun after it when the number stands alone ("36" -> "36 nations")."""
+    text = quantity.text
+    if any(ch.isalpha() for ch in text):
+        return text
+    article = ctx.by_id.get(quantity.article)
+    if article is None:
+        return text
+    after = re.match(r"\s+([A-Za-z]+)", article.text[quantity.end :])
+    return f"{text} {after.group(1)}" if after else text
+
+
+def _redundant(seen: set[str], sentence_words: list[str]) -> bool:
+    if not sentence_words:
+        return True
+    covered = sum(1 for w in sentence_words if w in seen)
+    return covered / len(sentence_words) >= 0.8
+
+
+def write_brief(
+    comparison: Comparison, settings: BriefSettings = DEFAULT.brief
+) -> list[BriefSentence]:
+    """A short neutral brief of the comparison: shared facts, partial facts, contradictions.
+
+    Each sentence is built from the text of the claims it cites (see the module docstring);
+    the brief stops at ``settings.max_sentences`` sentences or about ``settings.max_words``
+    words, keeping room for up to ``settings.max_contradicted`` contradictions at the end.
+    """
+    ctx = _Context(comparison, settings)
+    facts = _facts(ctx, comparison)
+    shared = sorted((f for f in facts if f.kind == "shared"), key=lambda f: f.position)
+    partial = sorted(
+        (f for f in facts if f.kind == "partial"),
+        key=lambda f: (-len(f.articles), -round(f.centrality, 6), f.position),
+    )
+    contradicted = sorted((f for f in facts if f.kind == "contradicted"), key=lambda f: f.position)
+
+    seen: set[str] = set()
+    words_used = 0
+    chosen: dict[str, list[BriefSentence]] = {"shared": [], "partial": [], "contradicted": []}
+    per_outlet: dict[int, int] = {}
+
+    def take(fact: _Fact, budget_words: int, budget_sentences: int) -> bool:
+        nonlocal words_used
+        clause = _best_clause(ctx, fact)
+        if clause is None:
+            return False
+        sentence = _render(ctx, fact, clause)
+        if sentence is None:
+            return False
+        words = content_words(attribution_free(sentence.text, ctx.names.values()))
+        if fact.kind != "contradicted" and _redundant(seen, words):
+            return False
+        n_words = len(sentence.text.split())
+        total = sum(len(v) for v in chosen.values())
+        if total >= budget_sentences or (words_used and words_used + n_words > budget_words):
+            return False
+        seen.update(words)
+        words_used += n_words
+        chosen[fact.kind].append(sentence)
+        return True
+
+    for fact in contradicted[: settings.max_contradicted]:
+        take(fact, settings.max_words, settings.max_sentences)
+    for fact in shared:
+        take(fact, settings.max_words, settings.max_sentences)
+    for fact in partial:
+        if len(fact.articles) == 1:
+            outlet = fact.articles[0]
+            if per_outlet.get(outlet, 0) >= settings.max_partial_per_outlet:
+                continue
+            if take(fact, settings.max_words, settings.max_sentences):
+                per_outlet[outlet] = per_outlet.get(outlet, 0) + 1
+        else:
+            take(fact, settings.max_words, settings.max_sentences)
+    return chosen["shared"] + chosen["partial"] + chosen["contradicted"]

@@ -1,0 +1,191 @@
+"""The `newsprism` command line: compare, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from newsprism.settings import DEFAULT
+
+FORMATS = ("html", "md", "json")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsprism",
+        description="Compare how news outlets report the same events.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    cmp = sub.add_parser(
+        "compare",
+        help="compare two or more articles about one event",
+        description="Compare articles about one event: shared facts, omissions, "
+        "contradictions, framing, timeline and a cited neutral brief.",
+    )
+    cmp.add_argument(
+        "inputs", nargs="+", help="files (.txt .html .json .jsonl), directories, or - for stdin"
+    )
+    cmp.add_argument("--format", choices=FORMATS, default=None, help="output format")
+    cmp.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
+    cmp.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    cmp.add_argument("--no-db", action="store_true", help="do not store the results")
+    cmp.add_argument("--outlet", help="outlet of a single input (overrides its metadata)")
+    cmp.add_argument("--published", help="publication time of a single input (ISO 8601)")
+    cmp.add_argument("--url", help="URL of a single input")
+    cmp.add_argument("--title", help="title of a single input")
+    cmp.add_argument("--language", help="language of a single input")
+    cmp.add_argument("--outlets", type=Path, help="extra outlet registry (JSON) to merge")
+    cmp.add_argument("--profile", action="store_true", help="print per-stage timings to stderr")
+    cmp.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+    ev = sub.add_parser(
+        "eval",
+        help="measure quality on an annotated dataset",
+        description="Run an evaluation task on a dataset folder (recognised from its layout).",
+    )
+    ev.add_argument("task", help="stories, omissions, loaded, wordchoice, status or brief")
+    ev.add_argument("--data", type=Path, required=True, help="dataset folder")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--baseline", action="store_true", help="score the trivial baseline instead")
+    ev.add_argument("--limit", type=int, default=None, help="score only the first N items")
+    ev.add_argument("--split", default=None, help="restrict to one split (e.g. dev, val)")
+    ev.add_argument("--errors", type=int, default=0, metavar="N", help="print the N worst cases")
+    ev.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _format_for(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        suffix = Path(args.output).suffix.lower().lstrip(".")
+        if suffix in ("htm", "html"):
+            return "html"
+        if suffix in ("md", "markdown"):
+            return "md"
+    return "json"
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from newsprism.ingest import ArticleMeta, load
+    from newsprism.pipeline import compare_articles
+    from newsprism.report import render
+
+    settings = DEFAULT
+    timings: dict[str, float] = {}
+    overrides = ArticleMeta(
+        outlet=args.outlet,
+        published=args.published,
+        url=args.url,
+        title=args.title,
+        language=args.language,
+    )
+    started = time.perf_counter()
+    result = load(args.inputs, overrides, settings.ingest)
+    timings["ingest"] = time.perf_counter() - started
+    for problem in result.problems:
+        _say(f"skipped {problem.input}: {problem.message}")
+    if not result.articles:
+        _say("error: no usable article in the input; nothing to compare")
+        return 2
+    if len(result.articles) == 1:
+        _say("note: only one usable article; it is analysed, but there is nothing to compare it to")
+
+    started = time.perf_counter()
+    from newsprism.analyze.embed import get_embedder
+    from newsprism.analyze.nlp import get_nlp
+
+    get_nlp(settings.models)
+    get_embedder(settings.models)
+    timings["load models"] = time.perf_counter() - started
+
+    progress = None if args.quiet else (lambda stage: _say(f"… {stage}"))
+    comparison = compare_articles(result.articles, settings, report=progress)
+    timings.update(comparison.timings)
+
+    from newsprism.ingest.outlets import RegistryError, load_registry
+
+    try:
+        registry = load_registry(args.outlets)
+    except RegistryError as exc:
+        _say(f"error: {exc}")
+        return 2
+    outlets = {a.outlet_id: o for a in comparison.articles if (o := registry.get(a.outlet_id))}
+    if not args.no_db:
+        from newsprism.store.sqlite import Store
+
+        started = time.perf_counter()
+        Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+        with Store(args.db) as store:
+            store.save_comparison(comparison, outlets)
+        timings["store"] = time.perf_counter() - started
+
+    fmt = _format_for(args)
+    started = time.perf_counter()
+    text = render(comparison, fmt, outlets)
+    timings["render"] = time.perf_counter() - started
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        if not args.quiet:
+            _say(f"wrote {out} ({fmt})")
+    else:
+        sys.stdout.write(text)
+    if args.profile:
+        total = sum(timings.values())
+        for stage, seconds in timings.items():
+            _say(f"{stage:>12}: {seconds:7.3f} s")
+        _say(f"{'total':>12}: {total:7.3f} s")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from newsprism.eval.common import EvalError, EvalOptions, run_task
+
+    opts = EvalOptions(
+        split=args.split,
+        limit=args.limit,
+        baseline=args.baseline,
+        errors=args.errors,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    try:
+        result = run_task(args.task, args.data, opts)
+    except EvalError as exc:
+        _say(f"error: {exc}")
+        return 2
+    if args.json:
+        print(json.dumps(result.protocol(), ensure_ascii=False))
+    else:
+        print(f"{result.task} on {result.dataset} ({result.system}): n={result.n}")
+        for key, value in result.metrics.items():
+            shown = f"{value:.4f}" if isinstance(value, float) else json.dumps(value)
+            print(f"  {key:>20}: {shown}")
+        for stage, seconds in result.stages.items():
+            print(f"  {'time ' + stage:>20}: {seconds:.1f} s")
+        print(f"  {'seconds':>20}: {result.seconds:.1f}")
+    for line in result.errors:
+        print(line, file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command == "compare":
+        return _compare(args)
+    if args.command == "eval":
+        return _eval(args)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

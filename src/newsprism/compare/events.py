@@ -1,0 +1,195 @@
+"""Event mentions as claims: every verb and event noun an article uses, so that alignment
+can group the events the articles report, nominal ones ("the earthquake", "the arrest")
+included.
+
+Claims from analyze/claims.py (full clauses with subject, object, status) are kept; this adds
+a lighter claim for each event word that no such claim already has as its predicate. Their
+ids are "<article>:e<k>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from newsprism.model import Article, ArticleAnalysis, Claim, Mention, TimeExpr
+from newsprism.settings import DEFAULT, AlignSettings
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
+_OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_NOT_EVENTS = {"be", "have", "do", "get", "seem", "become", "let"}
+
+
+@lru_cache(maxsize=1)
+def event_nouns() -> frozenset[str]:
+    """Lemmas of nouns that name events: data/event_nouns.txt (by hand) and
+    data/event_nouns_learned.txt (ECB+ odd topics), when shipped."""
+    words: set[str] = set()
+    for name in ("event_nouns.txt", "event_nouns_learned.txt"):
+        try:
+            text = resources.files("newsprism.data").joinpath(name).read_text("utf-8")
+        except (FileNotFoundError, OSError):
+            continue
+        lines = (line.strip().lower() for line in text.splitlines())
+        words.update(line for line in lines if line and not line.startswith("#"))
+    return frozenset(words)
+
+
+def _title_case(sent: Span) -> bool:
+    """A headline-style sentence: most of its words start with a capital."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.7 * len(words)
+
+
+def event_lemma(token: Token) -> str:
+    """The token's lemma; a headline word mis-tagged as a proper noun ("Checks") is
+    lower-cased and stripped of its inflection."""
+    if token.pos_ != "PROPN":
+        return token.lemma_.lower()
+    word = token.text.lower()
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", ""), ("ed", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def is_event_word(token: Token, settings: AlignSettings = DEFAULT.align) -> bool:
+    """A verb that is not an auxiliary or copula, or a noun that names an event."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "VERB":
+        return lemma not in _NOT_EVENTS and token.dep_ not in ("aux", "auxpass")
+    if token.pos_ == "NOUN":
+        if lemma in event_nouns():
+            return True
+        return len(lemma) > 5 and lemma.endswith(settings.event_noun_suffixes)
+    if token.pos_ == "PROPN" and not token.ent_type_ and _title_case(token.sent):
+        return event_lemma(token) in event_nouns() or token.text.lower().endswith(
+            ("ed", "es", "s", "ing")
+        )
+    return False
+
+
+def _phrase(token: Token) -> tuple[str, Token]:
+    """The words of an argument (its subtree, trimmed of leading determiners) and its head."""
+    words = [t for t in token.subtree if not (t.i < token.i and t.dep_ == "det")]
+    if not words:
+        return token.text, token
+    doc = token.doc
+    return doc[words[0].i : words[-1].i + 1].text, token
+
+
+def _arguments(token: Token) -> tuple[Token | None, Token | None]:
+    """The subject and object heads of an event word, from the dependency parse."""
+    subject: Token | None = None
+    obj: Token | None = None
+    for child in token.children:
+        if child.dep_ in _SUBJECT_DEPS and subject is None:
+            subject = child
+        elif child.dep_ in _OBJECT_DEPS and obj is None:
+            obj = child
+        elif child.dep_ == "poss" and subject is None:
+            subject = child
+    if obj is None:
+        for child in token.children:
+            if child.dep_ == "prep":
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    obj = pobj
+                    break
+    if subject is None and token.dep_ in ("xcomp", "conj", "advcl") and token.head is not token:
+        subject = next((c for c in token.head.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subject is None and token.dep_ == "relcl":
+        subject = token.head
+    return subject, obj
+
+
+def _concept_at(mentions: Sequence[Mention], token: Token | None) -> str:
+    if token is None:
+        return ""
+    start = token.idx
+    for m in mentions:
+        if m.concept and m.start <= start < m.end:
+            return m.concept
+    return ""
+
+
+def _nearest_time(times: Sequence[TimeExpr], sent: Span, at: int) -> TimeExpr | None:
+    inside = [t for t in times if sent.start_char <= t.start < sent.end_char and t.value]
+    return min(inside, key=lambda t: (abs(t.start - at), t.start), default=None)
+
+
+def _place(sent: Span, at: int) -> str:
+    places = [e for e in sent.ents if e.label_ in _PLACE_LABELS]
+    best = min(places, key=lambda e: (abs(e.start_char - at), e.start_char), default=None)
+    return best.text if best is not None else ""
+
+
+def event_claims(
+    doc: Doc,
+    article: Article,
+    analysis: ArticleAnalysis,
+    settings: AlignSettings = DEFAULT.align,
+) -> list[Claim]:
+    """A claim for each event word of ``doc`` not already the predicate of a claim."""
+    covered = [
+        (c.predicate_start, c.predicate_end)
+        for c in analysis.claims
+        if c.predicate_start is not None and c.predicate_end is not None
+    ]
+    sentence_of = {(s.start, s.end): s.index for s in analysis.sentences}
+    out: list[Claim] = []
+    for number, sent in enumerate(doc.sents):
+        index = sentence_of.get((sent.start_char, sent.end_char), number)
+        for token in sent:
+            if not is_event_word(token, settings):
+                continue
+            start, end = token.idx, token.idx + len(token.text)
+            if any(s <= start < e for s, e in covered):
+                continue
+            subject, obj = _arguments(token)
+            subject_text = _phrase(subject)[0] if subject is not None else ""
+            object_text = _phrase(obj)[0] if obj is not None else ""
+            out.append(
+                Claim(
+                    id=f"{article.id}:e{len(out) + 1}",
+                    article=article.id,
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    sentence=index,
+                    subject=subject_text,
+                    predicate=event_lemma(token),
+                    object=object_text,
+                    subject_concept=_concept_at(analysis.mentions, subject),
+                    object_concept=_concept_at(analysis.mentions, obj),
+                    predicate_start=start,
+                    predicate_end=end,
+                    time=_nearest_time(analysis.times, sent, start),
+                    place=_place(sent, start),
+                    negated=any(c.dep_ == "neg" for c in token.children),
+                )
+            )
+    return out
+
+
+def add_event_claims(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis],
+    settings: AlignSettings = DEFAULT.align,
+    docs: Iterable[Doc] | None = None,
+) -> None:
+    """Append event-word claims to each analysis in place (claims stay sorted by offset).
+
+    ``docs`` are the parses of the articles' texts in the same order; parsed here if absent.
+    """
+    from newsprism.analyze.nlp import parse
+
+    parsed = docs if docs is not None else parse(a.text for a in articles)
+    for article, analysis, doc in zip(articles, analyses, parsed, strict=True):
+        extra = event_claims(doc, article, analysis, settings)
+        analysis.claims = sorted(
+            [*analysis.claims, *extra], key=lambda c: (c.start, c.predicate_start or 0, c.id)
+        )

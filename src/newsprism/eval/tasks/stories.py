@@ -1,0 +1,169 @@
+"""The ``stories`` task: cluster every document of a folder in one online pass.
+
+The system is ``newsprism.stories.StoryClusterer`` with the user's settings, fed one article at
+a time in the protocol's fixed order (DESIGN.md) and never told how many stories there are:
+BASIL by date then file name; ECB+ by the hex SHA-1 of the document's file name; NeuS each
+snippet of a line by the hex SHA-1 of ``"<line>:<part>"``. Gold (read only by the scorer):
+ECB+ sub-topic folder, BASIL triplet, NeuS line.
+
+``--baseline`` runs two baselines and reports each under its own key of ``metrics``:
+``singletons`` (every document alone) and ``tfidf`` (single-pass TF-IDF cosine to the story
+centroid, IDF fitted on the whole folder, joining at ``StorySettings.baseline_threshold``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.eval.common import EvalOptions, EvalResult, Stages, progress
+from newsprism.eval.metrics import ari, bcubed
+from newsprism.model import Article
+from newsprism.settings import StorySettings
+
+DATASETS = {"ecbplus", "basil", "neus"}
+
+
+def stream(
+    data: Path, dataset: str, split: str | None = None, limit: int | None = None
+) -> list[tuple[Article, str]]:
+    """(article, gold story) pairs in the protocol's order. ``limit`` keeps the first N gold
+    stories of the folder (ECB+ topics, BASIL triplets, NeuS lines)."""
+    if dataset == "ecbplus":
+        from newsprism.eval.loaders import ecbplus
+
+        docs = ecbplus.load_documents(data, limit=limit)
+        return [
+            (d.article, d.subtopic)
+            for d in sorted(docs, key=lambda d: (ecbplus.stream_key(d.name), d.name))
+        ]
+    if dataset == "basil":
+        from newsprism.eval.loaders import basil
+
+        return [(b.article, b.triplet) for b in basil.load(data, limit=limit)]
+    if dataset == "neus":
+        from newsprism.eval.loaders import neus
+
+        keyed = []
+        for story in neus.load(data, split=split, limit=limit):
+            for part, article in enumerate(story.articles):
+                gold = f"{story.split}:{story.line}"
+                keyed.append((neus.stream_key(story.line, part), story.split, article, gold))
+        keyed.sort(key=lambda x: (x[0], x[1]))
+        return [(article, gold) for _, _, article, gold in keyed]
+    raise ValueError(f"the stories task does not score {dataset!r}")
+
+
+def cluster_newsprism(
+    articles: list[Article], settings: StorySettings, show: bool = False
+) -> dict[str, str]:
+    """Article id -> story id, filed one by one by the StoryClusterer (what ingest runs)."""
+    from newsprism.stories import StoryClusterer
+
+    clusterer = StoryClusterer(settings)
+    return {a.id: clusterer.add(a) for a in progress(articles, len(articles), "stories", show)}
+
+
+def cluster_tfidf(articles: list[Article], threshold: float) -> dict[str, str]:
+    """Baseline: single-pass TF-IDF (fitted on all documents) cosine to story centroids."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from newsprism.stories.features import article_text
+
+    if not articles:
+        return {}
+    vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
+        [article_text(a) for a in articles]
+    )
+    sums: list[np.ndarray] = []
+    centroids = np.zeros((0, vectors.shape[1]))
+    out: dict[str, str] = {}
+    ids: list[str] = []
+    for row, article in enumerate(articles):
+        v = vectors[row].toarray()[0]
+        best = -1
+        if len(ids):
+            scores = centroids @ v
+            best = int(np.argmax(scores))
+            if scores[best] < threshold:
+                best = -1
+        if best < 0:
+            ids.append(f"s{article.id}")
+            sums.append(v.copy())
+            centroids = np.vstack([centroids, v / (np.linalg.norm(v) or 1.0)])
+            best = len(ids) - 1
+        else:
+            sums[best] += v
+            centroids[best] = sums[best] / (np.linalg.norm(sums[best]) or 1.0)
+        out[article.id] = ids[best]
+    return out
+
+
+def score(gold: dict[str, str], pred: dict[str, str]) -> dict[str, Any]:
+    """The task's metrics for one clustering."""
+    metrics: dict[str, Any] = {k: round(v, 4) for k, v in bcubed(gold, pred).items()}
+    metrics["ari"] = round(ari(gold, pred), 4)
+    metrics["stories_pred"] = len(set(pred.values()))
+    metrics["stories_gold"] = len(set(gold.values()))
+    return metrics
+
+
+def _errors(pairs: list[tuple[Article, str]], pred: dict[str, str], count: int) -> list[str]:
+    """The worst gold stories: split over most predicted stories or merged with others."""
+    by_gold: dict[str, list[Article]] = {}
+    for article, gold in pairs:
+        by_gold.setdefault(gold, []).append(article)
+    gold_of = {a.id: g for a, g in pairs}
+    members: dict[str, list[str]] = {}
+    for aid, sid in pred.items():
+        members.setdefault(sid, []).append(aid)
+    cases = []
+    for gold, arts in by_gold.items():
+        stories = Counter(pred[a.id] for a in arts)
+        intruders = sorted({aid for sid in stories for aid in members[sid] if gold_of[aid] != gold})
+        badness = len(stories) - 1 + len(intruders)
+        if badness:
+            lines = [
+                f"gold {gold}: {len(arts)} docs in {len(stories)} stories, {len(intruders)} intruders"
+            ]
+            for a in arts:
+                lines.append(f"  {pred[a.id]} <- {a.id}: {a.title[:70]}")
+            for aid in intruders[:5]:
+                lines.append(f"  intruder {aid} (gold {gold_of[aid]}) in {pred[aid]}")
+            cases.append((-badness, gold, "\n".join(lines)))
+    return [text for _, _, text in sorted(cases)[:count]]
+
+
+def run(data: Path, dataset: str, opts: EvalOptions) -> EvalResult:
+    """Cluster the folder's documents online and score against the gold stories."""
+    stages = Stages()
+    with stages("load"):
+        pairs = stream(data, dataset, opts.split, opts.limit)
+    gold = {a.id: g for a, g in pairs}
+    articles = [a for a, _ in pairs]
+    settings = opts.settings.stories
+    if opts.baseline:
+        with stages("singletons"):
+            singles = {a.id: f"s{a.id}" for a in articles}
+        with stages("tfidf"):
+            tfidf = cluster_tfidf(articles, settings.baseline_threshold)
+        metrics: dict[str, Any] = {"singletons": score(gold, singles), "tfidf": score(gold, tfidf)}
+        pred = tfidf
+        system = "baseline"
+    else:
+        with stages("cluster"):  # documents/s = n / stages["cluster"]
+            pred = cluster_newsprism(articles, settings, opts.progress)
+        metrics = score(gold, pred)
+        system = "newsprism"
+    return EvalResult(
+        task="stories",
+        dataset=dataset,
+        n=len(articles),
+        metrics=metrics,
+        stages=stages.seconds,
+        errors=_errors(pairs, pred, opts.errors) if opts.errors else [],
+        system=system,
+    )

@@ -1,0 +1,161 @@
+"""HTML -> article text and metadata, through trafilatura (with a plain lxml fallback).
+
+Scripts, styles and other non-text elements never reach the text. The publication time is
+read from the page's own metadata (``article:published_time``, JSON-LD ``datePublished``,
+``<time>``), else from trafilatura's date search (htmldate).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+_SCRIPT = re.compile(rb"<script\b", re.IGNORECASE)
+_META_TIME_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publication_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+_DROP = (
+    "//script|//style|//noscript|//template|//svg|//iframe|//nav|//footer|//aside|//form|"
+    "//header|//button|//select|//head"
+)
+_BLOCKS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "article"}
+    | {"section", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "main"}
+)
+
+
+@dataclass
+class Page:
+    """What one HTML page gives: its article text and metadata."""
+
+    text: str
+    title: str = ""
+    url: str = ""
+    sitename: str = ""
+    published: str = ""  # the page's own value, parsed later
+    language: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def count_scripts(data: bytes) -> int:
+    """How many ``<script`` elements the raw page holds."""
+    return len(_SCRIPT.findall(data))
+
+
+def _published_from_tree(tree: Any) -> str:
+    """A full publication timestamp from meta tags, JSON-LD or <time>; "" when none."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _META_TIME_KEYS and meta.get("content") and key not in found:
+            found[key] = meta.get("content", "").strip()
+    for key in _META_TIME_KEYS:
+        if found.get(key):
+            return found[key]
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                value = item.get("datePublished")
+                if isinstance(value, str) and value.strip():
+                    return value.strip()
+                stack.extend(v for v in item.values() if isinstance(v, dict | list))
+    for node in tree.iter("time"):
+        if node.get("datetime") and (node.get("itemprop") or "").lower() in ("datepublished", ""):
+            return node.get("datetime", "").strip()
+    return ""
+
+
+def _fallback_text(tree: Any) -> str:
+    """Visible text of the page with block elements on their own lines (no trafilatura)."""
+    for bad in tree.xpath(_DROP):
+        bad.drop_tree()
+    for node in tree.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag == "br":
+            node.tail = "\n" + (node.tail or "")
+        elif node.tag in _BLOCKS:
+            node.text = "\n" + (node.text or "")
+            node.tail = "\n" + (node.tail or "")
+    body = tree.find("body")
+    return str((body if body is not None else tree).text_content())
+
+
+def extract_html(html: str, url: str = "") -> Page:
+    """Extract the article text and metadata of one HTML page.
+
+    Uses trafilatura (main content, no comments, tables kept); when it finds no main
+    content (very short pages), falls back to all visible text without navigation,
+    scripts or styles. The leading headline line is left to the caller.
+    """
+    notes: list[str] = []
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return Page(text="", notes=["the HTML could not be parsed"])
+    published = _published_from_tree(tree)
+    language = (tree.get("lang") or "").split("-")[0].lower()
+    head_title = tree.find(".//title")
+    page_title = head_title.text_content() if head_title is not None else ""
+    title = ""
+    sitename = ""
+    page_url = url
+    text = ""
+    import trafilatura  # slow import: only for HTML inputs
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url or None, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as err:  # noqa: BLE001 - a broken page must not stop the run
+        doc = None
+        notes.append(f"trafilatura failed ({type(err).__name__}); used plain page text")
+    if doc is not None and not isinstance(doc, dict):
+        text = doc.text or ""
+        title = doc.title or ""
+        sitename = doc.sitename or ""
+        page_url = page_url or doc.url or ""
+        published = published or (doc.date or "")
+        language = language or (getattr(doc, "language", None) or "")
+    if not text.strip():
+        text = _fallback_text(tree)
+        if doc is not None:
+            notes.append("no main article block found; used the page's visible text")
+        title = title or page_title
+    return Page(
+        text=text,
+        title=" ".join(title.split()),
+        url=page_url,
+        sitename=" ".join(sitename.split()),
+        published=published,
+        language=language,
+        notes=notes,
+    )

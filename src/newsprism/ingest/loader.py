@@ -1,0 +1,214 @@
+"""ingest's entry point: inputs -> clean ``Article`` objects with metadata, plus problems.
+
+Metadata precedence, field by field: the caller's overrides (command-line flags), then the
+``<file>.meta.json`` sidecar, then what the input itself carries (JSON fields, HTML
+metadata), then what the text says (a credit line for the outlet, a "Published ..." line or
+a dateline for the time, a guess for the language).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsprism.ingest.clean import clean_text, normalize_whitespace
+from newsprism.ingest.files import RawDoc, expand, read_input
+from newsprism.ingest.ids import article_id
+from newsprism.ingest.language import guess_language
+from newsprism.ingest.meta import ArticleMeta, read_sidecar, sidecar_path
+from newsprism.ingest.outlets import Registry, RegistryError, cached_registry
+from newsprism.ingest.pubtime import infer_from_text, parse_time
+from newsprism.model import Article, Problem, TimeSource
+from newsprism.settings import DEFAULT, IngestSettings
+
+
+@dataclass
+class IngestResult:
+    """The articles that loaded (in input order) and a problem for each input that did not."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _registry(settings: IngestSettings, problems: list[Problem]) -> Registry:
+    try:
+        return cached_registry(settings.outlets_file)
+    except RegistryError as err:
+        problems.append(Problem(settings.outlets_file, f"{err}; using the shipped outlet registry"))
+        return cached_registry("")
+
+
+def _first(*values: str | None) -> str:
+    for value in values:
+        if value:
+            return value
+    return ""
+
+
+def resolve_outlet(
+    registry: Registry, given: str, url: str, sitename: str, credit: str
+) -> tuple[str, str, str]:
+    """(display name, registry id, note) for an article's outlet.
+
+    A name the user or the input gives wins (matched to the registry when possible, else
+    kept as given); then the page's site name if the registry knows it; then the URL's
+    domain; then an unknown site name; then a credit line ("Credit: RT News").
+    """
+    if given:
+        outlet = registry.match(given)
+        return (outlet.name, outlet.id, "") if outlet else (given, "", "")
+    if sitename and (outlet := registry.match(sitename)):
+        return outlet.name, outlet.id, ""
+    if url and (outlet := registry.match_url(url)):
+        return outlet.name, outlet.id, f"outlet from the URL's domain ({url})"
+    if sitename:
+        return sitename, "", ""
+    if credit:
+        words = credit.split()  # "CBS Interactive Inc. Douglas Haig" -> "CBS"
+        prefixes = (" ".join(words[:n]) for n in range(len(words), 0, -1))
+        outlet = next((o for o in map(registry.match, prefixes) if o is not None), None)
+        note = f'outlet from the credit line "{credit}"'
+        return (outlet.name, outlet.id, note) if outlet else (credit, "", note)
+    return "", "", ""
+
+
+def _published(
+    layers: list[tuple[ArticleMeta | None, TimeSource, str]],
+    raw_text: str,
+    language: str,
+    notes: list[str],
+    problems: list[Problem],
+) -> tuple[datetime | None, TimeSource]:
+    for meta, how, where in layers:
+        if meta is None or meta.published in (None, ""):
+            continue
+        parsed = parse_time(meta.published, language)
+        if parsed is not None:
+            return parsed, how
+        problems.append(
+            Problem(
+                where,
+                f'cannot read the publication time "{meta.published}" (give a full date, e.g. '
+                "2024-10-21T09:30:00+03:00); ignored",
+            )
+        )
+    found = infer_from_text(raw_text, language)
+    if found is not None:
+        notes.append(f'publication time read from the text: "{found.evidence}"')
+        return found.value, "text"
+    return None, "unknown"
+
+
+def _drop_title_line(raw: RawDoc) -> str:
+    """HTML text usually starts with the headline; drop it when it is exactly the title."""
+    if not raw.title_line:
+        return raw.text
+    text = normalize_whitespace(raw.text)
+    first, _, rest = text.lstrip().partition("\n")
+    if " ".join(first.split()).casefold() == " ".join(raw.title_line.split()).casefold():
+        raw.notes.append("removed the headline line at the start (kept as the title)")
+        return rest
+    return raw.text
+
+
+def build_article(
+    raw: RawDoc,
+    overrides: ArticleMeta | None,
+    registry: Registry,
+    problems: list[Problem],
+) -> Article | None:
+    """Clean one raw document and attach its metadata; None (with a problem) when it is empty."""
+    text = _drop_title_line(raw)
+    notes = list(raw.notes)
+    sidecar: ArticleMeta | None = None
+    sidecar_where = ""
+    if raw.sidecar_of is not None:
+        sidecar, side_problems = read_sidecar(raw.sidecar_of)
+        problems.extend(side_problems)
+        sidecar_where = str(sidecar_path(raw.sidecar_of))
+        if sidecar is not None:
+            notes.append(f"metadata from the sidecar {sidecar_path(raw.sidecar_of).name}")
+    cleaned = clean_text(text)
+    notes.extend(cleaned.notes)
+    if not cleaned.text:
+        problems.append(
+            Problem(raw.source, "empty: no article text is left after removing boilerplate")
+        )
+        return None
+
+    embedded = raw.meta
+    explicit = [overrides, sidecar] + ([embedded] if raw.kind == "json" else [])
+
+    def pick(name: str, metas: list[ArticleMeta | None]) -> str:
+        return _first(*(getattr(m, name) for m in metas if m is not None))
+
+    language = pick("language", [overrides, sidecar, embedded]).lower()
+    if not language:
+        language = guess_language(cleaned.text)
+        notes.append(f"language guessed from the text: {language}")
+    url = pick("url", [overrides, sidecar, embedded])
+    title = pick("title", [overrides, sidecar, embedded])
+    sitename = (embedded.outlet or "") if raw.kind == "html" else ""
+    outlet, outlet_id, outlet_note = resolve_outlet(
+        registry, pick("outlet", explicit), url, sitename, cleaned.credit
+    )
+    if outlet_note:
+        notes.append(outlet_note)
+    layers: list[tuple[ArticleMeta | None, TimeSource, str]] = [
+        (overrides, "flag", f"{raw.source} (--published)"),
+        (sidecar, "sidecar", sidecar_where),
+        (embedded, raw.meta_source, raw.source),
+    ]
+    published, published_source = _published(layers, raw.text, language, notes, problems)
+    return Article(
+        id=article_id(cleaned.text),
+        text=cleaned.text,
+        title=title,
+        outlet=outlet,
+        outlet_id=outlet_id,
+        url=url,
+        published=published,
+        published_source=published_source,
+        language=language,
+        source=raw.source,
+        notes=notes,
+    )
+
+
+def load(
+    inputs: list[str],
+    overrides: ArticleMeta | None = None,
+    settings: IngestSettings = DEFAULT.ingest,
+) -> IngestResult:
+    """Load articles from files, folders, JSON/JSONL, HTML and "-" (standard input).
+
+    ``overrides`` (the command line's metadata flags) apply to every article loaded and
+    are meant for a single input. Bad inputs never raise: each becomes a ``Problem``
+    naming it, and the rest still load. An article whose clean text is identical to an
+    earlier one is skipped with a problem (its id would collide).
+    """
+    result = IngestResult()
+    registry = _registry(settings, result.problems)
+    seen: dict[str, str] = {}
+    if overrides is not None and overrides.is_empty():
+        overrides = None
+    for entry in expand(inputs):
+        if isinstance(entry, Problem):
+            result.problems.append(entry)
+            continue
+        name, path = entry
+        for item in read_input(name, path, settings):
+            if isinstance(item, Problem):
+                result.problems.append(item)
+                continue
+            article = build_article(item, overrides, registry, result.problems)
+            if article is None:
+                continue
+            if article.id in seen:
+                result.problems.append(
+                    Problem(article.source, f"the same text as {seen[article.id]}; skipped")
+                )
+                continue
+            seen[article.id] = article.source
+            result.articles.append(article)
+    return result

@@ -1,0 +1,87 @@
+"""Article metadata as given by the user: sidecar files, JSON fields and command-line flags."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsprism.model import Problem
+
+META_FIELDS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
+SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass
+class ArticleMeta:
+    """Metadata for one article; None means "not given" (a later source may fill it)."""
+
+    outlet: str | None = None
+    published: str | datetime | None = None
+    url: str | None = None
+    title: str | None = None
+    language: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when no field is given."""
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+
+def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
+    """ArticleMeta from a JSON object's fields, and a message for each field of a wrong type.
+
+    ``published`` may be a string or a number (a Unix timestamp, kept as its string);
+    the other fields must be strings. Empty strings count as not given.
+    """
+    meta = ArticleMeta()
+    complaints: list[str] = []
+    for name in META_FIELDS:
+        value = data.get(name)
+        if value is None or value == "":
+            continue
+        if name == "published" and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            complaints.append(f'"{name}" should be a string, not {type(value).__name__}')
+            continue
+        setattr(meta, name, value.strip() or None)
+    return meta, complaints
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the sidecar of ``path`` lives: ``<file>.meta.json`` beside it."""
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def is_sidecar(path: Path) -> bool:
+    """True for ``*.meta.json`` files, which are metadata and never inputs of their own."""
+    return path.name.endswith(SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> tuple[ArticleMeta | None, list[Problem]]:
+    """The sidecar of ``path`` if one exists: (metadata or None, problems naming the sidecar).
+
+    A sidecar that cannot be read gives a problem; the article still loads without it.
+    """
+    side = sidecar_path(path)
+    if not side.is_file():
+        return None, []
+    keep_going = "; the article is loaded without it"
+    try:
+        data = json.loads(side.read_text(encoding="utf-8-sig"))
+    except OSError as err:
+        return None, [Problem(str(side), f"cannot read the sidecar ({err.strerror}){keep_going}")]
+    except UnicodeDecodeError:
+        return None, [Problem(str(side), f"the sidecar is not UTF-8 text{keep_going}")]
+    except json.JSONDecodeError as err:
+        message = (
+            f"the sidecar is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})"
+        )
+        return None, [Problem(str(side), message + keep_going)]
+    if not isinstance(data, dict):
+        return None, [Problem(str(side), f"the sidecar must hold one JSON object{keep_going}")]
+    meta, complaints = meta_from_mapping(data)
+    problems = [Problem(str(side), f"{c}; that field is ignored") for c in complaints]
+    return meta, problems

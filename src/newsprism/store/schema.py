@@ -1,0 +1,296 @@
+"""The SQLite schema, as an ordered list of migrations.
+
+``MIGRATIONS[k]`` moves a database from version ``k`` to ``k + 1``; the applied versions are
+recorded in ``schema_version``. Never edit a released migration: append a new one.
+
+Articles (and outlets) are shared by every comparison; every other table is keyed by the
+comparison (story) id and deleted with it (``ON DELETE CASCADE``), which is how saving a
+comparison again replaces its derived rows. ``position`` columns keep list order, so a
+comparison reads back exactly as it was saved.
+"""
+
+from __future__ import annotations
+
+SCHEMA_V1 = """
+CREATE TABLE outlets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domains TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    aliases TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    country TEXT NOT NULL DEFAULT '',
+    ownership TEXT NOT NULL DEFAULT 'unknown',
+    funding TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    outlet TEXT NOT NULL DEFAULT '',
+    outlet_id TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    published TEXT,                        -- ISO 8601, NULL when unknown
+    published_source TEXT NOT NULL DEFAULT 'unknown',
+    language TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '[]',      -- JSON list
+    added TEXT NOT NULL
+);
+CREATE INDEX articles_outlet ON articles(outlet_id);
+CREATE INDEX articles_published ON articles(published);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+CREATE TABLE comparisons (
+    id TEXT PRIMARY KEY,                   -- the story id
+    title TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,                 -- first saved (ISO, UTC)
+    updated TEXT NOT NULL,                 -- last saved (ISO, UTC)
+    timings TEXT NOT NULL DEFAULT '{}'     -- JSON object
+);
+
+CREATE TABLE comparison_articles (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (comparison, position),
+    UNIQUE (comparison, article)
+);
+CREATE INDEX comparison_articles_article ON comparison_articles(article);
+
+CREATE TABLE sentences (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    article TEXT NOT NULL REFERENCES articles(id),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    PRIMARY KEY (comparison, article, idx)
+);
+
+CREATE TABLE mentions (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    label TEXT NOT NULL,
+    head TEXT NOT NULL,
+    sentence INTEGER NOT NULL,
+    concept TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE concepts (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE concept_mentions (
+    comparison TEXT NOT NULL,
+    concept TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    mention TEXT NOT NULL,
+    PRIMARY KEY (comparison, concept, position),
+    FOREIGN KEY (comparison, concept) REFERENCES concepts(comparison, id) ON DELETE CASCADE
+);
+
+CREATE TABLE times (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,                      -- "<article>:t<k>"
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER,                      -- order in the analysis; NULL: only a claim's time
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value TEXT,
+    end_value TEXT,
+    granularity TEXT NOT NULL,
+    anchored INTEGER NOT NULL,
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE quantities (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,                      -- "<article>:n<k>"
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER,                      -- order in the analysis; NULL: only a claim's number
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE quotes (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT NOT NULL,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    speaker_concept TEXT NOT NULL DEFAULT '',
+    direct INTEGER NOT NULL,
+    sentence INTEGER NOT NULL,
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE claims (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentence INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    predicate TEXT NOT NULL,
+    object TEXT NOT NULL DEFAULT '',
+    subject_concept TEXT NOT NULL DEFAULT '',
+    object_concept TEXT NOT NULL DEFAULT '',
+    predicate_start INTEGER,
+    predicate_end INTEGER,
+    time TEXT,                             -- times.id
+    place TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    negated INTEGER NOT NULL,
+    attribution TEXT NOT NULL DEFAULT '',
+    attribution_concept TEXT NOT NULL DEFAULT '',
+    quoted INTEGER NOT NULL,
+    PRIMARY KEY (comparison, id),
+    FOREIGN KEY (comparison, time) REFERENCES times(comparison, id)
+);
+CREATE INDEX claims_predicate ON claims(predicate);
+
+CREATE TABLE claim_numbers (
+    comparison TEXT NOT NULL,
+    claim TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    quantity TEXT NOT NULL,
+    PRIMARY KEY (comparison, claim, position),
+    FOREIGN KEY (comparison, claim) REFERENCES claims(comparison, id) ON DELETE CASCADE,
+    FOREIGN KEY (comparison, quantity) REFERENCES quantities(comparison, id)
+);
+
+CREATE TABLE alignments (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    relation TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    articles TEXT NOT NULL DEFAULT '[]',   -- JSON list of article ids
+    conflicts TEXT NOT NULL DEFAULT '[]',  -- JSON list
+    detail TEXT NOT NULL DEFAULT '',
+    status_change INTEGER NOT NULL,
+    PRIMARY KEY (comparison, id)
+);
+
+CREATE TABLE alignment_claims (
+    comparison TEXT NOT NULL,
+    alignment TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    claim TEXT NOT NULL,
+    PRIMARY KEY (comparison, alignment, position),
+    FOREIGN KEY (comparison, alignment) REFERENCES alignments(comparison, id) ON DELETE CASCADE
+);
+CREATE INDEX alignment_claims_claim ON alignment_claims(comparison, claim);
+
+CREATE TABLE omissions (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    alignment TEXT NOT NULL,
+    reported_by TEXT NOT NULL DEFAULT '[]',  -- JSON list of article ids
+    PRIMARY KEY (comparison, position)
+);
+
+CREATE TABLE loaded_spans (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    score REAL NOT NULL,
+    kind TEXT NOT NULL,
+    sentence INTEGER NOT NULL,
+    PRIMARY KEY (comparison, position)
+);
+
+CREATE TABLE term_uses (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    concept TEXT NOT NULL,
+    article TEXT NOT NULL REFERENCES articles(id),
+    term TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    spans TEXT NOT NULL DEFAULT '[]',      -- JSON list of [article, start, end]
+    PRIMARY KEY (comparison, position)
+);
+
+CREATE TABLE quote_shares (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    speaker_concept TEXT NOT NULL DEFAULT '',
+    article TEXT NOT NULL REFERENCES articles(id),
+    direct INTEGER NOT NULL,
+    reported INTEGER NOT NULL,
+    characters INTEGER NOT NULL,
+    PRIMARY KEY (comparison, position)
+);
+
+CREATE TABLE events (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    event TEXT NOT NULL,                   -- alignments.id
+    label TEXT NOT NULL DEFAULT '',
+    article TEXT NOT NULL REFERENCES articles(id),
+    claim TEXT NOT NULL,
+    status TEXT NOT NULL,
+    time TEXT,
+    granularity TEXT,
+    published TEXT,
+    PRIMARY KEY (comparison, position)
+);
+
+CREATE TABLE brief_sentences (
+    comparison TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    claims TEXT NOT NULL DEFAULT '[]',     -- JSON list of claim ids
+    spans TEXT NOT NULL DEFAULT '[]',      -- JSON list of [article, start, end]
+    PRIMARY KEY (comparison, position)
+);
+"""
+
+# MIGRATIONS[k] takes a database from schema version k to k + 1.
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+
+SCHEMA_VERSION = len(MIGRATIONS)

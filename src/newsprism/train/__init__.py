@@ -1,0 +1,1 @@
+"""Trainers of the small learned models newsprism ships (`newsprism train <model>`)."""

@@ -1,0 +1,33 @@
+"""Event-word claims (compare/events.py): verbs and event nouns with their arguments."""
+
+from __future__ import annotations
+
+from newsprism.compare.events import event_claims
+from newsprism.model import Article, ArticleAnalysis, Claim
+
+
+def test_verbs_and_event_nouns_become_claims(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The earthquake killed 12 people in Chile. Police arrested the suspect after the shooting."
+    )
+    article = Article("A", text)
+    claims = event_claims(nlp(text), article, ArticleAnalysis("A"))
+    found = [
+        (c.id, c.predicate, c.subject, c.object, c.place, text[c.predicate_start : c.predicate_end])
+        for c in claims
+        if c.predicate_start is not None
+    ]
+    assert found == [
+        ("A:e1", "earthquake", "", "", "Chile", "earthquake"),
+        ("A:e2", "kill", "earthquake", "12 people in Chile", "Chile", "killed"),
+        ("A:e3", "arrest", "Police", "suspect", "", "arrested"),
+        ("A:e4", "shooting", "", "", "", "shooting"),
+    ]
+
+
+def test_words_already_claimed_are_not_repeated(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Police arrested the suspect."
+    article = Article("A", text)
+    existing = Claim("A:k1", "A", 0, len(text), 0, "Police", "arrest", "the suspect",
+                     predicate_start=7, predicate_end=15)  # fmt: skip
+    assert event_claims(nlp(text), article, ArticleAnalysis("A", claims=[existing])) == []

@@ -1,0 +1,108 @@
+"""Claims: predicate, arguments, time, status and attribution (seeds and short texts)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsprism.analyze.article import analyze_doc
+from newsprism.analyze.claims import factuality_value, status_of
+from newsprism.model import Article, Claim
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def _claims(
+    nlp, text: str, article_id: str = "t", published: datetime | None = None
+) -> list[Claim]:  # type: ignore[no-untyped-def]
+    article = Article(id=article_id, text=text, published=published)
+    return analyze_doc(nlp(text), article).claims
+
+
+def _seed_claims(nlp, prefix: str, published: datetime) -> tuple[str, list[Claim]]:  # type: ignore[no-untyped-def]
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not paths:
+        pytest.skip(f"seed {prefix} not found")
+    text = paths[0].read_text(encoding="utf-8")
+    return text, _claims(nlp, text, prefix, published)
+
+
+def _by_predicate(claims: list[Claim], predicate: str, subject: str = "") -> Claim:
+    return next(c for c in claims if c.predicate == predicate and subject in c.subject)
+
+
+def test_seed_000_planned_meeting(nlp) -> None:  # type: ignore[no-untyped-def]
+    text, claims = _seed_claims(nlp, "000", datetime(2024, 10, 21, tzinfo=UTC))
+    hold = claims[0]
+    assert hold.predicate == "hold" and hold.status == "planned"
+    assert hold.subject == "Russian President Vladimir Putin"
+    assert "Ushakov" in hold.attribution and not hold.quoted
+    assert hold.object == "a meeting with UN Secretary-General Antonio Guterres"
+    assert hold.place == "Kazan"
+    assert not any(c.predicate == "announce" for c in claims)  # reporting verb, no own claim
+    bilateral = _by_predicate(claims, "hold", "Putin")
+    assert bilateral.status == "planned"
+    assert [c.id for c in claims] == [f"000:k{k}" for k in range(len(claims))]
+    for claim in claims:
+        assert text[claim.start : claim.end].strip()
+
+
+def test_seed_004_met_and_spoke(nlp) -> None:  # type: ignore[no-untyped-def]
+    text, claims = _seed_claims(nlp, "004", datetime(2024, 10, 25, tzinfo=UTC))
+    met = claims[0]
+    assert (met.predicate, met.status, met.object) == (
+        "meet", "happened", "United Nations Secretary-General Antonio Guterres"
+    )  # fmt: skip
+    spoke = _by_predicate(claims, "speak")
+    assert spoke.subject == "Putin" and spoke.object == "Guterres" and spoke.status == "happened"
+    assert spoke.time is not None and spoke.time.value == "2024-10-24"
+    assert spoke.time.granularity == "part_of_day"
+    unveil = _by_predicate(claims, "unveil")
+    assert unveil.subject == "The Kremlin" and unveil.status == "denied" and unveil.negated
+    need = next(c for c in claims if c.predicate == "need" and "Ukraine" in text[c.start : c.end])
+    assert need.quoted and need.attribution == "Guterres"
+    attend = _by_predicate(claims, "attend", "Summit")
+    assert [q.value for q in attend.numbers] == [3.0, 36.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "predicate", "status", "negated"),
+    [
+        ("The ministers will meet in Paris next week.", "meet", "planned", False),
+        ("The talks may collapse.", "collapse", "uncertain", False),
+        ("The summit is expected to draw 30 leaders.", "draw", "planned", False),
+        ("Fighting continues to rage in the east.", "rage", "ongoing", False),
+        ("Protesters are marching through the capital.", "march", "ongoing", False),
+        ("The army failed to take the city.", "take", "denied", False),
+        ("Rebels reportedly seized the airport.", "seize", "uncertain", False),
+        ("The minister did not attend the meeting.", "attend", "denied", True),
+        ("The Kremlin denied that troops had crossed the border.", "cross", "denied", False),
+        ("The company announced it would close two plants.", "close", "planned", False),
+        ("If the deal fails, prices could rise.", "fail", "uncertain", False),
+        ("The bridge was destroyed on Monday.", "destroy", "happened", False),
+    ],
+)
+def test_status_of_small_texts(nlp, text: str, predicate: str, status: str, negated: bool) -> None:  # type: ignore[no-untyped-def]
+    claim = _by_predicate(_claims(nlp, text), predicate)
+    assert (claim.status, claim.negated) == (status, negated)
+
+
+def test_attribution_and_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    claims = _claims(nlp, "Officials said the bridge in Kherson was destroyed.")
+    assert len(claims) == 1
+    assert (claims[0].predicate, claims[0].attribution, claims[0].place) == (
+        "destroy", "Officials", "Kherson"
+    )  # fmt: skip
+
+
+def test_factuality_scale(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("The talks may collapse, but the army did not attack and the leaders met.")
+    values = {t.lemma_: factuality_value(*_reading(status_of(t))) for t in doc if t.pos_ == "VERB"}
+    assert values["meet"] == 3.0
+    assert values["attack"] < 0 < values["collapse"] < values["meet"]
+
+
+def _reading(reading):  # type: ignore[no-untyped-def]
+    return reading.status, reading.negated, reading.cue, reading.strong

@@ -1,0 +1,66 @@
+"""Direct and reported quotes with their speakers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsprism.analyze.quotes import find_quotes, quote_pairs
+from newsprism.model import Article, Quote
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+def _seed_quotes(nlp, prefix: str) -> tuple[Article, list[Quote]]:  # type: ignore[no-untyped-def]
+    paths = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
+    if not paths:
+        pytest.skip(f"seed {prefix} not found")
+    article = Article(id=prefix, text=paths[0].read_text(encoding="utf-8"),
+                      published=datetime(2024, 10, 25, tzinfo=UTC))  # fmt: skip
+    return article, find_quotes(nlp(article.text), article)
+
+
+def _starting(quotes: list[Quote], words: str) -> Quote:
+    return next(q for q in quotes if q.text.startswith(words))
+
+
+def test_seed_004_direct_quotes(nlp) -> None:  # type: ignore[no-untyped-def]
+    article, quotes = _seed_quotes(nlp, "004")
+    ukraine = _starting(quotes, "We need peace in Ukraine")
+    assert ukraine.direct and ukraine.speaker == "Guterres"
+    assert ukraine.text.endswith("the General Assembly resolution")
+    gaza = _starting(quotes, "We need peace in Gaza")
+    assert gaza.speaker == "Guterres"  # "he added", resolved
+    assert gaza.speaker_start is not None and gaza.speaker_end is not None
+    assert article.text[gaza.speaker_start : gaza.speaker_end] == "he"
+    family = _starting(quotes, "That’s how we live.")
+    assert family.speaker == "Putin" and family.text.endswith("They even fight at times.")
+    office = _starting(quotes, "Putin and Guterres addressed the crises")
+    assert not office.direct and office.speaker == "the UN chief’s office"
+    spokesman = _starting(quotes, "Guterres could not ignore")
+    assert not spokesman.direct and spokesman.speaker == "His spokesman"
+    assert [q.id for q in quotes] == [f"004:q{k}" for k in range(len(quotes))]
+
+
+def test_seed_000_reported_speech(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, quotes = _seed_quotes(nlp, "000")
+    hold = _starting(quotes, "Russian President Vladimir Putin intends to hold")
+    assert not hold.direct and hold.speaker == "Russian presidential aide Yury Ushakov"
+    plans = _starting(quotes, "Putin plans to hold bilateral discussions")
+    assert plans.speaker == "Ushakov"
+    # scare quotes inside a reported clause take that clause's speaker
+    precedent = _starting(quotes, "dangerous precedent")
+    assert precedent.direct and precedent.speaker == "Guterres"
+
+
+def test_scare_quotes_without_speaker_are_skipped(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The so-called “peace plan” was published on Monday."
+    article = Article(id="s", text=text)
+    assert find_quotes(nlp(text), article) == []
+
+
+def test_quote_pairs_handle_odd_marks() -> None:
+    text = '”We need peace,” he said. She called it "a disgrace".'
+    assert [text[a + 1 : b] for a, b in quote_pairs(text)] == ["We need peace,", "a disgrace"]

@@ -1,0 +1,175 @@
+"""The SQLite store: round trip, idempotent saves, all-or-nothing saves, schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from newsprism.model import Article, Comparison
+from newsprism.report.jsonout import to_dict
+from newsprism.store import Store, StoreBackend, story_id_for
+from newsprism.store.schema import SCHEMA_VERSION
+from test_report_fixture import OUTLETS, build_comparison
+
+
+def count(store: Store, table: str) -> int:
+    return int(store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def test_round_trip_after_reopening(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    comparison = build_comparison()
+    with Store(db) as store:
+        story = store.save_comparison(comparison, OUTLETS)
+    assert story == story_id_for(comparison) == "s4528a6ab06ac7e4f"
+    with Store(db) as store:
+        assert store.load_comparison(story) == to_dict(comparison, OUTLETS)
+        model = store.load_comparison_model(story)
+    assert model.story == story
+    assert model.analyses[0].claims[0] == comparison.analyses[0].claims[0]
+    assert model.analyses[1].times == comparison.analyses[1].times
+    assert model.analyses[0].quantities == comparison.analyses[0].quantities
+    assert model.articles == comparison.articles
+
+
+def test_explicit_story_id_and_no_outlets(tmp_path: Path) -> None:
+    comparison = build_comparison()
+    comparison.story = "story-42"
+    with Store(tmp_path / "news.db") as store:
+        assert store.save_comparison(comparison) == "story-42"
+        assert store.load_comparison("story-42") == to_dict(comparison)
+        with pytest.raises(KeyError, match="no comparison 'nope'"):
+            store.load_comparison("nope")
+
+
+def test_saving_twice_replaces_and_never_duplicates(tmp_path: Path) -> None:
+    comparison = build_comparison()
+    with Store(tmp_path / "news.db") as store:
+        story = store.save_comparison(comparison, OUTLETS)
+        created = store.list_comparisons()[0]["created"]
+        tables = ("articles", "comparisons", "claims", "alignments", "alignment_claims",
+                  "mentions", "concept_mentions", "times", "quantities", "claim_numbers",
+                  "quotes", "loaded_spans", "events", "brief_sentences", "outlets")  # fmt: skip
+        before = {t: count(store, t) for t in tables}
+        assert before["articles"] == 2 and before["claims"] == 6 and before["times"] == 3
+        comparison.alignments[0].label = "Putin and Guterres meet"
+        assert store.save_comparison(comparison, OUTLETS) == story
+        assert {t: count(store, t) for t in tables} == before
+        loaded = store.load_comparison(story)
+        assert loaded["alignments"][0]["label"] == "Putin and Guterres meet"
+        assert store.list_comparisons()[0]["created"] == created
+        assert count(store, "articles_fts") == 2
+
+
+def test_articles_shared_between_comparisons(tmp_path: Path) -> None:
+    first = build_comparison()
+    second = build_comparison()
+    second.story = "rt-only"
+    second.articles = second.articles[1:]
+    second.analyses = second.analyses[1:]
+    second.alignments, second.omissions, second.events, second.brief = [], [], [], []
+    second.terms = [t for t in second.terms if t.article == "rt0002"]
+    second.quote_balance = [q for q in second.quote_balance if q.article == "rt0002"]
+    with Store(tmp_path / "news.db") as store:
+        a = store.save_comparison(first)
+        b = store.save_comparison(second)
+        assert [a.id for a in store.list_articles()] == ["mt0001", "rt0002"]
+        assert [a.id for a in store.list_articles(limit=1, offset=1)] == ["rt0002"]
+        assert store.delete_comparison(a) is True
+        assert store.get_article("mt0001") is not None  # articles stay
+        assert store.load_comparison(b) == to_dict(second)
+        assert [c["id"] for c in store.list_comparisons()] == ["rt-only"]
+
+
+def test_failed_save_leaves_previous_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "news.db"
+    comparison = build_comparison()
+    comparison.story = "kazan"
+    with Store(db) as store:
+        store.save_comparison(comparison, OUTLETS)
+        expected = store.load_comparison("kazan")
+
+        changed = build_comparison()
+        changed.story = "kazan"
+        extra = Article(id="tass03", text="Putin met Guterres.", outlet="TASS")
+        changed.articles.append(extra)
+        changed.alignments = changed.alignments[:1]
+
+        def boom(self: Store, conn: sqlite3.Connection, story: str, c: Comparison) -> None:
+            conn.execute("UPDATE articles SET title = 'half-written' WHERE id = 'mt0001'")
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(Store, "_save_findings", boom)
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            store.save_comparison(changed, OUTLETS)
+        monkeypatch.undo()
+        assert store.load_comparison("kazan") == expected
+        assert store.get_article("tass03") is None
+        assert store.list_articles()[0].title == comparison.articles[0].title
+        assert not store.conn.in_transaction
+    with Store(db) as store:
+        assert store.load_comparison("kazan") == expected
+
+
+def test_bad_reference_fails_whole_save(tmp_path: Path) -> None:
+    comparison = build_comparison()
+    comparison.omissions[0].article = "not-an-article"
+    with Store(tmp_path / "news.db") as store:
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save_comparison(comparison)
+        assert count(store, "articles") == 0 and count(store, "comparisons") == 0
+
+
+def test_schema_version_wal_and_foreign_keys(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 1
+        rows = store.conn.execute("SELECT version FROM schema_version").fetchall()
+        assert [r[0] for r in rows] == [1]
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert isinstance(store, StoreBackend)
+    with Store(db) as store:  # reopening applies nothing twice
+        assert [r[0] for r in store.conn.execute("SELECT version FROM schema_version")] == [1]
+        store.conn.execute("INSERT INTO schema_version VALUES (99, 'future')")
+    with pytest.raises(RuntimeError, match="schema version 99, newer"):
+        Store(db)
+
+
+def test_articles_and_search(tmp_path: Path) -> None:
+    comparison = build_comparison()
+    with Store(tmp_path / "news.db") as store:
+        store.save_comparison(comparison)
+        assert store.get_article("rt0002") == comparison.articles[1]
+        assert store.get_article("missing") is None
+        assert [a.id for a in store.search_articles("Kiev regime")] == ["rt0002"]
+        # RT's shorter text mentions Guterres more densely: BM25 ranks it first.
+        assert [a.id for a in store.search_articles("Guterres Kazan")] == ["rt0002", "mt0001"]
+        assert [a.id for a in store.search_articles("Kyiv")] == ["mt0001"]
+        assert store.search_articles('"unbalanced (quote') == []
+        assert store.search_articles("   ") == []
+
+
+def test_updated_article_metadata_is_kept_once(tmp_path: Path) -> None:
+    comparison = build_comparison()
+    with Store(tmp_path / "news.db") as store:
+        store.save_comparison(comparison)
+        comparison.articles[1] = replace(comparison.articles[1], title="Putin and Guterres talk")
+        store.save_comparison(comparison)
+        assert count(store, "articles") == 2
+        article = store.get_article("rt0002")
+        assert article is not None and article.title == "Putin and Guterres talk"
+        assert [a.id for a in store.search_articles("talk")] == ["rt0002"]
+
+
+def test_closed_store_refuses(tmp_path: Path) -> None:
+    store = Store(tmp_path / "news.db")
+    store.close()
+    store.close()
+    with pytest.raises(RuntimeError, match="is closed"):
+        store.list_articles()
