@@ -54,7 +54,7 @@ def test_times_compatible_is_granularity_aware() -> None:
     a = _article("A", "x", 21)
     oct24 = _day(a, "2024-10-24")
     thursday = _day(a, "2024-10-24", text="Thursday")
-    october = _day(a, "2024-10-01", "month")
+    october = _day(a, "2024-10", "month")
     oct23 = _day(a, "2024-10-23")
     summit = TimeExpr("A", 0, 1, "October 22-24", "2024-10-22", "2024-10-24", "range")
     assert times_compatible(oct24, thursday) is True
@@ -62,6 +62,7 @@ def test_times_compatible_is_granularity_aware() -> None:
     assert times_compatible(oct24, oct23) is False
     assert times_compatible(summit, oct23) is True
     assert times_compatible(oct24, None) is None
+    assert times_compatible(_day(a, "2022-04", "month"), october) is False
 
 
 def test_meeting_agrees_across_articles_and_single_fact_stands_alone() -> None:

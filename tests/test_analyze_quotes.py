@@ -64,3 +64,16 @@ def test_scare_quotes_without_speaker_are_skipped(nlp) -> None:  # type: ignore[
 def test_quote_pairs_handle_odd_marks() -> None:
     text = '”We need peace,” he said. She called it "a disgrace".'
     assert [text[a + 1 : b] for a, b in quote_pairs(text)] == ["We need peace,", "a disgrace"]
+
+
+def test_running_quote_and_relative_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“We will rebuild,” the mayor said. “Every street will be repaired and every family "
+        "will be housed.”\nIt was the governor who said that the bridge would reopen."
+    )
+    quotes = find_quotes(nlp(text), Article(id="r", text=text))
+    assert [(q.text, q.speaker, q.direct) for q in quotes] == [
+        ("We will rebuild", "the mayor", True),
+        ("Every street will be repaired and every family will be housed.", "the mayor", True),
+        ("the bridge would reopen", "the governor", False),
+    ]

@@ -20,6 +20,10 @@ from newsprism.model import (
 )
 from newsprism.settings import BriefSettings
 
+# The texts here are short; the default word budget (scaled to article length) would keep
+# only a sentence or two.
+ROOMY = BriefSettings(min_words=120)
+
 BEFORE = (
     "Russian President Vladimir Putin will meet UN Secretary-General Antonio Guterres in Kazan. "
     "The summit brings together leaders of 36 nations. "
@@ -121,7 +125,7 @@ def comparison() -> Comparison:
 
 
 def test_brief_sentences_kinds_and_citations(comparison: Comparison) -> None:
-    brief = write_brief(comparison, BriefSettings())
+    brief = write_brief(comparison, ROOMY)
     assert [(s.kind, s.text, s.claims) for s in brief] == [
         (
             "shared",
@@ -151,7 +155,7 @@ def test_brief_sentences_kinds_and_citations(comparison: Comparison) -> None:
 
 
 def test_loaded_words_never_reach_the_brief(comparison: Comparison) -> None:
-    text = " ".join(s.text for s in write_brief(comparison, BriefSettings()))
+    text = " ".join(s.text for s in write_brief(comparison, ROOMY))
     assert "brutally" not in text  # a modifier: dropped
     assert "regime" not in text  # a noun without a neutral word: its claim is left out
     assert "illegitimate" not in text
@@ -161,7 +165,7 @@ def test_shared_fact_uses_the_least_loaded_wording(comparison: Comparison) -> No
     first = comparison.analyses[0]
     start = BEFORE.index("will meet")
     first.loaded.append(LoadedSpan("rfe", start, start + 9, "will meet", 0.9, "loaded"))
-    brief = write_brief(comparison, BriefSettings())
+    brief = write_brief(comparison, ROOMY)
     assert brief[0].kind == "shared"
     assert brief[0].text == "Putin met Guterres in Kazan on Thursday."
     assert brief[0].claims == ["rfe:k0", "rt:k0"]
@@ -180,7 +184,7 @@ def test_partial_fact_reported_by_two_of_three_names_both() -> None:
             Alignment("a1", "single", ["a:k0"], ["a"]),
         ],
     )
-    brief = write_brief(comparison, BriefSettings())
+    brief = write_brief(comparison, ROOMY)
     assert [s.text for s in brief] == [
         "Reuters and BBC report that senators approved the bill on Friday.",
         "According to AP, the vote passed 52 to 48 in the Senate.",
@@ -189,7 +193,13 @@ def test_partial_fact_reported_by_two_of_three_names_both() -> None:
 
 
 def test_limits_keep_the_brief_short(comparison: Comparison) -> None:
-    brief = write_brief(comparison, BriefSettings(max_sentences=2))
+    brief = write_brief(comparison, BriefSettings(max_sentences=2, min_words=120))
+    assert [s.kind for s in brief] == ["shared", "contradicted"]
+
+
+def test_word_budget_follows_article_length(comparison: Comparison) -> None:
+    brief = write_brief(comparison, BriefSettings(min_words=30, words_per_article_word=1.0))
+    # ~27 words an article: the shared fact (13 words) and the contradiction (17) fit.
     assert [s.kind for s in brief] == ["shared", "contradicted"]
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.analyze.concepts import link_concepts, name_key, alias_data, normalise
+from newsprism.analyze.concepts import alias_data, link_concepts, name_key, normalise
 from newsprism.analyze.mentions import find_mentions
-from newsprism.model import Article, ArticleAnalysis, Claim, Concept, Quote
+from newsprism.model import Article, ArticleAnalysis, Claim, Concept, Mention, Quote
 from newsprism.settings import ConceptSettings
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
@@ -126,9 +126,13 @@ def test_variants_partial_names_and_roles(nlp) -> None:  # type: ignore[no-untyp
     kim = _concept_of(analyses, "a", "Kim Jong Un")
     assert _concept_of(analyses, "b", "Mr. Kim") == kim
     assert _concept_of(analyses, "b", "North Korean dictator") == kim
-    assert _concept_of(analyses, "b", "Pezeshkyan") == _concept_of(analyses, "a", "Masoud Pezeshkian")
+    assert _concept_of(analyses, "b", "Pezeshkyan") == _concept_of(
+        analyses, "a", "Masoud Pezeshkian"
+    )
     assert _concept_of(analyses, "b", "Mahmud Abbas") == _concept_of(analyses, "a", "Mahmoud Abbas")
-    assert _concept_of(analyses, "b", "Zelenskiy") == _concept_of(analyses, "a", "Volodymyr Zelensky")
+    assert _concept_of(analyses, "b", "Zelenskiy") == _concept_of(
+        analyses, "a", "Volodymyr Zelensky"
+    )
     assert len({kim, _concept_of(analyses, "a", "Mahmoud Abbas")}) == 2
 
 
@@ -176,3 +180,24 @@ def test_linking_is_deterministic(nlp) -> None:  # type: ignore[no-untyped-def]
     first = link_concepts(*_analyse(nlp, texts), ConceptSettings())
     second = link_concepts(*_analyse(nlp, texts), ConceptSettings())
     assert first == second
+
+
+def _mention(article: str, k: int, text: str, label: str, at: int) -> Mention:
+    return Mention(f"{article}:m{k}", article, at, at + len(text), text, label, text.lower(), 0)
+
+
+def test_spelling_variants_without_a_parse() -> None:
+    pairs = [
+        ("Maria Lopez", "Mario Lopez", False),  # another person, not a spelling
+        ("Muammar Qaddafi", "Muammar Gaddafi", True),  # shipped variant
+        ("Masud Pezeshkian", "Masoud Pezeshkyan", True),
+        ("Iran", "Iraq", False),
+    ]
+    for left, right, same in pairs:
+        articles = [Article(id="a", text=left), Article(id="b", text=right)]
+        analyses = [
+            ArticleAnalysis(article="a", mentions=[_mention("a", 0, left, "PERSON", 0)]),
+            ArticleAnalysis(article="b", mentions=[_mention("b", 0, right, "PERSON", 0)]),
+        ]
+        concepts = link_concepts(articles, analyses, ConceptSettings())
+        assert (len(concepts) == 1) is same, (left, right)

@@ -69,7 +69,10 @@ def test_term_uses_filters_and_sorts() -> None:
             article="y", mentions=[Mention("y:m0", "y", 0, 4, "Kyiv", "GPE", "kyiv", 0, "c0")]
         ),
     ]
-    concepts = [Concept("c0", "Kyiv", "GPE", ["x:m0", "x:m1", "y:m0"]), Concept("c1", "Moscow", "GPE", ["x:m2"])]
+    concepts = [
+        Concept("c0", "Kyiv", "GPE", ["x:m0", "x:m1", "y:m0"]),
+        Concept("c1", "Moscow", "GPE", ["x:m2"]),
+    ]
     uses = term_uses(articles, analyses, concepts)
     # Moscow: one article, one word: no framing difference to show
     assert [(u.concept, u.article, u.term, u.count) for u in uses] == [
@@ -81,22 +84,38 @@ def test_term_uses_filters_and_sorts() -> None:
 
 def test_quote_balance_counts_direct_reported_and_characters() -> None:
     articles = [Article(id="x", text=""), Article(id="y", text="")]
-    concepts = [Concept("c0", "Antonio Guterres", "PERSON"), Concept("c1", "Vladimir Putin", "PERSON")]
+    concepts = [
+        Concept("c0", "Antonio Guterres", "PERSON"),
+        Concept("c1", "Vladimir Putin", "PERSON"),
+    ]
     analyses = [
         ArticleAnalysis(
             article="x",
             quotes=[
                 Quote("x:q0", "x", 0, 10, "a" * 10, "Guterres", speaker_concept="c0"),
-                Quote("x:q1", "x", 20, 50, "b" * 30, "the UN chief", speaker_concept="c0", direct=False),
+                Quote(
+                    "x:q1",
+                    "x",
+                    20,
+                    50,
+                    "b" * 30,
+                    "the UN chief",
+                    speaker_concept="c0",
+                    direct=False,
+                ),
                 Quote("x:q2", "x", 60, 65, "c" * 5, "a spokesman"),
             ],
         ),
         ArticleAnalysis(
-            article="y", quotes=[Quote("y:q0", "y", 0, 100, "d" * 100, "Putin", speaker_concept="c1")]
+            article="y",
+            quotes=[Quote("y:q0", "y", 0, 100, "d" * 100, "Putin", speaker_concept="c1")],
         ),
     ]
     shares = quote_balance(articles, analyses, concepts)
-    assert [(s.article, s.speaker, s.speaker_concept, s.direct, s.reported, s.characters) for s in shares] == [
+    assert [
+        (s.article, s.speaker, s.speaker_concept, s.direct, s.reported, s.characters)
+        for s in shares
+    ] == [
         ("x", "Antonio Guterres", "c0", 1, 1, 40),
         ("x", "a spokesman", "", 1, 0, 5),
         ("y", "Vladimir Putin", "c1", 1, 0, 100),

@@ -52,7 +52,45 @@ _CONNECTIVE = re.compile(
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
 _MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
 _MODIFIER_POS = {"ADJ", "ADV"}
-_QUOTE_CHARS = "\"'“”‘’«»"
+# Words a clause cannot start with and still read as a sentence of its own.
+_FRAGMENT_START = {
+    "to",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "that",
+    "where",
+    "when",
+    "while",
+    "after",
+    "before",
+    "because",
+    "despite",
+    "although",
+    "though",
+    "if",
+    "as",
+    "just",
+    "how",
+    "what",
+    "unless",
+    "since",
+    "until",
+    "whether",
+    "than",
+    "including",
+    "by",
+    "with",
+    "for",
+    "of",
+}
+# Words and marks a clause boundary can leave hanging at its end ("..., but", "... and").
+_DANGLING = re.compile(
+    r"(?:[\s,;:\u2013\u2014-]+|\s+(?:and|but|or|as|while|stating|saying|with|which|who|"
+    r"that|because|including|although|though|whereas)\b)+$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -76,6 +114,7 @@ class _Clause:
     spans: list[Span] = field(default_factory=list)
     words: int = 0
     quoted: bool = False
+    fragment: bool = False  # the claim alone was not a sentence (subject or sentence added)
 
 
 def content_words(text: str) -> list[str]:
@@ -164,6 +203,7 @@ class _Context:
         self.names = outlet_names(comparison.articles)
         self.concepts: dict[str, Concept] = {c.id: c for c in comparison.concepts}
         self.mentions: dict[str, Mention] = {}
+        self.sentences = {a.article: a.sentences for a in comparison.analyses}
         loaded: dict[tuple[str, int, int], LoadedSpan] = {}
         for analysis in comparison.analyses:
             for m in analysis.mentions:
@@ -266,18 +306,86 @@ def _indefinite_fix(article: Article, start: int, s: int, e: int) -> tuple[int, 
     return (start + before.start(), start + before.end(2), fixed)
 
 
+def _sentence_of(ctx: _Context, claim: Claim) -> tuple[int, int] | None:
+    """The (start, end) of the analysis sentence holding the claim."""
+    for sentence in ctx.sentences.get(claim.article, []):
+        if sentence.start <= claim.start < sentence.end:
+            return sentence.start, max(sentence.end, claim.end)
+    return None
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) without surrounding blanks and words left dangling at the end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while True:
+        piece = text[start:end]
+        match = _DANGLING.search(piece)
+        if match is None or match.start() == 0:
+            break
+        end = start + match.start()
+    return start, end
+
+
+def _leads_with_finite_verb(text: str) -> bool:
+    from newsprism.analyze.nlp import parse_one
+
+    doc = parse_one(text)
+    return len(doc) > 0 and doc[0].tag_ in {"VBD", "VBZ", "VBP"}
+
+
+def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, int, str, bool]:
+    """The words a claim is told with: (start, end, prefix, from_sentence).
+
+    A clause that reads as a sentence is used as it is. A clause that opens with its verb
+    ("discussed proposals ...") gets its subject's words put before it when they occur in the
+    same sentence; other fragments ("to isolate Russia", "who visited ...") fall back to the
+    whole sentence that holds them.
+    """
+    start, end = _trimmed(article.text, claim.start, claim.end)
+    first = re.match(r"[A-Za-z]+", article.text[start:end])
+    first_word = first.group().lower() if first else ""
+    verb_first = claim.predicate_start is not None and claim.predicate_start <= start
+    if first_word and first_word not in _FRAGMENT_START and not verb_first:
+        return start, end, "", False
+    sentence = _sentence_of(ctx, claim)
+    if sentence is None:
+        return start, end, "", False
+    s_start, s_end = _trimmed(article.text, *sentence)
+    subject = claim.subject.strip()
+    if (
+        verb_first
+        and subject
+        and subject in article.text[s_start:start]
+        and _leads_with_finite_verb(article.text[start:end])
+    ):
+        return start, end, subject, True
+    return s_start, s_end, "", True
+
+
+def _balance_quotes(text: str) -> str:
+    """Close a quotation the clause opens, drop a closing mark whose opening is outside it."""
+    opens, closes = text.count("“"), text.count("”")
+    if opens > closes:
+        text += "”"
+    elif closes > opens:
+        text = text.replace("”", "", closes - opens)
+    if text.count('"') % 2:
+        first = text.index('"')
+        opening = first == 0 or text[first - 1].isspace() or text[first - 1] in "(["
+        text = text + '"' if opening else text[:first] + text[first + 1 :]
+    return text
+
+
 def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
     """The claim's own words, cleaned for the brief; None when it cannot be used."""
     article = ctx.by_id.get(claim.article)
     if article is None or claim.end <= claim.start:
         return None
-    start, end = claim.start, claim.end
+    start, end, prefix, from_sentence = _clause_range(ctx, claim, article)
+    if end <= start:
+        return None
     raw = article.text[start:end]
-    # Trim surrounding whitespace and a trailing sentence mark.
-    lead = len(raw) - len(raw.lstrip())
-    start += lead
-    raw = raw.strip()
-    end = start + len(raw)
     edits: list[tuple[int, int, str]] = []
     connective = _CONNECTIVE.match(raw)
     if connective and connective.end() < len(raw):
@@ -287,21 +395,24 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         return None
     edits += [e for e in loaded_edits if not (connective and e[0] < start + connective.end())]
     spans = [Span(article.id, claim.start, claim.end)]
+    if from_sentence:
+        sentence = _sentence_of(ctx, claim)
+        if sentence is not None:
+            spans.append(Span(article.id, *sentence))
+    if prefix:
+        edits.append((start, start, prefix + " "))
     # A leading pronoun becomes the subject's name, citing one mention of that name.
     body_start = start + (connective.end() if connective else 0)
     first = re.match(r"[A-Za-z]+", article.text[body_start:end])
-    if first and first.group().lower() in _PRONOUNS and claim.subject_concept:
+    if not prefix and first and first.group().lower() in _PRONOUNS and claim.subject_concept:
         concept = ctx.concepts.get(claim.subject_concept)
         mention = _naming_mention(ctx, concept) if concept else None
         if concept and mention and concept.kind in _PRONOUNS[first.group().lower()]:
             edits.append((body_start, body_start + first.end(), concept.name))
             spans.append(Span(mention.article, mention.start, mention.end))
-    text = _apply(raw, start, edits)
-    text = text.rstrip(" .;:,")
-    if text.count("“") != text.count("”") or text.count('"') % 2:
-        text = text.strip(_QUOTE_CHARS + " ")
-    text = text.rstrip(" .;:,")
-    if not text:
+    text = _apply(raw, start, edits).rstrip(" .;:,")
+    text = _balance_quotes(text).rstrip(" .;:,")
+    if not text or not any(ch.isalpha() for ch in text):
         return None
     return _Clause(
         claim=claim,
@@ -309,6 +420,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         spans=spans,
         words=len(text.split()),
         quoted=claim.quoted,
+        fragment=from_sentence,
     )
 
 
@@ -398,11 +510,15 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
         usable = [c for c in usable if not c.quoted]
     if not usable:
         return None
+    # A fact whose status moved (planned -> held) is told in its latest state.
+    status_change = fact.alignment is not None and fact.alignment.status_change
     return min(
         usable,
         key=lambda c: (
+            status_change and c.claim.status != "happened",
             c.quoted,
             c.words > settings.max_clause_words,
+            c.fragment,
             ctx.index.get(c.claim.article, 0),
             c.claim.start,
         ),
@@ -479,10 +595,15 @@ def write_brief(
     """A short neutral brief of the comparison: shared facts, partial facts, contradictions.
 
     Each sentence is built from the text of the claims it cites (see the module docstring);
-    the brief stops at ``settings.max_sentences`` sentences or about ``settings.max_words``
-    words, keeping room for up to ``settings.max_contradicted`` contradictions at the end.
+    the brief stops at ``settings.max_sentences`` sentences or its word budget (the mean
+    article length times ``settings.words_per_article_word``, within ``settings.min_words``
+    and ``settings.max_words``); contradictions (up to ``settings.max_contradicted``) are
+    chosen first so that they always find room, and come last.
     """
     ctx = _Context(comparison, settings)
+    mean_words = sum(len(a.text.split()) for a in ctx.articles) / max(len(ctx.articles), 1)
+    budget = round(mean_words * settings.words_per_article_word)
+    budget = max(settings.min_words, min(settings.max_words, budget))
     facts = _facts(ctx, comparison)
     shared = sorted((f for f in facts if f.kind == "shared"), key=lambda f: f.position)
     partial = sorted(
@@ -517,16 +638,16 @@ def write_brief(
         return True
 
     for fact in contradicted[: settings.max_contradicted]:
-        take(fact, settings.max_words, settings.max_sentences)
+        take(fact, budget, settings.max_sentences)
     for fact in shared:
-        take(fact, settings.max_words, settings.max_sentences)
+        take(fact, budget, settings.max_sentences)
     for fact in partial:
         if len(fact.articles) == 1:
             outlet = fact.articles[0]
             if per_outlet.get(outlet, 0) >= settings.max_partial_per_outlet:
                 continue
-            if take(fact, settings.max_words, settings.max_sentences):
+            if take(fact, budget, settings.max_sentences):
                 per_outlet[outlet] = per_outlet.get(outlet, 0) + 1
         else:
-            take(fact, settings.max_words, settings.max_sentences)
+            take(fact, budget, settings.max_sentences)
     return chosen["shared"] + chosen["partial"] + chosen["contradicted"]

@@ -46,6 +46,23 @@ def _build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--profile", action="store_true", help="print per-stage timings to stderr")
     cmp.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
+    from newsprism.ingest import run as ingest_run
+
+    ing = sub.add_parser(
+        "ingest",
+        help="store articles from files, URLs, feeds, WARC and JSONL",
+        description="Store every article once (idempotent), linking syndicated near-copies.",
+    )
+    ingest_run.add_arguments(ing)
+    ing.set_defaults(func=ingest_run.run)
+    watch = sub.add_parser(
+        "watch",
+        help="ingest feeds repeatedly until stopped",
+        description="Ingest the feeds every interval until stopped; safe to kill at any moment.",
+    )
+    ingest_run.add_watch_arguments(watch)
+    watch.set_defaults(func=ingest_run.run_watch)
+
     ev = sub.add_parser(
         "eval",
         help="measure quality on an annotated dataset",
@@ -184,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         return _compare(args)
     if args.command == "eval":
         return _eval(args)
-    return 2
+    result: int = args.func(args)
+    return result
 
 
 if __name__ == "__main__":

@@ -39,7 +39,16 @@ WEAK_ADVERBS = frozenset(
     {"reportedly", "allegedly", "apparently", "possibly", "perhaps", "maybe", "purportedly",
      "supposedly", "seemingly", "potentially"}
 )  # fmt: skip
-STRONG_ADVERBS = frozenset({"probably", "likely", "presumably", "almost", "nearly"})
+STRONG_ADVERBS = frozenset({"probably", "likely", "presumably"})
+# Modifiers that make a nominal event planned or uncertain ("the proposed merger").
+PLANNED_ADJECTIVES = frozenset(
+    {"planned", "proposed", "upcoming", "future", "scheduled", "forthcoming", "prospective",
+     "intended", "pending", "impending"}
+)  # fmt: skip
+WEAK_ADJECTIVES = frozenset({"possible", "potential", "hypothetical", "rumored", "rumoured"})
+STRONG_ADJECTIVES = frozenset(
+    {"alleged", "suspected", "expected", "likely", "probable", "apparent"}
+)
 # Verbs whose xcomp / ccomp / object names an event that has not happened (yet).
 PLAN_VERBS = frozenset(
     {"plan", "intend", "aim", "want", "hope", "seek", "expect", "schedule", "prepare", "set",
@@ -132,6 +141,17 @@ def _own_reading(token: Token) -> StatusReading:
             cue = cue or "no"
         elif child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nobody", "nothing", "none"):
             negated = True
+    if token.pos_ == "NOUN" and status is None:
+        for child in children:
+            low = child.lower_
+            if child.dep_ not in ("amod", "compound"):
+                continue
+            if low in PLANNED_ADJECTIVES:
+                status, cue = "planned", low
+            elif low in WEAK_ADJECTIVES:
+                status, cue = "uncertain", low
+            elif low in STRONG_ADJECTIVES:
+                status, cue, strong = "uncertain", low, True
     # "is seen as", "is considered"
     if (
         token.lemma_ in ("see", "consider", "view", "regard")
@@ -194,6 +214,8 @@ DESIRE_VERBS = frozenset(
 # A source denying an event: the claim's status is "denied", but on the factuality scale the
 # author's own commitment stays fairly high (annotators read "X denied that Y" as Y probable).
 DISPUTE_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "rebut"})
+# Prepositions that set a scene (place, time, manner) rather than name a goal.
+FRAME_PREPS = frozenset({"in", "at", "during", "after", "before", "since", "by", "amid", "on"})
 NEGATING_PREPS = frozenset({"without", "instead", "rather", "except"})
 HINDER_FROM = frozenset({"refrain", "abstain", "desist"})
 
@@ -219,8 +241,10 @@ def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
         return StatusReading("planned", False, "for")
     gerund = token.dep_ == "pcomp" and token.tag_ == "VBG"
     bare = not own.negated and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
-    if gerund and bare and word in ("of", "for", "to", "toward", "towards"):
+    if gerund and bare and word in ("of", "to", "toward", "towards"):
         return StatusReading("planned", False, "to")
+    if gerund and bare and word == "for":
+        return StatusReading("uncertain", False, "generic", True)
     return None
 
 
@@ -299,9 +323,18 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             if own.cue == "to" or marks & {"so", "order"}:
                 parent = status_of(head, _depth + 1)
                 return _combine(StatusReading("planned", own.negated, "to"), parent)
-            return own if own.status != "happened" else _combine(own, status_of(head, _depth + 1))
+            if own.status in ("happened", "ongoing") and not own.cue:
+                # "until Iraq complies", "once that happens": the main clause sets the status
+                return _combine(own, status_of(head, _depth + 1))
+            return own
+        if dep == "xcomp" and token.lemma_ == "see" and lemma == "remain":
+            return StatusReading("uncertain", own.negated, "remains to be seen")
         if dep == "xcomp":
             return _combine(own, status_of(head, _depth + 1))
+        if dep == "acl" and own.cue != "to":
+            return own  # "those found at the site": a participle states its own event
+        if dep == "pobj" and token.head.lower_ in FRAME_PREPS:
+            return own  # "in composite trading", "after the vote": a setting, not a goal
         if dep in ("dobj", "pobj", "nsubjpass", "acl", "csubj", "pcomp"):
             if token.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or own.cue in ("to", ""):
                 parent = status_of(head, _depth + 1)
@@ -387,9 +420,8 @@ def _is_control(token: Token) -> bool:
     }  # fmt: skip
 
 
-def _next_to(token: Token, quote: Quote) -> bool:
+def _next_to(token: Token, quote: Quote, text: str) -> bool:
     """Whether a verb stands right beside a direct quote ("“...,” he said", "remarked, “...")."""
-    text = token.doc.text
     end = token.idx + len(token.text)
     if 0 <= quote.start - end <= 4 and not any(ch.isalnum() for ch in text[end : quote.start]):
         return True
@@ -428,7 +460,7 @@ def _is_predicate(token: Token) -> bool:
         return token.head.pos_ not in ("VERB", "AUX")
     if token.dep_ == "acl" and token.tag_ == "VBN" and not _is_control(token):
         return False
-    return token.lower_ != "according"
+    return token.lower_ != "according" and any(ch.isalpha() for ch in token.lemma_)
 
 
 def _phrase(token: Token, extra_preps: frozenset[str] = frozenset()) -> tuple[int, int]:
@@ -518,6 +550,11 @@ def _object(token: Token) -> str:
     return ""
 
 
+def _root_at(doc: Doc, start: int, end: int) -> Token | None:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
 def _owner(token: Token, claims_at: dict[int, int], handed: dict[int, int]) -> int | None:
     """The claim predicate a token belongs to: its nearest predicate ancestor."""
     current = token
@@ -541,7 +578,12 @@ def extract_claims(
 ) -> list[Claim]:
     """The claims of an article in text order, each inside one sentence."""
     names = _person_words(doc)
+    text = doc.text
     claims: list[Claim] = []
+    time_roots = [(t, r) for t in times if (r := _root_at(doc, t.start, t.end)) is not None]
+    quantity_roots = [
+        (q, r) for q in quantities if (r := _root_at(doc, q.start, q.end)) is not None
+    ]
     for s_index, sent in enumerate(sentence_spans(doc)):
         predicates = [t for t in sent if _is_predicate(t)]
         chosen: list[Token] = []
@@ -550,7 +592,7 @@ def extract_claims(
             if _introduces(token):
                 continue
             if token.lemma_.lower() in SPEECH_VERBS | DIRECT_ONLY_VERBS and any(
-                q.direct and _next_to(token, q) for q in quotes
+                q.direct and _next_to(token, q, text) for q in quotes
             ):
                 continue
             if _is_control(token):
@@ -585,22 +627,19 @@ def extract_claims(
             # time, place and numbers: those whose nearest predicate is this one
             time = None
             best_depth = 99
-            for expr in times:
-                span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
-                if span is None or not (sent.start_char <= expr.start < sent.end_char):
+            for expr, root in time_roots:
+                if not (sent.start_char <= expr.start < sent.end_char):
                     continue
-                owner = _owner(span.root, claims_at, handed)
-                if owner == token.i:
-                    depth = len(list(span.root.ancestors))
+                if _owner(root, claims_at, handed) == token.i:
+                    depth = len(list(root.ancestors))
                     if depth < best_depth:
                         time, best_depth = expr, depth
-            numbers = []
-            for quantity in quantities:
-                span = doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
-                if span is None or not (sent.start_char <= quantity.start < sent.end_char):
-                    continue
-                if _owner(span.root, claims_at, handed) == token.i:
-                    numbers.append(quantity)
+            numbers = [
+                quantity
+                for quantity, root in quantity_roots
+                if sent.start_char <= quantity.start < sent.end_char
+                and _owner(root, claims_at, handed) == token.i
+            ]
             place = ""
             for t in owned[token.i]:
                 if (

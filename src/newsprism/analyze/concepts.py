@@ -75,6 +75,7 @@ def alias_data() -> AliasData:
     )
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """ASCII, lower case, no dots or possessives, hyphens as spaces, single spaces."""
     text = unidecode(text).lower()
@@ -120,6 +121,8 @@ def _word_variant(a: str, b: str, settings: ConceptSettings) -> bool:
         return True
     if min(len(a), len(b)) < settings.min_variant_chars or a[0] != b[0]:
         return False
+    if len(a) == len(b) and a[:-1] == b[:-1]:  # Maria / Mario: another person
+        return False
     similarity = Indel.normalized_similarity(a, b)
     if _skeleton(a) == _skeleton(b) and similarity >= settings.skeleton_similarity:
         return True
@@ -128,7 +131,9 @@ def _word_variant(a: str, b: str, settings: ConceptSettings) -> bool:
 
 def _name_variant(a: str, b: str, settings: ConceptSettings) -> bool:
     wa, wb = a.split(), b.split()
-    return len(wa) == len(wb) and all(_word_variant(x, y, settings) for x, y in zip(wa, wb))
+    return len(wa) == len(wb) and all(
+        _word_variant(x, y, settings) for x, y in zip(wa, wb, strict=True)
+    )
 
 
 def _acronym(key: str) -> str:
@@ -220,19 +225,28 @@ def link_concepts(
     for i, m in enumerate(mentions):
         per_article[m.article].append(i)
 
+    inner_cache: dict[int, list[int]] = {}
+
     def inner_names(i: int) -> list[int]:
-        outer = mentions[i]
-        return [
-            j
-            for j in per_article[outer.article]
-            if _contains(outer, mentions[j]) and mentions[j].label in NAME_LABELS
-        ]
+        if i not in inner_cache:
+            outer = mentions[i]
+            inner_cache[i] = [
+                j
+                for j in per_article[outer.article]
+                if _contains(outer, mentions[j]) and mentions[j].label in NAME_LABELS
+            ]
+        return inner_cache[i]
 
     # 1. names -----------------------------------------------------------------------------
     is_name = [False] * n
     keys = [""] * n
     for i, m in enumerate(mentions):
-        proper = m.label in NAME_LABELS or (m.label == "NP" and m.text[:1].isupper() and not inner_names(i) and _looks_proper(m.text))
+        proper = m.label in NAME_LABELS or (
+            m.label == "NP"
+            and m.text[:1].isupper()
+            and not inner_names(i)
+            and _looks_proper(m.text)
+        )
         if proper:
             key = name_key(m.text, aliases)
             if key and not key.isdigit() and not _title_only(key, aliases, settings):
@@ -304,7 +318,9 @@ def link_concepts(
     for i, m in enumerate(mentions):
         if m.label != "NP":
             continue
-        names = [j for j in inner_names(i) if mentions[j].label == "PERSON" or mentions[j].head == m.head]
+        names = [
+            j for j in inner_names(i) if mentions[j].label == "PERSON" or mentions[j].head == m.head
+        ]
         people = [j for j in names if mentions[j].label == "PERSON"]
         holder = next((j for j in names if mentions[j].head == m.head), None)
         if len(people) > 1:  # "President X and leader Y" describes no one person
@@ -322,8 +338,8 @@ def link_concepts(
     # Appositions: "its leader, Kim Jong-un" / "Kim Jong-un, the North Korean leader,".
     for article, idxs in per_article.items():
         text = texts.get(article, "")
-        for a, b in zip(idxs, idxs[1:]):
-            first, second = mentions[a], mentions[b]
+        for p, q in zip(idxs, idxs[1:], strict=False):
+            first, second = mentions[p], mentions[q]
             gap = text[first.end : second.start]
             if gap.strip() != "," or _contains(first, second):
                 continue
@@ -346,6 +362,11 @@ def link_concepts(
         holder_mods[root].update(mods)
         holder_heads[root].add(head)
     mention_count: Counter[int] = Counter(groups.find(i) for i in range(n))
+    # The words of each holder's names ("north korea" is not a name word of Kim; "kim" is).
+    holder_names: dict[int, set[str]] = defaultdict(set)
+    for i in range(n):
+        if is_name[i] and groups.find(i) in holder_heads:
+            holder_names[groups.find(i)].update(keys[i].split())
     for i, m in enumerate(mentions):
         if m.label != "NP" or is_name[i] or i in resolved:
             continue
@@ -357,18 +378,23 @@ def link_concepts(
         if not head or _plural(m):  # "world leaders" stands for no one person
             continue
         same_article = {groups.find(j) for j in per_article[m.article]}
-        candidates = [
+        holders = [
             root
             for root, heads in holder_heads.items()
             if any(_heads_compatible(head, h, aliases) for h in heads)
-            and mods <= holder_mods[root] | _name_words(root, mentions, groups, keys, is_name)
+            and mods <= holder_mods[root] | holder_names[root]
         ]
         if not settings.resolve_bare_roles and not mods:
-            candidates = []
-        if candidates:
+            holders = []
+        if holders:
             best = min(
-                candidates,
-                key=lambda root: (root not in same_article, -mention_count[root], root),
+                holders,
+                key=lambda root: (
+                    head not in holder_heads[root],  # the same title before a synonym
+                    groups.find(root) not in same_article,
+                    -mention_count[root],
+                    root,
+                ),
             )
             groups.union(best, i)
 
@@ -401,7 +427,7 @@ def link_concepts(
                     groups.union(first_with_key[place], i)
 
     concepts = _build_concepts(mentions, groups, is_name)
-    _link_quotes_and_claims(articles, by_article, mentions, texts)
+    _link_quotes_and_claims(articles, by_article, mentions)
     return concepts
 
 
@@ -412,24 +438,16 @@ def _plural(m: Mention) -> bool:
 
 def _title_only(key: str, aliases: AliasData, settings: ConceptSettings) -> bool:
     """Whether a capitalised phrase is only a title ("President", "Secretary-General")."""
-    return key in aliases.honorifics or key in settings.actor_heads or any(
-        key in group for group in aliases.role_groups
+    return (
+        key in aliases.honorifics
+        or key in settings.actor_heads
+        or any(key in group for group in aliases.role_groups)
     )
 
 
 def _looks_proper(text: str) -> bool:
     words = [w for w in re.split(r"[\s-]+", text) if w[:1].isalpha()]
     return bool(words) and all(w[:1].isupper() for w in words)
-
-
-def _name_words(
-    root: int, mentions: list[Mention], groups: _Groups, keys: list[str], is_name: list[bool]
-) -> set[str]:
-    words: set[str] = set()
-    for i in range(len(mentions)):
-        if is_name[i] and groups.find(i) == root:
-            words.update(keys[i].split())
-    return words
 
 
 def _phrase_key(text: str, settings: ConceptSettings) -> str:
@@ -469,17 +487,19 @@ def _build_concepts(mentions: list[Mention], groups: _Groups, is_name: list[bool
         if names:  # the most complete proper name
             counts = Counter(names)
             name = min(counts, key=lambda t: (-len(t.split()), -counts[t], names.index(t)))
-        else:  # the words used most
+        else:  # the words used most, the plainest on a tie ("efforts", not "Russia's efforts")
             pool = [mentions[i].text for i in idxs]
             counts = Counter(pool)
-            name = min(counts, key=lambda t: (-counts[t], -len(t.split()), pool.index(t)))
+            name = min(counts, key=lambda t: (-counts[t], len(t.split()), pool.index(t)))
         # A full name's own label beats the votes of its short forms ("Guterres" as ORG).
         named = [i for i in idxs if mentions[i].text == name and mentions[i].label != "NP"]
         if named and len(name.split()) > 1:
             kind = mentions[named[0]].label
         if normalise(name) in places:  # a known capital or country, whatever the tagger said
             kind = "GPE"
-        concepts.append(Concept(id=cid, name=name, kind=kind, mentions=[mentions[i].id for i in idxs]))
+        concepts.append(
+            Concept(id=cid, name=name, kind=kind, mentions=[mentions[i].id for i in idxs])
+        )
     return concepts
 
 
@@ -535,8 +555,8 @@ def _link_quotes_and_claims(
     articles: list[Article],
     by_article: dict[str, ArticleAnalysis],
     mentions: list[Mention],
-    texts: dict[str, str],
 ) -> None:
+    """Set the speaker, subject, object and attribution concepts of quotes and claims."""
     per_article: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         per_article[m.article].append(m)
@@ -559,10 +579,14 @@ def _link_quotes_and_claims(
             quote.speaker_concept = concept
         for claim in analysis.claims:
             local = [m for m in own if claim.start <= m.start and m.end <= claim.end] or own
-            if claim.subject:
-                claim.subject_concept = _concept_for_words(claim.subject, local, claim.start) or _concept_for_words(claim.subject, own, claim.start)
-            if claim.object:
-                claim.object_concept = _concept_for_words(claim.object, local, claim.start) or _concept_for_words(claim.object, own, claim.start)
-            if claim.attribution:
-                claim.attribution_concept = _concept_for_words(claim.attribution, local, claim.start) or _concept_for_words(claim.attribution, own, claim.start)
-    del texts
+
+            claim.subject_concept = _resolve(claim.subject, local, own, claim.start)
+            claim.object_concept = _resolve(claim.object, local, own, claim.start)
+            claim.attribution_concept = _resolve(claim.attribution, local, own, claim.start)
+
+
+def _resolve(words: str, local: list[Mention], own: list[Mention], at: int) -> str:
+    """The concept of a claim's words: among the claim's own mentions, else the article's."""
+    if not words:
+        return ""
+    return _concept_for_words(words, local, at) or _concept_for_words(words, own, at)

@@ -398,12 +398,13 @@ def _span_tokens(doc: Doc, start: int, end: int) -> Span | None:
 def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
     """Every date or time expression of the article, resolved against its publication time."""
     base = article.published.date() if article.published is not None else None
+    text = doc.text
     found: list[TimeExpr] = []
     for start, end in candidate_spans(doc):
         span = _span_tokens(doc, start, end)
         if span is None:
             continue
-        words = doc.text[start:end]
+        words = text[start:end]
         low = " ".join(words.lower().split())
         after = doc[span.end].lower_ if span.end < len(doc) else ""
         tense = clause_tense(span.root)
@@ -416,7 +417,7 @@ def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
                 )
             elif after == "ago":
                 end = doc[span.end].idx + len(doc[span.end].text)
-                words = doc.text[start:end]
+                words = text[start:end]
                 res = resolve(words, base, "past")
                 if res is not None:
                     found.append(

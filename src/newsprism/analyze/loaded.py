@@ -33,8 +33,10 @@ LOADED_TERMS_FILE = "loaded_terms.txt"
 LABELS_FILE = "labels.txt"
 SUBJECTIVITY_FILE = "subjectivity.tsv"
 _WORDS = re.compile(r"\w+|[^\w\s]")
-_QUOTE_CHARS = set("\"“”«»„")
+_QUOTE_CHARS = set('"“”«»„')
 _BRIDGE = {"and", ",", "-", "or", "&"}
+# Stop words that still carry judgement ("very", "never", "too" are stop words in spaCy).
+_KEEP_POS = {"ADJ", "ADV"}
 # Longest lexicon phrase, in tokens, that the matcher tries.
 _MAX_PHRASE = 5
 
@@ -317,6 +319,15 @@ def spans_from_scores(
         i = j
     found: list[LoadedSpan] = []
     for a, b in spans:
+        # A span ends on a content word ("the brutal and" -> "the brutal") and needs one.
+        while (
+            b > a
+            and (doc[b - 1].is_stop or doc[b - 1].is_punct)
+            and doc[b - 1].pos_ not in _KEEP_POS
+        ):
+            b -= 1
+        if not any(not (t.is_stop or t.is_punct) or t.pos_ in _KEEP_POS for t in doc[a:b]):
+            continue
         score = max(scores[a:b])
         if score < settings.threshold:
             continue

@@ -37,7 +37,7 @@ VAGUE_HEADS = frozenset(
         "case", "point", "end", "side", "deal of", "matter", "question", "percent", "year",
         "day", "week", "month", "hour", "minute", "today", "yesterday", "tomorrow", "%",
         "other", "others", "something", "anything", "everything", "nothing", "someone",
-        "anyone", "everyone", "nobody", "none", "lot", "couple", "dozen", "addition",
+        "anyone", "everyone", "nobody", "none", "couple", "dozen", "addition",
     }
 )  # fmt: skip
 # Honorifics taken into a PERSON mention ("Mr. Kim"): the outlet's choice of words.
@@ -121,8 +121,8 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
         entity_bounds.add(trimmed)
         begin, stop = _char_bounds(doc, start, end)
         if begin < stop:
-            head = doc[start:end].root
-            found[(begin, stop)] = (ent.label_, head.lemma_.lower(), sentence_of.get(head.i, 0))
+            root = doc[start:end].root
+            found[(begin, stop)] = (ent.label_, root.lemma_.lower(), sentence_of.get(root.i, 0))
     for chunk in doc.noun_chunks:
         trimmed = _trim(chunk)
         if trimmed is None or trimmed in entity_bounds:
@@ -145,7 +145,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
         if begin < stop and (begin, stop) not in found:
             found[(begin, stop)] = ("NP", token.lemma_.lower(), sentence_of.get(token.i, 0))
     mentions: list[Mention] = []
-    for k, ((begin, stop), (label, head, sentence)) in enumerate(
+    for k, ((begin, stop), (label, head_lemma, sentence)) in enumerate(
         sorted(found.items(), key=lambda item: (item[0][0], -item[0][1]))
     ):
         mentions.append(
@@ -156,7 +156,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
                 end=stop,
                 text=doc.text[begin:stop],
                 label=label,
-                head=head,
+                head=head_lemma,
                 sentence=sentence,
             )
         )

@@ -139,7 +139,8 @@ def _counted_noun(span: Span) -> str:
 def find_quantities(doc: Doc, article: Article) -> list[Quantity]:
     """Every quantity of the article as a number with its unit, in text order."""
     dates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
-    dates += [s for s in candidate_spans(doc) if not is_duration(doc.text[s[0] : s[1]])]
+    text = doc.text
+    dates += [s for s in candidate_spans(doc) if not is_duration(text[s[0] : s[1]])]
     found: dict[tuple[int, int], Quantity] = {}
     spans: list[Span] = [e for e in doc.ents if e.label_ in LABELS]
     covered = {t.i for e in spans for t in e}

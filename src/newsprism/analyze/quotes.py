@@ -108,6 +108,8 @@ def speaker_of(verb: Token, names: set[str] | None = None) -> Speaker | None:
             ):
                 if child.dep_ == "nsubjpass":
                     continue
+                if child.tag_ in ("WDT", "WP") and current.dep_ == "relcl":
+                    child = current.head  # "the aide who said" -> "the aide"
                 phrase = _noun_phrase(child)
                 name = phrase.text
                 if child.lower_ in PERSONAL_PRONOUNS and phrase.start == child.i:
@@ -176,9 +178,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _direct_speaker(
     doc: Doc, start: int, end: int, sents: list[Span], names: set[str]
 ) -> Speaker | None:
-    inside = [t for t in doc if start <= t.idx < end]
-    if not inside:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
         return None
+    inside = list(span)
     # a speech verb outside the marks that governs the quoted words
     for token in inside:
         for anc in token.ancestors:
@@ -206,6 +209,28 @@ def _direct_speaker(
         for token in sents[first - 1]:
             if _is_speech(token):
                 return speaker_of(token, names)
+    return None
+
+
+def _continued_speaker(
+    found: list[Quote], sents: list[Span], start: int, end: int, names: set[str]
+) -> Speaker | None:
+    """A quote with no speaker of its own: a short "he said." right after it, or the speaker
+    of a direct quote that ended at most one sentence before (a quote running on)."""
+    last = sentence_index(sents, max(start, end - 1))
+    if last + 1 < len(sents) and len(sents[last + 1]) <= 8:
+        for token in sents[last + 1]:
+            if _is_speech(token):
+                speaker = speaker_of(token, names)
+                if speaker is not None:
+                    return speaker
+    first = sentence_index(sents, start)
+    for quote in reversed(found):
+        if not quote.direct or not quote.speaker:
+            continue
+        if first - sentence_index(sents, max(quote.start, quote.end - 1)) <= 1:
+            return Speaker(quote.speaker, quote.speaker_start or 0, quote.speaker_end or 0)
+        break
     return None
 
 
@@ -250,6 +275,8 @@ def find_quotes(
         words = text[start:end].split()
         if speaker is None and len(words) < settings.quote_min_words:
             continue  # scare quotes
+        if speaker is None:
+            speaker = _continued_speaker(found, sents, start, end, names)
         if speaker is None:
             inside = doc.char_span(start, end, alignment_mode="expand")
             if inside is None or not any(t.pos_ in ("VERB", "AUX") for t in inside):

@@ -51,7 +51,6 @@ EVENT_NOUN_VERBS = {
     "negotiation": "negotiate",
     "call": "call",
     "trip": "travel",
-    "summit": "meet",
 }
 # Predicates that cannot both be true of the same subject and object.
 OPPOSITES = [
@@ -129,13 +128,24 @@ def _args_compare(a: str, b: str) -> int:
 
 
 def _parse_time(value: str) -> date | None:
+    """The first day of an ISO date, datetime, month ("2022-04") or year ("2022")."""
     try:
         return datetime.fromisoformat(value).date()
     except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
+        pass
+    parts = value[:10].split("-")
+    try:
+        numbers = [int(p) for p in parts if p]
+    except ValueError:
+        return None
+    try:
+        if len(numbers) == 1:
+            return date(numbers[0], 1, 1)
+        if len(numbers) == 2:
+            return date(numbers[0], numbers[1], 1)
+        return date(numbers[0], numbers[1], numbers[2])
+    except ValueError:
+        return None
 
 
 def time_interval(t: TimeExpr) -> tuple[date, date] | None:
@@ -307,15 +317,58 @@ def pair_features(
     return feats
 
 
+def far_apart(claims: Sequence[Claim], days: int) -> np.ndarray:
+    """Pairs whose resolved times are more than ``days`` apart: different events (the 2022
+    meeting is not the 2024 one), never grouped. Closer clashes may be one event reported
+    with a wrong date, a date conflict."""
+    spans = [time_interval(c.time) if c.time else None for c in claims]
+    start = np.array([s[0].toordinal() if s else 0 for s in spans])
+    end = np.array([s[1].toordinal() if s else 0 for s in spans])
+    dated = start > 0
+    gap = np.maximum(start[:, None] - end[None, :], start[None, :] - end[:, None])
+    return dated[:, None] & dated[None, :] & (gap >= days)
+
+
 def pair_probabilities(features: np.ndarray, model: PairModel) -> np.ndarray:
     """Logistic probability that each pair states the same thing."""
     z = model.bias + features @ np.asarray(model.weights, dtype=np.float32)
     return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
 
-def group_claims(prob: np.ndarray, threshold: float) -> list[list[int]]:
+def _constrained_average_link(
+    prob: np.ndarray, forbidden: np.ndarray, threshold: float
+) -> list[list[int]]:
+    """Average-link grouping that never puts a forbidden pair in one group (small inputs)."""
+    n = prob.shape[0]
+    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sums = prob.astype(np.float64).copy()
+    blocked = forbidden.copy()
+    sizes = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    while True:
+        mean = sums / np.outer(sizes, sizes)
+        mean[blocked | ~alive[:, None] | ~alive[None, :]] = -1.0
+        np.fill_diagonal(mean, -1.0)
+        i, j = divmod(int(np.argmax(mean)), n)
+        if mean[i, j] < threshold:
+            break
+        a, b = min(i, j), max(i, j)
+        groups[a].extend(groups.pop(b))
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        blocked[a, :] |= blocked[b, :]
+        blocked[:, a] |= blocked[:, b]
+        sizes[a] += sizes[b]
+        alive[b] = False
+    return [sorted(g) for g in groups.values()]
+
+
+def group_claims(
+    prob: np.ndarray, threshold: float, forbidden: np.ndarray | None = None
+) -> list[list[int]]:
     """Average-link agglomerative grouping: groups merge while the mean link probability
-    between them is at least ``threshold``. Deterministic for the same input."""
+    between them is at least ``threshold``; a group holding a ``forbidden`` pair is regrouped
+    under that constraint. Deterministic for the same input."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
@@ -327,10 +380,20 @@ def group_claims(prob: np.ndarray, threshold: float) -> list[list[int]]:
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(np.clip(distance, 0.0, None), checks=False), method="average")
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    groups: dict[int, list[int]] = {}
+    grouped: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(i)
-    return sorted(groups.values())
+        grouped.setdefault(int(label), []).append(i)
+    out: list[list[int]] = []
+    for members in grouped.values():
+        idx = np.array(members)
+        if forbidden is not None and len(members) > 1 and forbidden[np.ix_(idx, idx)].any():
+            sub = _constrained_average_link(
+                prob[np.ix_(idx, idx)], forbidden[np.ix_(idx, idx)], threshold
+            )
+            out.extend([members[k] for k in g] for g in sub)
+        else:
+            out.append(members)
+    return sorted(sorted(g) for g in out)
 
 
 def _numbers_conflict(
@@ -444,7 +507,8 @@ def align_claims(
         return []
     model = pair_model(settings)
     prob = pair_probabilities(pair_features(claims, articles, concepts), model)
-    groups = group_claims(prob, model.threshold)
+    forbidden = far_apart(claims, settings.max_date_conflict_days)
+    groups = group_claims(prob, model.threshold, forbidden)
     return build_alignments(articles, claims, groups, concepts, settings)
 
 

@@ -39,6 +39,29 @@ def event_nouns() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def non_event_nouns() -> frozenset[str]:
+    """Nouns that are also verbs but name people, groups or things (data/non_event_nouns.txt)."""
+    text = resources.files("newsprism.data").joinpath("non_event_nouns.txt").read_text("utf-8")
+    lines = (line.strip().lower() for line in text.splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def verb_lemmas() -> frozenset[str]:
+    """Verb lemmas of the spaCy pipeline's lemmatizer index (from WordNet): a noun that is
+    also a verb ("attack", "transfer", "escape") usually names an event."""
+    from newsprism.analyze.nlp import get_nlp
+
+    nlp = get_nlp()
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(lookups.get_table("lemma_index").get("verb", []))
+
+
 def _title_case(sent: Span) -> bool:
     """A headline-style sentence: most of its words start with a capital."""
     words = [t for t in sent if t.is_alpha and len(t) > 3]
@@ -64,6 +87,13 @@ def is_event_word(token: Token, settings: AlignSettings = DEFAULT.align) -> bool
         return lemma not in _NOT_EVENTS and token.dep_ not in ("aux", "auxpass")
     if token.pos_ == "NOUN":
         if lemma in event_nouns():
+            return True
+        if (
+            settings.event_nouns_from_verbs
+            and not token.ent_type_
+            and lemma in verb_lemmas()
+            and lemma not in non_event_nouns()
+        ):
             return True
         return len(lemma) > 5 and lemma.endswith(settings.event_noun_suffixes)
     if token.pos_ == "PROPN" and not token.ent_type_ and _title_case(token.sent):
@@ -117,8 +147,12 @@ def _concept_at(mentions: Sequence[Mention], token: Token | None) -> str:
     return ""
 
 
-def _nearest_time(times: Sequence[TimeExpr], sent: Span, at: int) -> TimeExpr | None:
-    inside = [t for t in times if sent.start_char <= t.start < sent.end_char and t.value]
+def _own_time(times: Sequence[TimeExpr], token: Token) -> TimeExpr | None:
+    """The resolved time inside the event word's own phrase (its subtree), nearest first."""
+    words = list(token.subtree)
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    at = token.idx
+    inside = [t for t in times if start <= t.start < end and t.value]
     return min(inside, key=lambda t: (abs(t.start - at), t.start), default=None)
 
 
@@ -167,7 +201,7 @@ def event_claims(
                     object_concept=_concept_at(analysis.mentions, obj),
                     predicate_start=start,
                     predicate_end=end,
-                    time=_nearest_time(analysis.times, sent, start),
+                    time=_own_time(analysis.times, token),
                     place=_place(sent, start),
                     negated=any(c.dep_ == "neg" for c in token.children),
                 )

@@ -1,7 +1,8 @@
 """Framing: the words each outlet uses for the same concept, and whose quotes get space.
 
-``term_uses`` lists, for every concept that two or more articles mention or that is named
-with two or more different words, the words each article uses for it ("Kyiv" / "Kiev",
+``term_uses`` lists, for every concept that two or more articles mention, or that one
+article names (an entity among its mentions) with two or more different words, the words
+each article uses for it ("Kyiv" / "Kiev",
 "the UN chief" / "Antonio Guterres"), with counts and spans. A mention nested inside a longer
 mention of the same concept ("Vladimir Putin" inside "Russian President Vladimir Putin")
 counts once, as the longer words.
@@ -72,7 +73,10 @@ def term_uses(
             if (kept := _outermost(ms, article_mentions[a]))
         }
         forms = {_term_key(m.text) for ms in per_article.values() for m in ms}
-        if len(per_article) < 2 and len(forms) < 2:
+        named = any(m.label != "NP" for ms in per_article.values() for m in ms)
+        # One article's several words for a plain description ("efforts", "Russia's
+        # efforts") are mostly noise; for a named concept they are the outlet's choice.
+        if len(per_article) < 2 and (len(forms) < 2 or not named):
             continue
         rows: list[TermUse] = []
         for article_id, ms in per_article.items():

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from newsprism.ingest.clean import clean_text, normalize_whitespace
-from newsprism.ingest.files import RawDoc, expand, read_input
+from newsprism.ingest.files import RawDoc, decode, expand, looks_binary, read_input
 from newsprism.ingest.ids import article_id
 from newsprism.ingest.language import guess_language
 from newsprism.ingest.meta import ArticleMeta, read_sidecar, sidecar_path
@@ -173,6 +173,63 @@ def build_article(
         source=raw.source,
         notes=notes,
     )
+
+
+def registry_for(settings: IngestSettings, problems: list[Problem]) -> Registry:
+    """The outlet registry the settings name (the shipped one, with a problem, when the
+    user's file cannot be read)."""
+    return _registry(settings, problems)
+
+
+def raw_from_web(
+    data: bytes,
+    source: str,
+    url: str,
+    *,
+    html: bool = True,
+    charset: str = "",
+    fallback: ArticleMeta | None = None,
+) -> RawDoc | Problem:
+    """A fetched or archived web page (or plain text) as a raw document.
+
+    ``url`` is where it was found (the article's URL); ``charset`` the one the server
+    declared; ``fallback`` metadata (e.g. a feed entry's title and time) fills only what
+    the page itself does not say.
+    """
+    if not data.strip():
+        return Problem(source, "empty: the page holds no text")
+    if looks_binary(data):
+        return Problem(source, "binary data, not a web page or text")
+    decoded: tuple[str, str] | None = None
+    if charset:
+        try:
+            decoded = data.decode(charset), ""
+        except (LookupError, UnicodeDecodeError):
+            decoded = None
+    decoded = decoded or decode(data, html=html)
+    if decoded is None:
+        return Problem(source, "the page's encoding could not be determined")
+    text, note = decoded
+    notes = [note] if note else []
+    back = fallback or ArticleMeta()
+    if not html:
+        meta = ArticleMeta(
+            published=back.published, url=url or None, title=back.title, language=back.language
+        )
+        return RawDoc(text, source, "text", meta, "metadata", None, notes)
+    from newsprism.ingest.extract import extract_html
+
+    page = extract_html(text, url=url)
+    notes.extend(page.notes)
+    meta = ArticleMeta(
+        outlet=page.sitename or back.outlet,
+        published=page.published or back.published,
+        url=url or page.url or None,
+        title=page.title or back.title,
+        language=page.language or back.language,
+    )
+    how: TimeSource = "html" if page.published else "metadata"
+    return RawDoc(page.text, source, "html", meta, how, None, notes, title_line=page.title)
 
 
 def load(

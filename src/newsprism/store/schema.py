@@ -290,7 +290,48 @@ CREATE TABLE brief_sentences (
 );
 """
 
+# Version 2: what ingesting sources needs (issue 5). Every URL an article was found at (so a
+# URL is fetched once), near-copies linked to the article they copy, the MinHash signature
+# and LSH band keys of each article (a persistent LSH index: finding near-copy candidates is
+# an indexed lookup, not a scan) and the outcome of each fetched source.
+SCHEMA_V2 = """
+CREATE TABLE article_urls (
+    url TEXT PRIMARY KEY,                  -- normalized (courlan)
+    article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE INDEX article_urls_article ON article_urls(article);
+
+CREATE TABLE article_links (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    original TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL DEFAULT 'near_copy',
+    similarity REAL NOT NULL               -- estimated Jaccard of word shingles
+);
+CREATE INDEX article_links_original ON article_links(original);
+
+CREATE TABLE article_minhash (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    signature BLOB NOT NULL                -- uint32 hash values, little-endian
+);
+
+CREATE TABLE article_bands (
+    band INTEGER NOT NULL,
+    key INTEGER NOT NULL,                  -- 63-bit hash of the band's rows
+    article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, key, article)
+) WITHOUT ROWID;
+CREATE INDEX article_bands_article ON article_bands(article);
+
+CREATE TABLE ingest_sources (
+    source TEXT PRIMARY KEY,               -- a URL (normalized), feed or file
+    status TEXT NOT NULL,                  -- 'ok' or 'failed'
+    article TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    checked TEXT NOT NULL                  -- ISO, UTC
+);
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)

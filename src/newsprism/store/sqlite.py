@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -497,6 +497,129 @@ class Store:
         with self._transaction() as conn:
             cursor = conn.execute("DELETE FROM comparisons WHERE id = ?", (story_id,))
             return cursor.rowcount > 0
+
+    # --- ingesting sources (one transaction per article) -------------------------------------
+
+    def article_for_url(self, url: str) -> str | None:
+        """The id of the stored article found at ``url`` (already normalized), or None."""
+        row = self.conn.execute("SELECT article FROM article_urls WHERE url = ?", (url,)).fetchone()
+        return str(row[0]) if row else None
+
+    def has_article(self, article_id: str) -> bool:
+        """True when an article with this id is stored."""
+        row = self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
+
+    def add_ingested(
+        self,
+        article: Article,
+        urls: list[str],
+        signature: bytes | None,
+        bands: list[tuple[int, int]],
+        choose_original: Callable[[list[tuple[str, bytes]]], tuple[str, float] | None],
+    ) -> tuple[str, str, float]:
+        """Store one ingested article in one transaction: (outcome, original id, similarity).
+
+        ``outcome`` is "duplicate" when an article with the same id is stored (its ``urls``
+        are still recorded for it), else "new", or "near_copy" when ``choose_original``
+        picks a stored article among the candidates sharing an LSH band (``bands``) with
+        it: the article is stored and linked to that original. ``signature`` (MinHash
+        values) and ``bands`` are kept so later articles can find this one; None and []
+        for a text too short to compare.
+        """
+        with self._transaction() as conn:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+                conn.executemany(
+                    "INSERT OR IGNORE INTO article_urls(url, article) VALUES (?, ?)",
+                    [(u, article.id) for u in urls],
+                )
+                return "duplicate", article.id, 1.0
+            found: tuple[str, float] | None = None
+            if bands:
+                candidates = self._band_candidates(conn, bands)
+                found = choose_original(candidates) if candidates else None
+            self._save_articles(conn, [article], _now())
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_urls(url, article) VALUES (?, ?)",
+                [(u, article.id) for u in urls],
+            )
+            if signature is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO article_minhash(article, signature) VALUES (?, ?)",
+                    (article.id, signature),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO article_bands(band, key, article) VALUES (?, ?, ?)",
+                    [(b, k, article.id) for b, k in bands],
+                )
+            if found is None:
+                return "new", "", 0.0
+            original, similarity = found
+            root = conn.execute(  # link to the first telling, not to another copy
+                "SELECT original FROM article_links WHERE article = ?", (original,)
+            ).fetchone()
+            if root is not None:
+                original = str(root[0])
+            conn.execute(
+                "INSERT OR REPLACE INTO article_links(article, original, kind, similarity) "
+                "VALUES (?, ?, 'near_copy', ?)",
+                (article.id, original, similarity),
+            )
+            return "near_copy", original, similarity
+
+    @staticmethod
+    def _band_candidates(
+        conn: sqlite3.Connection, bands: list[tuple[int, int]]
+    ) -> list[tuple[str, bytes]]:
+        ids: set[str] = set()
+        for band, key in bands:
+            ids.update(
+                r[0]
+                for r in conn.execute(
+                    "SELECT article FROM article_bands WHERE band = ? AND key = ?", (band, key)
+                )
+            )
+        if not ids:
+            return []
+        ordered = sorted(ids)
+        marks = ", ".join("?" * len(ordered))
+        rows = conn.execute(
+            f"SELECT article, signature FROM article_minhash WHERE article IN ({marks}) "
+            "ORDER BY article",
+            ordered,
+        ).fetchall()
+        return [(str(r[0]), bytes(r[1])) for r in rows]
+
+    def original_of(self, article_id: str) -> tuple[str, float] | None:
+        """(original id, similarity) when the article is a linked near-copy, else None."""
+        row = self.conn.execute(
+            "SELECT original, similarity FROM article_links WHERE article = ?", (article_id,)
+        ).fetchone()
+        return (str(row[0]), float(row[1])) if row else None
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """Ids of the near-copies linked to an original, in the order they were stored."""
+        rows = self.conn.execute(
+            "SELECT l.article FROM article_links l JOIN articles a ON a.id = l.article "
+            "WHERE l.original = ? ORDER BY a.rowid",
+            (article_id,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def record_source(self, source: str, status: str, article: str = "", message: str = "") -> None:
+        """Remember the outcome of fetching or reading one source ("ok" or "failed")."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO ingest_sources(source, status, article, message, checked) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                "status = excluded.status, article = excluded.article, "
+                "message = excluded.message, checked = excluded.checked",
+                (source, status, article, message, _now()),
+            )
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     # --- reading ----------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ import json
 import math
 from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -47,7 +47,7 @@ PAIR_FEATURES = (
 
 def _aware(when: datetime) -> datetime:
     """Naive times are read as UTC, so every comparison is between aware datetimes."""
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -341,7 +341,7 @@ class StoryClusterer:
 
     def open_stories(self) -> set[str]:
         """Ids of the stories that can still take new articles (those in the index)."""
-        return {self._stories[k].id for k in self._index.keys()}
+        return {self._stories[k].id for k in self._index.keys()}  # noqa: SIM118
 
     def story_of(self, article_id: str) -> str | None:
         """The story an article was filed into, if any."""

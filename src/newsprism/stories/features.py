@@ -25,7 +25,8 @@ HASH_BITS = 20  # 1M hashed word features: collisions are negligible for news vo
 
 # Capitalised words that are not names: sentence-like starts, titles, days and months.
 _NOT_NAMES = frozenset(
-    """
+    str.split(
+        """
     a an the this that these those it its he she they we i you his her their our my your
     and but or if so as at by for from in into of on to with without after before about
     mr mrs ms dr sen rep gov president prime minister secretary general chief officer
@@ -34,7 +35,8 @@ _NOT_NAMES = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec
     there here when where what who why how while since although though however also
     according new more most many some one two three first last
-    """.split()
+    """
+    )
 )
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|\d+(?:[.,]\d+)*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n+")

@@ -51,7 +51,7 @@ class StoryIndex:
     def put(self, key: int, vector: np.ndarray) -> None:
         """Insert or replace the vector of ``key``."""
         if key in self._keys:
-            self._index.remove_ids(np.array([key], dtype=np.int64))
+            self._index.remove_ids(np.array([key], dtype=np.int64))  # type: ignore[arg-type]
         self._index.add_with_ids(
             vector.reshape(1, -1).astype(np.float32), np.array([key], dtype=np.int64)
         )
@@ -60,7 +60,7 @@ class StoryIndex:
     def remove(self, key: int) -> None:
         """Take ``key`` out of the search (no-op when absent)."""
         if key in self._keys:
-            self._index.remove_ids(np.array([key], dtype=np.int64))
+            self._index.remove_ids(np.array([key], dtype=np.int64))  # type: ignore[arg-type]
             self._keys.discard(key)
 
     def search(self, vector: np.ndarray, k: int) -> list[int]:

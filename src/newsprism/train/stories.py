@@ -59,7 +59,9 @@ def fit(examples: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
     names = sorted(examples)
     x = np.vstack([examples[n][0] for n in names])
     y = np.concatenate([examples[n][1] for n in names])
-    weight = np.concatenate([np.full(len(examples[n][1]), 1.0 / len(examples[n][1])) for n in names])
+    weight = np.concatenate(
+        [np.full(len(examples[n][1]), 1.0 / len(examples[n][1])) for n in names]
+    )
     weight *= len(y) / weight.sum()
     model = LogisticRegression(C=C, max_iter=5000, solver="lbfgs")
     model.fit(x, y, sample_weight=weight)

@@ -160,9 +160,7 @@ def load(data: Path, limit: int | None = None) -> list[Event]:
             if raw is None:
                 continue
             text = raw.read_text(encoding="utf-8")
-            article = Article(
-                id=f"{eid}_{outlet}", text=text, outlet=outlet, source=str(raw.name)
-            )
+            article = Article(id=f"{eid}_{outlet}", text=text, outlet=outlet, source=str(raw.name))
             event.articles.append(article)
             folder = matched_root / f"event_{eid}" / f"orientation_{outlet}"
             sent_file = folder / f"{eid}_{outlet}_sent.txt"

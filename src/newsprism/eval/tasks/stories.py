@@ -14,6 +14,7 @@ centroid, IDF fitted on the whole folder, joining at ``StorySettings.baseline_th
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +105,10 @@ def cluster_tfidf(articles: list[Article], threshold: float) -> dict[str, str]:
 
 def score(gold: dict[str, str], pred: dict[str, str]) -> dict[str, Any]:
     """The task's metrics for one clustering."""
-    metrics: dict[str, Any] = {k: round(v, 4) for k, v in bcubed(gold, pred).items()}
-    metrics["ari"] = round(ari(gold, pred), 4)
+    g: dict[Hashable, Hashable] = {k: v for k, v in gold.items()}  # noqa: C416
+    p: dict[Hashable, Hashable] = {k: v for k, v in pred.items()}  # noqa: C416
+    metrics: dict[str, Any] = {k: round(v, 4) for k, v in bcubed(g, p).items()}
+    metrics["ari"] = round(ari(g, p), 4)
     metrics["stories_pred"] = len(set(pred.values()))
     metrics["stories_gold"] = len(set(gold.values()))
     return metrics
@@ -127,7 +130,8 @@ def _errors(pairs: list[tuple[Article, str]], pred: dict[str, str], count: int) 
         badness = len(stories) - 1 + len(intruders)
         if badness:
             lines = [
-                f"gold {gold}: {len(arts)} docs in {len(stories)} stories, {len(intruders)} intruders"
+                f"gold {gold}: {len(arts)} docs in {len(stories)} stories, "
+                f"{len(intruders)} intruders"
             ]
             for a in arts:
                 lines.append(f"  {pred[a.id]} <- {a.id}: {a.title[:70]}")

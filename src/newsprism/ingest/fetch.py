@@ -1,0 +1,367 @@
+"""Fetching web pages and feeds politely and safely (httpx + protego).
+
+``Fetcher.fetch(url)`` returns a ``Fetched`` body or a ``Problem`` naming the URL; it never
+raises for a bad URL or server. What it does, per request:
+
+- refuses schemes other than http/https, and hosts that resolve to a loopback, private,
+  link-local, reserved, multicast or otherwise non-global address (every address the name
+  resolves to is checked) unless ``allow_private`` is set;
+- follows at most ``fetch_max_redirects`` redirects itself, re-checking each hop (scheme,
+  address, robots.txt);
+- obeys robots.txt (RFC 9309 via protego: a missing robots.txt allows everything, an
+  unreachable one (5xx, network error) disallows the host), including its crawl delay;
+- waits ``fetch_rate`` seconds between two requests to the same host;
+- sends an honest user agent, ``newsprism/0.1 (+newsprism)``;
+- retries 429, 5xx and timeouts with exponential backoff (``fetch_backoff`` doubled each
+  try, at most ``fetch_retries`` times, a Retry-After header honoured up to
+  ``fetch_backoff_max``);
+- accepts only HTML, XML feeds and plain text, and streams the body, stopping at
+  ``fetch_max_bytes`` (decoded bytes, so a compressed bomb is stopped too).
+
+Known limit: the address check resolves the name before httpx connects, and httpx resolves
+it again; a DNS server that answers differently the second time (DNS rebinding) is not
+caught.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from newsprism.model import Problem
+from newsprism.settings import DEFAULT, IngestSettings
+
+USER_AGENT = "newsprism/0.1 (+newsprism)"
+ROBOTS_AGENT = "newsprism"
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/x-rss+xml",
+    }
+)
+TEXT_TYPES = frozenset({"text/plain"})
+ALL_TYPES = HTML_TYPES | FEED_TYPES | TEXT_TYPES
+ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+    "application/xml;q=0.9,text/xml;q=0.9,text/plain;q=0.8"
+)
+_ROBOTS_MAX_BYTES = 500_000
+_FEED_SNIFF = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.S
+)
+_XML_SNIFF = re.compile(rb"^\s*<\?xml\b")
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass
+class Fetched:
+    """One fetched body: the final URL (after redirects), its media type and bytes."""
+
+    url: str
+    requested: str
+    status: int
+    media_type: str  # lower-case, without parameters; "" when the server sent none
+    charset: str  # from the Content-Type header, "" when none
+    body: bytes
+
+    @property
+    def kind(self) -> str:
+        """ "feed", "html" or "text", from the body first (servers mislabel), then the type."""
+        head = self.body[:4096]
+        if _FEED_SNIFF.match(head):
+            return "feed"
+        if _HTML_SNIFF.search(head):
+            return "html"
+        if self.media_type in FEED_TYPES or _XML_SNIFF.match(head):
+            return "feed"
+        if self.media_type in HTML_TYPES:
+            return "html"
+        return "text"
+
+
+class _Retry(Exception):
+    """A response worth trying again (429, 5xx, timeout), with the wait the server asked."""
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.wait = wait
+
+
+class _Refused(Exception):
+    """A final failure for this URL (its message becomes the Problem)."""
+
+
+def _is_public(address: Address) -> bool:
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    return address.is_global and not address.is_multicast
+
+
+def _retry_after(value: str | None, cap: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), cap))
+
+
+def _mb(n: int) -> str:
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} MB"
+    return f"{n / 1000:.1f} KB" if n >= 1000 else f"{n} bytes"
+
+
+class Fetcher:
+    """A polite, SSRF-safe HTTP client for pages and feeds (one per run; not thread-safe).
+
+    ``trusted_networks`` are address ranges allowed even when not public (tests use it to
+    reach their own server while still refusing every other private address).
+    ``stop``, when set, interrupts waits (rate limit, backoff) and fails the fetch.
+    """
+
+    def __init__(
+        self,
+        settings: IngestSettings = DEFAULT.ingest,
+        *,
+        allow_private: bool = False,
+        rate: float | None = None,
+        trusted_networks: Iterable[Network] = (),
+        stop: threading.Event | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.allow_private = allow_private
+        self.rate = settings.fetch_rate if rate is None else max(0.0, rate)
+        self.trusted = tuple(trusted_networks)
+        self.stop = stop
+        self._last: dict[str, float] = {}
+        self._delay: dict[str, float] = {}
+        self._robots: dict[str, Protego | str] = {}  # host -> parser, or why it is refused
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(settings.fetch_timeout),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            trust_env=False,  # no proxy from the environment: it would bypass the checks
+            transport=transport,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    # --- checks -----------------------------------------------------------------------------
+
+    def check_url(self, url: str) -> str | None:
+        """Why ``url`` may not be fetched (scheme, host, address), or None when it may."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}"
+        host = parts.hostname
+        if not host:
+            return "the URL has no host"
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return "the URL's port is not a number"
+        if self.allow_private:
+            return None
+        try:
+            addresses: list[Address] = [ipaddress.ip_address(host)]
+        except ValueError:
+            try:
+                infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+            except (socket.gaierror, UnicodeError) as err:
+                return f"cannot resolve the host {host} ({err})"
+            addresses = sorted(
+                {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}, key=str
+            )
+        for address in addresses:
+            if _is_public(address) or any(address in net for net in self.trusted):
+                continue
+            return (
+                f"refused: {host} is a loopback, private, link-local or reserved address "
+                f"({address}); pass --allow-private to fetch it"
+            )
+        return None
+
+    def _robots_for(self, url: str) -> Protego | str:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._robots:
+            self._robots[key] = self._load_robots(key)
+            parsed = self._robots[key]
+            if isinstance(parsed, Protego):
+                delay = parsed.crawl_delay(ROBOTS_AGENT)
+                if delay:
+                    self._delay[parts.netloc] = min(float(delay), self.settings.fetch_backoff_max)
+        return self._robots[key]
+
+    def _load_robots(self, origin: str) -> Protego | str:
+        result = self._get(origin + "/robots.txt", None, _ROBOTS_MAX_BYTES, robots=False)
+        if isinstance(result, Problem):
+            if result.message.startswith("HTTP 4"):  # RFC 9309: unavailable -> allow all
+                return Protego.parse("")
+            return f"robots.txt of {origin} could not be read ({result.message}); not fetched"
+        return Protego.parse(result.body.decode("utf-8", "replace"))
+
+    # --- fetching ---------------------------------------------------------------------------
+
+    def fetch(self, url: str, accept: frozenset[str] = ALL_TYPES) -> Fetched | Problem:
+        """GET ``url`` with every check; a ``Problem(url, why)`` when it cannot be had."""
+        return self._get(
+            url, accept, self.settings.fetch_max_bytes, robots=self.settings.fetch_robots
+        )
+
+    def _get(
+        self, url: str, accept: frozenset[str] | None, max_bytes: int, *, robots: bool
+    ) -> Fetched | Problem:
+        settings = self.settings
+        last = ""
+        wait = 0.0
+        for attempt in range(settings.fetch_retries + 1):
+            if attempt and not self._sleep(wait):
+                return Problem(url, f"interrupted while waiting to retry ({last})")
+            try:
+                return self._follow(url, accept, max_bytes, robots)
+            except _Retry as err:
+                last = err.message
+                backoff = settings.fetch_backoff * (2**attempt)
+                wait = min(max(err.wait or 0.0, backoff), settings.fetch_backoff_max)
+            except _Refused as err:
+                return Problem(url, str(err))
+        tries = settings.fetch_retries + 1
+        return Problem(url, f"{last}; gave up after {tries} tries")
+
+    def _follow(
+        self, url: str, accept: frozenset[str] | None, max_bytes: int, robots: bool
+    ) -> Fetched:
+        current = url
+        for _hop in range(self.settings.fetch_max_redirects + 1):
+            why = self.check_url(current)
+            if why is not None:
+                raise _Refused(why if current == url else f"redirected to {current}: {why}")
+            if robots:
+                rules = self._robots_for(current)
+                if isinstance(rules, str):
+                    raise _Refused(rules)
+                if not rules.can_fetch(current, ROBOTS_AGENT):
+                    raise _Refused(f"robots.txt disallows {current} for {ROBOTS_AGENT}")
+            self._pace(current)
+            location = self._request(current, url, accept, max_bytes)
+            if isinstance(location, Fetched):
+                return location
+            current = urljoin(current, location)
+        raise _Refused(f"more than {self.settings.fetch_max_redirects} redirects")
+
+    def _pace(self, url: str) -> None:
+        host = urlsplit(url).netloc
+        interval = max(self.rate, self._delay.get(host, 0.0))
+        last = self._last.get(host)
+        if last is not None:
+            wait = interval - (time.monotonic() - last)
+            if wait > 0 and not self._sleep(wait):
+                raise _Refused("interrupted")
+        self._last[host] = time.monotonic()
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait; False when ``stop`` was set meanwhile."""
+        if self.stop is None:
+            time.sleep(seconds)
+            return True
+        return not self.stop.wait(seconds)
+
+    def _request(
+        self, url: str, requested: str, accept: frozenset[str] | None, max_bytes: int
+    ) -> Fetched | str:
+        """One GET: the body, or the Location of a redirect."""
+        settings = self.settings
+        try:
+            with self._client.stream("GET", url) as response:
+                status = response.status_code
+                if status in (301, 302, 303, 307, 308):
+                    location = response.headers.get("location")
+                    if not location:
+                        raise _Refused(f"HTTP {status} redirect without a Location header")
+                    return location
+                if status == 429 or status >= 500:
+                    wait = _retry_after(
+                        response.headers.get("retry-after"), settings.fetch_backoff_max
+                    )
+                    raise _Retry(f"HTTP {status} {response.reason_phrase}".strip(), wait)
+                if status >= 400 or status < 200:
+                    raise _Refused(f"HTTP {status} {response.reason_phrase}".strip())
+                content_type = response.headers.get("content-type", "")
+                media = content_type.split(";")[0].strip().lower()
+                charset_match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", content_type, re.I)
+                if accept is not None and media and media not in accept:
+                    raise _Refused(
+                        f"content type {media} is not a web page, feed or text; not read"
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise _Refused(
+                        f"the body is {_mb(int(declared))}, over the {_mb(max_bytes)} limit "
+                        "(ingest fetch_max_bytes); not read"
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                deadline = time.monotonic() + 3 * settings.fetch_timeout
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise _Refused(
+                            f"the body is over the {_mb(max_bytes)} limit "
+                            "(ingest fetch_max_bytes); stopped reading"
+                        )
+                    if time.monotonic() > deadline:
+                        raise _Retry("the server sends too slowly")
+                    chunks.append(chunk)
+                return Fetched(
+                    url=str(response.url),
+                    requested=requested,
+                    status=status,
+                    media_type=media,
+                    charset=charset_match.group(1) if charset_match else "",
+                    body=b"".join(chunks),
+                )
+        except httpx.TimeoutException as err:
+            raise _Retry(f"timed out ({type(err).__name__})") from err
+        except httpx.HTTPError as err:
+            raise _Refused(f"cannot fetch: {type(err).__name__}: {err}") from err

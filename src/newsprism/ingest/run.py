@@ -1,0 +1,566 @@
+"""``newsprism ingest`` and ``newsprism watch``: sources -> stored articles, idempotently.
+
+A SOURCE is a file or folder (the ``ingest.load`` readers), a ``.jsonl`` dump (streamed),
+a ``.warc``/``.warc.gz`` archive (streamed), "-" (standard input), or an http(s) URL: a
+page or an RSS/Atom feed (sniffed from the body). ``ingest_sources`` stores each article
+in its own transaction as soon as it is built, so killing the process at any moment loses
+nothing already stored, and running it again stores nothing twice:
+
+- an article whose id (normalized text) or normalized URL is stored is a duplicate; a URL
+  already stored is not even fetched again;
+- a syndicated near-copy (MinHash LSH, ``dedup``) is stored and linked to the article it
+  copies (``Store.original_of`` / ``copies_of``), not reported to ``on_article``.
+
+    python -m newsprism.ingest.run SOURCE... --db newsprism.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
+from rich.text import Text
+
+from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
+from newsprism.ingest.feeds import Feed, parse_feed
+from newsprism.ingest.fetch import HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
+from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
+from newsprism.ingest.jsonl import iter_jsonl
+from newsprism.ingest.loader import build_article, raw_from_web, registry_for
+from newsprism.ingest.meta import ArticleMeta
+from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
+from newsprism.model import Article, Problem
+from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.store.sqlite import Store
+
+OnArticle = Callable[[Article], None]
+OnCopy = Callable[[Article, str], None]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    new: int = 0  # articles stored (near-copies excluded)
+    duplicates: int = 0  # same text or same URL as a stored article: skipped
+    near_copies: int = 0  # stored and linked to the article they copy
+    failed: int = 0  # inputs, URLs or records that gave no article
+    skipped: int = 0  # archive records that hold no page (images, redirects, ...)
+    problems: list[Problem] = field(default_factory=list)  # one per failure
+    warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
+    links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """The human summary: counts, then each failure with its reason."""
+        rate = (self.new + self.near_copies) / self.seconds if self.seconds > 0 else 0.0
+        head = (
+            f"{self.new} new, {self.duplicates} duplicate, {self.near_copies} near-copy linked, "
+            f"{self.failed} failed ({rate:.1f} articles/s, {self.seconds:.1f} s)"
+        )
+        out = [head + (" - interrupted" if self.interrupted else "")]
+        out.extend(f"failed: {p.input}: {p.message}" for p in self.problems)
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        """The summary as JSON-ready data."""
+        data = asdict(self)
+        data["problems"] = [asdict(p) for p in self.problems]
+        data["warnings"] = [asdict(p) for p in self.warnings]
+        return data
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0.0:.1f} articles/s", style="progress.data.speed")
+
+
+class _Interrupted(Exception):
+    pass
+
+
+class _Ingest:
+    """One run's state: store, fetcher (made on first use), counts, progress."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: IngestSettings,
+        *,
+        allow_private: bool,
+        rate: float | None,
+        trusted_networks: Iterable[Network],
+        on_article: OnArticle | None,
+        on_copy: OnCopy | None,
+        stop: threading.Event | None,
+        feeds_only: bool,
+        advance: Callable[[str], None],
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.allow_private = allow_private
+        self.rate = rate
+        self.trusted = tuple(trusted_networks)
+        self.on_article = on_article
+        self.on_copy = on_copy
+        self.stop = stop
+        self.feeds_only = feeds_only
+        self.advance = advance
+        self.summary = IngestSummary()
+        self._fetcher: Fetcher | None = None
+        self.registry = registry_for(settings, self.summary.warnings)
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            self._fetcher = Fetcher(
+                self.settings,
+                allow_private=self.allow_private,
+                rate=self.rate,
+                trusted_networks=self.trusted,
+                stop=self.stop,
+            )
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    def check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise _Interrupted
+
+    def fail(self, problem: Problem) -> None:
+        self.summary.failed += 1
+        self.summary.problems.append(problem)
+
+    # --- storing ----------------------------------------------------------------------------
+
+    def store_raw(self, raw: RawDoc, urls: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+        problems: list[Problem] = []
+        article = build_article(raw, None, self.registry, problems)
+        if article is None:
+            for problem in problems:
+                self.fail(problem)
+            return
+        self.summary.warnings.extend(problems)
+        article.notes.extend(notes)
+        self.store_article(article, urls)
+
+    def store_article(self, article: Article, urls: Iterable[str] = ()) -> None:
+        """Store one article in one transaction and count what happened."""
+        self.check_stop()
+        keys = sorted({canonical_url(u) for u in [article.url, *urls] if u})
+        found = self.fingerprint_of(article)
+        threshold = self.settings.near_copy_threshold
+
+        def choose(candidates: list[tuple[str, bytes]]) -> tuple[str, float] | None:
+            return best_original(found.signature, candidates, threshold) if found else None
+
+        outcome, original, score = self.store.add_ingested(
+            article,
+            keys,
+            found.signature if found else None,
+            found.bands if found else [],
+            choose,
+        )
+        summary = self.summary
+        if outcome == "duplicate":
+            summary.duplicates += 1
+        elif outcome == "near_copy":
+            summary.near_copies += 1
+            summary.links.append((article.id, original, score))
+            if self.on_copy is not None:
+                self.on_copy(article, original)
+        else:
+            summary.new += 1
+            if self.on_article is not None:
+                self.on_article(article)
+        self.advance(outcome)
+
+    def fingerprint_of(self, article: Article) -> Fingerprint | None:
+        return fingerprint(article.text, self.settings)
+
+    def known_url(self, url: str) -> bool:
+        """True (and counted as a duplicate) when an article from ``url`` is stored."""
+        if url and self.store.article_for_url(canonical_url(url)) is not None:
+            self.summary.duplicates += 1
+            self.advance("duplicate")
+            return True
+        return False
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def source(self, item: str) -> None:
+        if re.match(r"https?://", item, re.I):
+            self.url(item)
+        elif re.match(r"[a-z][a-z0-9+.-]*://", item, re.I):
+            scheme = item.split(":", 1)[0]
+            self.fail(Problem(item, f"only http and https URLs are fetched, not {scheme}"))
+        elif self.feeds_only:
+            self.fail(Problem(item, "watch follows RSS/Atom feed URLs (http or https) only"))
+        elif item != "-" and is_warc(item):
+            self.warc(Path(item), item)
+        elif item != "-" and Path(item).is_file() and kind_of(Path(item)) == "jsonl":
+            self.jsonl(Path(item), item)
+        else:
+            self.files(item)
+
+    def files(self, item: str) -> None:
+        targets: list[tuple[str, Path | None] | Problem] = expand([item])
+        if item != "-" and Path(item).is_dir():  # archives in a folder too
+            base = Path(item)
+            archives = sorted(
+                (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
+                key=lambda p: p.relative_to(base).as_posix(),
+            )
+            if archives:
+                targets = [t for t in targets if not isinstance(t, Problem)]
+                targets.extend((str(p), p) for p in archives)
+        for target in targets:
+            self.check_stop()
+            if isinstance(target, Problem):
+                self.fail(target)
+                continue
+            name, path = target
+            if path is not None and is_warc(path.name):
+                self.warc(path, name)
+            elif path is not None and kind_of(path) == "jsonl":
+                self.jsonl(path, name)
+            else:
+                for raw in read_input(name, path, self.settings):
+                    self.check_stop()
+                    if isinstance(raw, Problem):
+                        self.fail(raw)
+                    else:
+                        self.store_raw(raw)
+
+    def jsonl(self, path: Path, name: str) -> None:
+        for raw in iter_jsonl(path, name, self.settings.max_bytes):
+            self.check_stop()
+            if isinstance(raw, Problem):
+                self.fail(raw)
+            elif not self.known_url(raw.meta.url or ""):
+                self.store_raw(raw)
+
+    def warc(self, path: Path, name: str) -> None:
+        for item in iter_warc(path, name, self.settings.fetch_max_bytes):
+            self.check_stop()
+            if isinstance(item, Problem):
+                self.fail(item)
+            elif isinstance(item, WarcSkipped):
+                self.summary.skipped += 1
+            else:
+                self.warc_page(item)
+
+    def warc_page(self, page: WarcPage) -> None:
+        if self.known_url(page.url):
+            return
+        raw = raw_from_web(
+            page.body,
+            page.source,
+            page.url,
+            charset=page.charset,
+            fallback=ArticleMeta(published=page.date or None),
+        )
+        if isinstance(raw, Problem):
+            self.fail(raw)
+            return
+        notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
+        if raw.meta_source == "metadata" and page.date:
+            notes.append("no publication time on the page; the capture time is used")
+        self.store_raw(raw, notes=notes)
+
+    def url(self, url: str) -> None:
+        if not self.feeds_only and self.known_url(url):
+            return
+        fetched = self.fetcher.fetch(url)
+        if isinstance(fetched, Problem):
+            self.fail(fetched)
+            self.store.record_source(canonical_url(url), "failed", message=fetched.message)
+            return
+        if fetched.kind == "feed":
+            self.feed(fetched)
+        elif self.feeds_only:
+            problem = parse_feed(fetched.body, url)
+            self.fail(
+                problem if isinstance(problem, Problem) else Problem(url, "not an RSS or Atom feed")
+            )
+        else:
+            self.page(fetched, None)
+        self.store.record_source(canonical_url(url), "ok")
+
+    def page(self, fetched: Fetched, meta: ArticleMeta | None, notes: Iterable[str] = ()) -> None:
+        raw = raw_from_web(
+            fetched.body,
+            fetched.requested,
+            fetched.url,
+            html=fetched.kind != "text",
+            charset=fetched.charset,
+            fallback=meta,
+        )
+        if isinstance(raw, Problem):
+            self.fail(raw)
+            return
+        self.store_raw(raw, urls=[fetched.requested, fetched.url], notes=notes)
+
+    def feed(self, fetched: Fetched) -> None:
+        feed = parse_feed(fetched.body, fetched.url)
+        if isinstance(feed, Problem):
+            self.fail(feed)
+            return
+        self.entries(feed)
+
+    def entries(self, feed: Feed) -> None:
+        for entry in feed.entries:
+            self.check_stop()
+            if self.known_url(entry.url):
+                continue
+            page = self.fetcher.fetch(entry.url, HTML_TYPES | TEXT_TYPES)
+            if isinstance(page, Problem):
+                self.fail(page)
+                continue
+            meta = ArticleMeta(
+                published=entry.published or None,
+                title=entry.title or None,
+                url=entry.url,
+            )
+            notes = [f"from the feed {feed.title or fetched_name(feed)}"]
+            if entry.author:
+                notes.append(f"author (from the feed): {entry.author}")
+            self.page(page, meta, notes)
+
+
+def fetched_name(feed: Feed) -> str:
+    """A feed's name for notes when it has no title."""
+    return f"({feed.version})"
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    if not enabled:
+        yield lambda outcome: None
+        return
+    console = Console(stderr=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("ingest"),
+        TextColumn("{task.completed:.0f} articles"),
+        _RateColumn(),
+        TextColumn("{task.fields[detail]}"),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("ingest", total=None, detail="")
+        counts: dict[str, int] = {}
+
+        def advance(outcome: str) -> None:
+            counts[outcome] = counts.get(outcome, 0) + 1
+            detail = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+            bar.update(task, advance=1, detail=detail)
+
+        yield advance
+
+
+def ingest_sources(
+    sources: list[str],
+    store: Store,
+    settings: IngestSettings | Settings = DEFAULT.ingest,
+    *,
+    allow_private: bool = False,
+    on_article: OnArticle | None = None,
+    on_copy: OnCopy | None = None,
+    progress: bool = True,
+    rate: float | None = None,
+    stop: threading.Event | None = None,
+    feeds_only: bool = False,
+    trusted_networks: Iterable[Network] = (),
+) -> IngestSummary:
+    """Ingest every source into ``store``, one transaction per article; never raises for a
+    bad source (each failure is a ``Problem`` in the summary).
+
+    ``on_article(article)`` is called after each new article is committed (not for
+    duplicates or near-copies; ``on_copy(article, original_id)`` for near-copies). ``stop``
+    (set by a signal handler) ends the run after the current article; the summary then says
+    ``interrupted``. ``rate`` overrides ``fetch_rate`` (seconds between requests to a
+    host); ``feeds_only`` refuses anything but feed URLs (``watch``).
+    """
+    ingest_settings = settings.ingest if isinstance(settings, Settings) else settings
+    started = time.monotonic()
+    with _progress(progress) as advance:
+        run = _Ingest(
+            store,
+            ingest_settings,
+            allow_private=allow_private,
+            rate=rate,
+            trusted_networks=trusted_networks,
+            on_article=on_article,
+            on_copy=on_copy,
+            stop=stop,
+            feeds_only=feeds_only,
+            advance=advance,
+        )
+        try:
+            for item in sources:
+                run.check_stop()
+                run.source(item)
+        except _Interrupted:
+            run.summary.interrupted = True
+        finally:
+            run.close()
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism ingest``."""
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="files, folders, .jsonl, .warc(.gz), '-' (stdin), or http(s) URLs of pages or feeds",
+    )
+    _common(parser)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching loopback and private-network addresses (refused by default)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"least seconds between two requests to one host (default "
+        f"{DEFAULT.ingest.fetch_rate:g})",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism watch``."""
+    parser.add_argument("feeds", nargs="+", metavar="FEED", help="RSS or Atom feed URLs")
+    parser.add_argument(
+        "--every", default="15m", type=parse_interval, help="time between rounds (30s, 15m, 1h)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="stop after this many rounds (default: never)"
+    )
+    _common(parser)
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "90", "30s", "15m", "1h" or "1h30m"."""
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", text)
+    if not parts or "".join(f"{n}{u}" for n, u in parts) != text.replace(" ", ""):
+        raise argparse.ArgumentTypeError(f"not an interval: {text!r} (try 30s, 15m, 1h)")
+    scale = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    seconds = sum(float(n) * scale[u] for n, u in parts)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("the interval must be positive")
+    return seconds
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGINT or SIGTERM (the current article's transaction finishes)."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _report(summary: IngestSummary, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(summary.lines()))
+
+
+def run(args: argparse.Namespace) -> int:
+    """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
+    130 when interrupted (what was stored stays stored)."""
+    with stop_on_signals() as stop, Store(args.db) as store:
+        summary = ingest_sources(
+            list(args.sources),
+            store,
+            DEFAULT.ingest,
+            allow_private=args.allow_private,
+            progress=not args.no_progress and sys.stderr.isatty(),
+            rate=args.rate,
+            stop=stop,
+        )
+    _report(summary, args.json)
+    if summary.interrupted:
+        return 130
+    nothing = summary.new + summary.duplicates + summary.near_copies == 0
+    return 1 if nothing and summary.failed else 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0)."""
+    rounds = 0
+    with stop_on_signals() as stop, Store(args.db) as store:
+        while not stop.is_set():
+            rounds += 1
+            summary = ingest_sources(
+                list(args.feeds),
+                store,
+                DEFAULT.ingest,
+                allow_private=args.allow_private,
+                progress=False,
+                rate=args.rate,
+                stop=stop,
+                feeds_only=True,
+            )
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            lines = summary.lines()
+            print(f"[{stamp}] round {rounds}: {lines[0]}", *lines[1:], sep="\n", flush=True)
+            if args.rounds and rounds >= args.rounds:
+                break
+            stop.wait(args.every)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``ingest`` on its own: ``python -m newsprism.ingest.run SOURCE... --db PATH``."""
+    parser = argparse.ArgumentParser(prog="newsprism ingest", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
