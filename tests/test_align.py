@@ -203,3 +203,18 @@ def test_outcome_conflict_and_planned_then_cancelled() -> None:
         {"predicate": "meet", "subject": "Putin", "object": "Guterres", "status": "denied"},
     )
     assert (al.relation, al.conflicts, al.status_change) == ("agreed", [], True)
+
+
+def test_events_dated_far_apart_are_never_aligned() -> None:
+    a = _article("A", "Putin met Guterres in April 2022.", 21)
+    b = _article("B", "Putin met Guterres on October 24.", 25)
+    ca = _claim(a, "k1", "meet", subject="Putin", subject_concept="c1", object="Guterres",
+                object_concept="c2", time=_day(a, "2022-04", "month"))  # fmt: skip
+    cb = _claim(b, "k1", "meet", subject="Putin", subject_concept="c1", object="Guterres",
+                object_concept="c2", time=_day(b, "2024-10-24"))  # fmt: skip
+    analyses = [ArticleAnalysis("A", claims=[ca]), ArticleAnalysis("B", claims=[cb])]
+    alignments = align_claims([a, b], analyses, CONCEPTS)
+    assert [(x.id, x.relation, x.claims) for x in alignments] == [
+        ("a1", "single", ["A:k1"]),
+        ("a2", "single", ["B:k1"]),
+    ]

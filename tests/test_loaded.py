@@ -73,3 +73,72 @@ def test_emotive_kind_comes_from_strong_valence(nlp) -> None:  # type: ignore[no
 
 def test_empty_text_has_no_spans(nlp) -> None:  # type: ignore[no-untyped-def]
     assert find_loaded(nlp(""), _article(""), LoadedSettings()) == []
+
+
+def _found(nlp, text: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    spans = find_loaded(doc, _article(text), LoadedSettings())
+    assert all(0.0 <= s.score <= 1.0 for s in spans)
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    return [(s.text, s.kind) for s in spans]
+
+
+def test_plain_reporting_has_no_loaded_wording(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        _found(nlp, "The minister met his counterpart in Berlin on Tuesday to discuss trade.") == []
+    )
+    text = "The company reported revenue of $3 billion, up 4 percent from a year earlier."
+    assert _found(nlp, text) == []
+
+
+def test_loaded_labels_and_emotive_words_are_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Critics blasted the horrific decision, calling the senator a traitor."
+    assert _found(nlp, text) == [
+        ("Critics blasted", "loaded"),
+        ("horrific decision", "emotive"),
+        ("traitor", "label"),
+    ]
+    text = "The brutal regime slammed the so-called peace plan as a disgraceful sham."
+    found = _found(nlp, text)
+    assert ("The brutal regime slammed", "label") in found
+    assert ("so-called", "loaded") in found
+    assert ("a disgraceful sham", "loaded") in found
+
+
+def _seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.is_file():
+        pytest.skip(f"seed {name} not found beside the repo")
+    return path.read_text(encoding="utf-8")
+
+
+def test_seed_before_the_meeting(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = _seed("000_4b4d03abeb79a191.txt")
+    doc = nlp(text)
+    spans = find_loaded(doc, _article(text), LoadedSettings())
+    assert [(s.text, s.kind, s.sentence) for s in spans] == [
+        ("dangerous precedent", "loaded", 3),  # Guterres, in quotation marks
+        ("territorial integrity", "loaded", 4),
+        ("invasion", "loaded", 5),  # the other outlet says "military offensive"
+        ("categorically rejected", "loaded", 6),
+    ]
+    scores = {s.text: s.score for s in spans}
+    assert scores["dangerous precedent"] > scores["invasion"] > scores["territorial integrity"]
+    assert "military offensive" not in [s.text for s in spans]
+
+
+def test_seed_after_the_meeting(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = _seed("004_7fee5147663b4cd9.txt")
+    doc = nlp(text)
+    spans = find_loaded(doc, _article(text), LoadedSettings())
+    assert [s.text for s in spans] == [
+        "scandals",
+        "divisions",
+        "good-spirited atmosphere",
+        "vowing",
+        "harsh criticism",
+    ]
+    harsh = spans[-1]
+    assert (harsh.kind, harsh.sentence) == ("loaded", 15)
+    assert harsh.score == max(s.score for s in spans)
+    assert [s.start for s in spans] == sorted(s.start for s in spans)

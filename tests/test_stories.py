@@ -56,10 +56,10 @@ def test_same_event_joins_and_id_stays_the_first_articles() -> None:
 def test_two_earthquakes_in_different_places_and_months_stay_apart() -> None:
     clusterer = StoryClusterer(StorySettings())
     turkey = clusterer.add(article("t1", TURKEY_1, "Huge quake kills thousands", "2023-02-06"))
+    assert clusterer.add(article("t2", TURKEY_2, "Toll rises", "2023-02-07")) == turkey == "st1"
     clusterer.add(article("b1", BUDGET, "EU budget passes", "2023-02-07"))
-    morocco = clusterer.add(article("m1", MOROCCO, "Quake kills hundreds", "2023-02-08"))
-    assert morocco == "sm1" != turkey
-    assert clusterer.add(article("t2", TURKEY_2, "Toll rises", "2023-02-07")) == "st1"
+    assert clusterer.add(article("m1", MOROCCO, "Quake kills hundreds", "2023-09-08")) == "sm1"
+    assert [s.articles for s in clusterer.stories()] == [["t1", "t2"], ["b1"], ["m1"]]
 
 
 def test_two_earthquakes_stay_apart_without_dates() -> None:
@@ -105,8 +105,26 @@ def test_names_are_capitalised_words_inside_sentences_and_numbers() -> None:
 
 
 def test_features_read_title_and_time() -> None:
-    a = article("t1", TURKEY_1, "Huge quake", "2023-02-06")
+    a = article("t1", TURKEY_1 + " " + TURKEY_2, "Huge quake", "2023-02-06")
     features = extract_features(a)
     assert features.published == datetime(2023, 2, 6, tzinfo=UTC)
     assert "gaziantep" in features.names
     assert features.lead and len(features.lead) < len(features.words)
+
+
+def test_revision_merges_a_bridged_story_into_the_older_one() -> None:
+    # merge_probability 0 makes every other candidate of a joining article merge into its story
+    clusterer = StoryClusterer(StorySettings(merge_probability=0.0))
+    clusterer.add(article("t1", TURKEY_1, "Huge quake kills thousands in Turkey"))
+    clusterer.add(article("b1", BUDGET, "EU parliament passes 2024 budget"))
+    assert clusterer.add(article("t2", TURKEY_2, "Turkey quake toll passes 2,300")) == "st1"
+    assert clusterer.story_of("b1") == "st1"
+    assert [(s.id, s.articles) for s in clusterer.stories()] == [("st1", ["t1", "t2", "b1"])]
+    assert clusterer.open_stories() == {"st1"}
+
+
+def test_no_revision_by_default() -> None:
+    clusterer = StoryClusterer(StorySettings())
+    for aid, text in (("t1", TURKEY_1), ("b1", BUDGET), ("t2", TURKEY_2)):
+        clusterer.add(article(aid, text))
+    assert clusterer.story_of("b1") == "sb1"

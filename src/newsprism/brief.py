@@ -49,9 +49,25 @@ _CONNECTIVE = re.compile(
     r"|(?:but|and|so|yet|or)\s+)+",
     re.IGNORECASE,
 )
+# A newsletter label opening a sentence ("Why it matters: ", "The big picture: ").
+_LABEL = re.compile(r"^\s*[A-Z][a-z]*(?: [a-z]+){1,3}:\s+(?=[A-Z])")
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
 _MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
 _MODIFIER_POS = {"ADJ", "ADV"}
+_QUOTE_CHARS = "\"'“”‘’«»"
+_NAME_ENTITIES = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "PRODUCT",
+    "LANGUAGE",
+}
 # Words a clause cannot start with and still read as a sentence of its own.
 _FRAGMENT_START = {
     "to",
@@ -85,6 +101,8 @@ _FRAGMENT_START = {
     "for",
     "of",
 }
+# What may follow a clause that opens its sentence for the clause to be told alone.
+_NATURAL_TAIL = re.compile(r"\s*(?:[,;:\u2013\u2014]|-{1,2}\s|\s*(?:and|but)\b)")
 # Words and marks a clause boundary can leave hanging at its end ("..., but", "... and").
 _DANGLING = re.compile(
     r"(?:[\s,;:\u2013\u2014-]+|\s+(?:and|but|or|as|while|stating|saying|with|which|who|"
@@ -222,6 +240,12 @@ class _Context:
         self.lowercase_words = {
             w for a in comparison.articles for w in _WORD.findall(a.text) if w.islower()
         }
+        # Capitalised words seen inside a sentence (not after . ! ? or a quote): names.
+        self.capitalized_inside = {
+            m.group(1)
+            for a in comparison.articles
+            for m in re.finditer(r"[a-z,;]\s+([A-Z][a-z]+)", a.text)
+        }
 
     def name(self, claim: Claim) -> str:
         return self.names.get(claim.article, claim.article)
@@ -337,29 +361,39 @@ def _leads_with_finite_verb(text: str) -> bool:
 def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, int, str, bool]:
     """The words a claim is told with: (start, end, prefix, from_sentence).
 
-    A clause that reads as a sentence is used as it is. A clause that opens with its verb
-    ("discussed proposals ...") gets its subject's words put before it when they occur in the
-    same sentence; other fragments ("to isolate Russia", "who visited ...") fall back to the
-    whole sentence that holds them.
+    A claim clause is told alone only when that cannot change its sense: it opens its
+    sentence (an embedded clause, "... does not believe [Trump will be convicted]", or a
+    condition, "if [Kim detonates a bomb]", would assert what the source does not), the rest
+    of the sentence hangs off it at a comma, a dash or a coordination, and its attribution is
+    inside it. A clause that opens with its verb ("discussed proposals ...") takes the words of
+    its subject when they open the sentence. Anything else is told by its whole sentence.
     """
-    start, end = _trimmed(article.text, claim.start, claim.end)
-    first = re.match(r"[A-Za-z]+", article.text[start:end])
-    first_word = first.group().lower() if first else ""
-    verb_first = claim.predicate_start is not None and claim.predicate_start <= start
-    if first_word and first_word not in _FRAGMENT_START and not verb_first:
-        return start, end, "", False
+    c_start, c_end = _trimmed(article.text, claim.start, claim.end)
     sentence = _sentence_of(ctx, claim)
     if sentence is None:
-        return start, end, "", False
+        return c_start, c_end, "", False
     s_start, s_end = _trimmed(article.text, *sentence)
-    subject = claim.subject.strip()
-    if (
-        verb_first
-        and subject
-        and subject in article.text[s_start:start]
-        and _leads_with_finite_verb(article.text[start:end])
-    ):
-        return start, end, subject, True
+    opening = _CONNECTIVE.match(article.text[s_start:s_end])
+    body = s_start + (opening.end() if opening else 0)
+    while body < s_end and article.text[body] in _QUOTE_CHARS:
+        body += 1
+    tail = article.text[c_end:s_end]
+    natural_end = not tail.strip(" .!?" + _QUOTE_CHARS) or bool(_NATURAL_TAIL.match(tail))
+    said_elsewhere = (
+        bool(claim.attribution) and claim.attribution not in article.text[c_start:c_end]
+    )
+    if natural_end and not said_elsewhere:
+        if c_start <= body:
+            return c_start, c_end, "", False
+        subject = claim.subject.strip()
+        verb_first = claim.predicate_start is not None and claim.predicate_start <= c_start
+        if (
+            verb_first
+            and subject
+            and article.text.startswith(subject, body)
+            and _leads_with_finite_verb(article.text[c_start:c_end])
+        ):
+            return c_start, c_end, subject, True
     return s_start, s_end, "", True
 
 
@@ -387,7 +421,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         return None
     raw = article.text[start:end]
     edits: list[tuple[int, int, str]] = []
-    connective = _CONNECTIVE.match(raw)
+    connective = _CONNECTIVE.match(raw) or _LABEL.match(raw)
     if connective and connective.end() < len(raw):
         edits.append((start, start + connective.end(), ""))
     loaded_edits = _edits_for_loaded(ctx, article, start, end)
@@ -448,12 +482,14 @@ def _lower_first(ctx: _Context, text: str) -> str:
     if word.isupper() and len(word) > 1:
         return text
     lower = word.lower()
+    if word in ctx.capitalized_inside:
+        return text
     if lower in STOP_WORDS or lower in ctx.lowercase_words:
         return text[:1].lower() + text[1:]
     from newsprism.analyze.nlp import parse_one
 
     first_token = parse_one(text)[0]
-    if first_token.pos_ != "PROPN" and first_token.ent_type_ == "":
+    if first_token.pos_ != "PROPN" and first_token.ent_type_ not in _NAME_ENTITIES:
         return text[:1].lower() + text[1:]
     return text
 
@@ -501,13 +537,22 @@ def _centrality(ctx: _Context, fact: _Fact) -> float:
     return sum(scores) / len(scores)
 
 
+def _salience(fact: _Fact, settings: BriefSettings) -> float:
+    """How much a partial fact belongs in the brief: the others' agreement, lead sentences."""
+    sentence = min(c.sentence for c in fact.claims)
+    return fact.centrality - settings.later_sentence_penalty * sentence
+
+
 def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
     """The claim of the fact that reads best: unquoted, not too long, earliest article."""
     settings = ctx.settings
     candidates = [c for c in (_clean(ctx, claim) for claim in fact.claims) if c is not None]
     usable = [c for c in candidates if c.words >= settings.min_clause_words]
-    if settings.drop_quoted and len(fact.articles) < len(ctx.articles):
-        usable = [c for c in usable if not c.quoted]
+    if fact.kind != "shared":
+        # What only some report is told briefly and in the outlet's own voice.
+        usable = [c for c in usable if c.words <= settings.max_clause_words]
+        if settings.drop_quoted:
+            usable = [c for c in usable if not c.quoted]
     if not usable:
         return None
     # A fact whose status moved (planned -> held) is told in its latest state.
@@ -526,7 +571,7 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
 
 
 def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None:
-    spans = sorted({Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans))
+    spans = {Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans)
     claim_ids = [c.id for c in sorted(fact.claims, key=lambda c: (ctx.index[c.article], c.start))]
     if fact.kind == "shared":
         text = clause.text + "."
@@ -536,20 +581,20 @@ def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None
         if len(names) == 1:
             text = f"According to {names[0]}, {body}."
         else:
-            verb = "report"
-            text = f"{_join_names(names)} {verb} that {body}."
+            text = f"{_join_names(names)} report that {body}."
     else:
-        other = _contrast(ctx, fact, clause)
-        if other is None:
+        contrast = _contrast(ctx, fact, clause)
+        if contrast is None:
             return None
-        text = other
+        text, more = contrast
+        spans |= set(more)
     return BriefSentence(
-        text=text[:1].upper() + text[1:], claims=claim_ids, spans=spans, kind=fact.kind
+        text=text[:1].upper() + text[1:], claims=claim_ids, spans=sorted(spans), kind=fact.kind
     )
 
 
-def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> str | None:
-    """One neutral sentence for a contradiction: each side's version, attributed."""
+def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Span]] | None:
+    """One neutral sentence for a contradiction, each side's version attributed (+ spans)."""
     first = clause.claim
     others = [c for c in fact.claims if c.article != first.article]
     if not others:
@@ -561,13 +606,15 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> str | None:
         values = {q.value for q in first.numbers}
         differing = [q for q in second.numbers if q.value not in values]
         if differing:
-            return f"{lead}; {ctx.name(second)} gives {_quantity_words(ctx, differing[0])}."
+            value = _lower_first(ctx, _quantity_words(ctx, differing[0]))
+            return f"{lead}; {ctx.name(second)} gives {value}.", []
     if "date" in conflicts and second.time is not None and first.time is not None:
-        return f"{lead}; {ctx.name(second)} gives {second.time.text}."
-    other_clause = _clean(ctx, second)
-    if other_clause is None:
+        return f"{lead}; {ctx.name(second)} gives {_lower_first(ctx, second.time.text)}.", []
+    other = _clean(ctx, second)
+    if other is None or other.words > ctx.settings.max_clause_words:
         return None
-    return f"{lead}; according to {ctx.name(second)}, {_lower_first(ctx, other_clause.text)}."
+    text = f"{lead}; according to {ctx.name(second)}, {_lower_first(ctx, other.text)}."
+    return text, other.spans
 
 
 def _quantity_words(ctx: _Context, quantity: Quantity) -> str:
@@ -608,11 +655,12 @@ def write_brief(
     shared = sorted((f for f in facts if f.kind == "shared"), key=lambda f: f.position)
     partial = sorted(
         (f for f in facts if f.kind == "partial"),
-        key=lambda f: (-len(f.articles), -round(f.centrality, 6), f.position),
+        key=lambda f: (-len(f.articles), -round(_salience(f, settings), 6), f.position),
     )
     contradicted = sorted((f for f in facts if f.kind == "contradicted"), key=lambda f: f.position)
 
     seen: set[str] = set()
+    told: set[Span] = set()
     words_used = 0
     chosen: dict[str, list[BriefSentence]] = {"shared": [], "partial": [], "contradicted": []}
     per_outlet: dict[int, int] = {}
@@ -628,11 +676,14 @@ def write_brief(
         words = content_words(attribution_free(sentence.text, ctx.names.values()))
         if fact.kind != "contradicted" and _redundant(seen, words):
             return False
+        if clause.fragment and set(clause.spans) & told:
+            return False  # its whole sentence is already in the brief
         n_words = len(sentence.text.split())
         total = sum(len(v) for v in chosen.values())
         if total >= budget_sentences or (words_used and words_used + n_words > budget_words):
             return False
         seen.update(words)
+        told.update(sentence.spans)
         words_used += n_words
         chosen[fact.kind].append(sentence)
         return True

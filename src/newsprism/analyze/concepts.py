@@ -16,8 +16,15 @@ Rules, applied in order over all mentions of the story (union-find):
    ("the UN chief", "the Russian president", "the dictator") joins the holder of a compatible
    role (same or synonymous head, modifiers covered by what the story says of the holder),
    preferring holders named in the same article;
-5. other noun phrases join the same phrase in other articles (normalised words), and
-   demonyms may join their country ("Russian" -> Russia) when the settings say so.
+5. "the committee" joins the nearest organisation named before it in the same article whose
+   name ends in that word ("Democratic National Committee");
+6. other noun phrases join those with the same head word in the story ("the deal", "the Iran
+   deal"; or the same normalised words, per settings), a noun phrase that spells a name joins
+   it ("the BRICS summit" = "BRICS Summit"), demonyms join their country ("Russian" ->
+   Russia) and, if the settings say so, capitals theirs ("Moscow" -> Russia).
+
+Embeddings are not used: on single head words MiniLM's cosine does not separate synonyms
+from related words (deal/agreement 0.43, campaign/election 0.68).
 
 Then quotes and claims take the concepts of the mentions their speaker, subject, object and
 attribution overlap, or whose words they match.
@@ -397,6 +404,27 @@ def link_concepts(
                 ),
             )
             groups.union(best, i)
+
+    # Definite descriptions of organisations: "the committee" after "Democratic National
+    # Committee" in the same article takes the nearest such name before it.
+    if settings.head_matches_name:
+        for i, m in enumerate(mentions):
+            if m.label != "NP" or is_name[i] or i in resolved or groups.find(i) != i:
+                continue
+            if _plural(m) or inner_names(i) or len(normalise(m.text).split()) > 2:
+                continue
+            before = [
+                j
+                for j in per_article[m.article]
+                if j < i
+                and is_name[j]
+                and mentions[j].label in {"ORG", "NORP", "FAC", "EVENT", "LAW"}
+                and len(keys[j].split()) >= 2
+                and keys[j].split()[-1] == m.head
+            ]
+            if before:
+                groups.union(before[-1], i)
+                resolved.add(i)
 
     # 5. other noun phrases and demonyms -------------------------------------------------------
     phrase_first: dict[str, int] = {}

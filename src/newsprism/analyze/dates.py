@@ -187,8 +187,39 @@ def _number(word: str) -> float | None:
     return float(value) if value is not None else None
 
 
+_ISO_VALUE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def _valid_value(value: str | None) -> bool:
+    """True for None or a real calendar "YYYY", "YYYY-MM" or "YYYY-MM-DD" in years 1-9999."""
+    if value is None:
+        return True
+    if not _ISO_VALUE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat((value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return int(value[:4]) >= 1
+
+
 def resolve(text: str, base: date | None, tense: Tense = None) -> Resolved | None:
-    """Resolve one expression; ``None`` when it is not a point or range in time at all."""
+    """Resolve one expression; ``None`` when it is not a point or range in time at all.
+
+    Values are real calendar dates in years 1-9999: "0000-00-00", "2024-13-45", or a shift
+    past the calendar's ends ("5000 years ago" from 2024, "tomorrow" from 9999-12-31) give
+    ``None``, never an invalid value or an error.
+    """
+    try:
+        found = _resolve(text, base, tense)
+    except (OverflowError, ValueError):  # date arithmetic past year 1 or 9999
+        return None
+    if found is None or not (_valid_value(found.value) and _valid_value(found.end_value)):
+        return None
+    return found
+
+
+def _resolve(text: str, base: date | None, tense: Tense = None) -> Resolved | None:
     t = " ".join(text.lower().replace("–", "-").replace("—", "-").split())
     t = re.sub(r"^(?:on|in|at|by|during|from|until|since|of) ", "", t)
     part = any(p in t.split() for p in PARTS_OF_DAY) or "tonight" in t
@@ -258,6 +289,9 @@ def resolve(text: str, base: date | None, tense: Tense = None) -> Resolved | Non
     )
     if m:
         return Resolved(m.group(1), None, "year")
+    m = re.fullmatch(r"(?:the )?year (\d{1,4})", t)  # "year 1", "the year 3000"
+    if m:
+        return Resolved(f"{int(m.group(1)):04d}", None, "year")
     m = re.search(r"(?:^|\b(?:early|mid-?|late|in|the end of|the beginning of)\s?)"
                   r"(january|february|march|april|may|june|july|august|september|october|"
                   r"november|december)$", t)  # fmt: skip

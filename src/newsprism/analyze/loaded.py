@@ -183,13 +183,16 @@ def token_features(doc: Doc) -> list[dict[str, float]]:
     for t in doc:
         i = t.i
         f: dict[str, float] = {
-            f"lem={t.lemma_.lower()}": 1.0,
             f"pos={t.pos_}": 1.0,
             f"tag={t.tag_}": 1.0,
             f"dep={t.dep_}": 1.0,
             "val_abs": abs(val[i]) / 4.0,
             "sent_val": sent_val.get(i, 0.0) / 4.0,
         }
+        # Names of people, groups and places never carry a learned weight of their own
+        # (a corpus's topics must not make "Muslim" or "Church" loaded); their type does.
+        if not t.ent_type_:
+            f[f"lem={t.lemma_.lower()}"] = 1.0
         subj = subjectivity.get(t.lower_, subjectivity.get(t.lemma_.lower(), -1.0))
         if subj >= 0:
             f["subj"] = subj
@@ -219,7 +222,8 @@ def token_features(doc: Doc) -> list[dict[str, float]]:
                 f[f"{side}_val_abs"] = abs(val[j]) / 4.0
                 if loaded_hit[j] or label_hit[j]:
                     f[f"{side}_lex"] = 1.0
-                f[f"{side}_lem={u.lemma_.lower()}"] = 1.0
+                if not u.ent_type_:
+                    f[f"{side}_lem={u.lemma_.lower()}"] = 1.0
         head = t.head
         if head.i != i:
             f[f"head_pos={head.pos_}"] = 1.0

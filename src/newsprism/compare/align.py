@@ -196,7 +196,8 @@ def describe_time(t: TimeExpr) -> str:
 
 
 @lru_cache(maxsize=4)
-def _load_model(weights_file: str) -> PairModel | None:
+def _load_weights(weights_file: str) -> dict[str, float] | None:
+    """The trained weights file: bias, threshold and one weight per trained feature."""
     if not weights_file:
         return None
     try:
@@ -204,31 +205,24 @@ def _load_model(weights_file: str) -> PairModel | None:
     except (FileNotFoundError, OSError, ModuleNotFoundError):
         return None
     data = json.loads(raw)
-    return PairModel(
-        float(data["bias"]),
-        tuple(float(data["weights"][f]) for f in FEATURES),
-        float(data["threshold"]),
-    )
+    out = {f"w_{k}": float(v) for k, v in data["weights"].items()}
+    out["bias"] = float(data["bias"])
+    out["threshold"] = float(data["threshold"])
+    return out
 
 
 def pair_model(settings: AlignSettings) -> PairModel:
-    """The trained pairwise model when shipped, else the hand-set weights of the settings."""
-    trained = _load_model(settings.weights_file)
-    if trained is not None:
-        return trained
-    s = settings
+    """The trained pairwise model when shipped, else the hand-set weights of the settings.
+
+    A feature the training data never showed (no linked concepts or resolved times in the
+    training run) keeps its hand-set weight from the settings.
+    """
+    trained = _load_weights(settings.weights_file) or {}
+    weights = tuple(trained.get(f"w_{f}", getattr(settings, f"w_{f}")) for f in FEATURES)
     return PairModel(
-        s.bias,
-        (
-            s.w_same_predicate,
-            s.w_predicate_similarity,
-            s.w_context_similarity,
-            s.w_argument_match,
-            s.w_argument_clash,
-            s.w_time_clash,
-            s.w_same_article,
-        ),
-        s.link_threshold,
+        trained.get("bias", settings.bias),
+        weights,
+        trained.get("threshold", settings.link_threshold),
     )
 
 

@@ -24,6 +24,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves of UTF-16 pairs (from JSON "\\ud800")
 
 _XLINK_MARKERS = (
     r"see also|read more|read also|also read|read next|related(?: stories| articles| coverage)?|"
@@ -126,7 +127,7 @@ class Cleaned:
 
 def normalize_whitespace(raw: str) -> str:
     """Unicode NFC, newlines as "\\n", invisible and control characters dropped."""
-    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", raw)).translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n").replace("\t", " ")
     return _CONTROL.sub("", text)
@@ -232,6 +233,8 @@ def clean_text(raw: str) -> Cleaned:
     """Clean one article's text; see the module docstring for what is removed."""
     notes: list[str] = []
     credit = ""
+    if bad := len(_SURROGATE.findall(raw)):
+        notes.append(f"replaced {bad} invalid character(s) (lone UTF-16 surrogates) with U+FFFD")
     paragraphs = _paragraphs(normalize_whitespace(raw))
     n = len(paragraphs)
     kept: list[str] = []

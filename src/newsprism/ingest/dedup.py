@@ -38,7 +38,10 @@ def canonical_url(url: str) -> str:
     url = url.strip()
     with contextlib.suppress(ValueError, AttributeError):
         url = normalize_url(url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[" (an unclosed IPv6 bracket): keep it as given
+        return url.split("#", 1)[0]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 

@@ -75,7 +75,7 @@ def _published_from_tree(tree: Any) -> str:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken or absurdly nested JSON-LD
             continue
         stack = [data]
         while stack:

@@ -190,7 +190,10 @@ class Fetcher:
 
     def check_url(self, url: str) -> str | None:
         """Why ``url`` may not be fetched (scheme, host, address), or None when it may."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as err:  # "http://[" (an unclosed IPv6 bracket)
+            return f"not a valid URL ({err})"
         if parts.scheme not in ("http", "https"):
             return f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}"
         host = parts.hostname
@@ -287,7 +290,10 @@ class Fetcher:
             location = self._request(current, url, accept, max_bytes)
             if isinstance(location, Fetched):
                 return location
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError as err:  # "Location: http://[" from a hostile server
+                raise _Refused(f"redirected to an invalid URL {location!r} ({err})") from err
         raise _Refused(f"more than {self.settings.fetch_max_redirects} redirects")
 
     def _pace(self, url: str) -> None:
@@ -363,5 +369,5 @@ class Fetcher:
                 )
         except httpx.TimeoutException as err:
             raise _Retry(f"timed out ({type(err).__name__})") from err
-        except httpx.HTTPError as err:
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as err:
             raise _Refused(f"cannot fetch: {type(err).__name__}: {err}") from err

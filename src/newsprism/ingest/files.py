@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsprism.ingest.meta import ArticleMeta, is_sidecar, meta_from_mapping
+from newsprism.ingest.meta import (
+    JSON_ERRORS,
+    ArticleMeta,
+    is_sidecar,
+    json_error,
+    meta_from_mapping,
+)
 from newsprism.model import Problem, TimeSource
 from newsprism.settings import IngestSettings
 
@@ -149,7 +155,7 @@ def sniff_kind(data: bytes) -> str:
         if len(lines) > 1 and all(line.startswith(b"{") for line in lines):
             try:
                 json.loads(data)
-            except ValueError:
+            except JSON_ERRORS:
                 return "jsonl"
         return "json"
     return "text"
@@ -254,10 +260,8 @@ def parse_json(
     """One object, a list of objects or {"articles": [...]}: each with ``text`` and metadata."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as err:
-        return [
-            Problem(name, f"not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})")
-        ]
+    except JSON_ERRORS as err:
+        return [Problem(name, json_error(err))]
     if isinstance(data, dict) and isinstance(data.get("articles"), list) and "text" not in data:
         data = data["articles"]
     if isinstance(data, list):
@@ -278,8 +282,8 @@ def parse_jsonl(
         source = f"{name}:{number}"
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            out.append(Problem(source, f"not valid JSON ({err.msg} at column {err.colno})"))
+        except JSON_ERRORS as err:
+            out.append(Problem(source, json_error(err, lines=False)))
             continue
         out.append(_record(obj, source, sidecar_of, notes))
     if not out:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsprism.ingest.files import RawDoc
-from newsprism.ingest.meta import meta_from_mapping
+from newsprism.ingest.meta import JSON_ERRORS, json_error, meta_from_mapping
 from newsprism.model import Problem
 
 _CHUNK = 1 << 20
@@ -38,7 +38,11 @@ def iter_jsonl(path: Path, name: str, max_line_bytes: int) -> Iterator[RawDoc | 
             if len(line) > max_line_bytes and not line.endswith(b"\n"):
                 while (rest := handle.readline(_CHUNK)) and not rest.endswith(b"\n"):
                     pass  # skip the rest of the over-long line
-                yield Problem(source, "the line is over the size limit (ingest max_bytes); skipped")
+                yield Problem(
+                    source,
+                    f"the line is over the {max_line_bytes:,} bytes limit "
+                    "(ingest max_jsonl_line_bytes); skipped",
+                )
                 continue
             if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
@@ -52,8 +56,8 @@ def iter_jsonl(path: Path, name: str, max_line_bytes: int) -> Iterator[RawDoc | 
                 continue
             try:
                 obj = json.loads(text)
-            except json.JSONDecodeError as err:
-                yield Problem(source, f"not valid JSON ({err.msg} at column {err.colno})")
+            except JSON_ERRORS as err:
+                yield Problem(source, json_error(err, lines=False))
                 continue
             if not isinstance(obj, dict):
                 kind = type(obj).__name__

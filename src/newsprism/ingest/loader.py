@@ -8,6 +8,7 @@ a dateline for the time, a guess for the language).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,17 +73,36 @@ def resolve_outlet(
     return "", "", ""
 
 
+def _plausible(value: datetime, settings: IngestSettings) -> bool:
+    return settings.published_min_year <= value.year <= settings.published_max_year
+
+
+def _years(settings: IngestSettings) -> str:
+    return (
+        f"outside the years {settings.published_min_year}-{settings.published_max_year} "
+        "(ingest published_min_year / published_max_year)"
+    )
+
+
 def _published(
     layers: list[tuple[ArticleMeta | None, TimeSource, str]],
     raw_text: str,
     language: str,
     notes: list[str],
     problems: list[Problem],
+    settings: IngestSettings = DEFAULT.ingest,
 ) -> tuple[datetime | None, TimeSource]:
     for meta, how, where in layers:
         if meta is None or meta.published in (None, ""):
             continue
         parsed = parse_time(meta.published, language)
+        if parsed is not None and not _plausible(parsed, settings):
+            problems.append(
+                Problem(
+                    where, f'the publication time "{meta.published}" is {_years(settings)}; ignored'
+                )
+            )
+            continue
         if parsed is not None:
             return parsed, how
         problems.append(
@@ -93,6 +113,9 @@ def _published(
             )
         )
     found = infer_from_text(raw_text, language)
+    if found is not None and not _plausible(found.value, settings):
+        notes.append(f'ignored the date "{found.evidence}" in the text: {_years(settings)}')
+        found = None
     if found is not None:
         notes.append(f'publication time read from the text: "{found.evidence}"')
         return found.value, "text"
@@ -111,14 +134,73 @@ def _drop_title_line(raw: RawDoc) -> str:
     return raw.text
 
 
+def cut_text(text: str, limit: int, total: int = 0) -> tuple[str, str]:
+    """``text`` cut to at most ``limit`` characters, at the last line end (else sentence end,
+    else space) in the second half of the allowance; and a note saying so ("" when not cut)."""
+    if len(text) <= limit:
+        return text, ""
+    head = text[:limit]
+    cut = head.rfind("\n")
+    if cut < limit // 2:
+        cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+        cut = cut + 1 if cut >= limit // 2 else head.rfind(" ")
+    if cut < limit // 2:
+        cut = limit
+    kept = text[:cut].rstrip()
+    note = (
+        f"the text is {max(total, len(text)):,} characters, over the {limit:,} limit (ingest "
+        f"max_text_chars); only the first {len(kept):,} are kept and analysed"
+    )
+    return kept, note
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n")
+
+
+def cap_sentences(text: str, limit: int) -> tuple[str, str]:
+    """``text`` with every sentence (a run ending at . ! ? … or a line break) longer than
+    ``limit`` characters cut to its first ``limit`` (at a space when there is one in the
+    second half); and a note saying how many were cut ("" when none)."""
+    if len(text) <= limit:
+        return text, ""
+    out: list[str] = []
+    cut = 0
+    start = 0
+    for end in [m.start() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        piece = text[start:end]
+        if len(piece) > limit:
+            space = piece.rfind(" ", 0, limit)
+            piece = piece[: space if space >= limit // 2 else limit].rstrip()
+            cut += 1
+        out.append(piece)
+        nxt = _SENTENCE_END.match(text, end)
+        out.append(nxt.group(0) if nxt else "")
+        start = nxt.end() if nxt else end
+    if not cut:
+        return text, ""
+    note = (
+        f"cut {cut} sentence(s) longer than {limit:,} characters (ingest max_sentence_chars) "
+        f"to their first {limit:,}"
+    )
+    return "".join(out), note
+
+
 def build_article(
     raw: RawDoc,
     overrides: ArticleMeta | None,
     registry: Registry,
     problems: list[Problem],
+    settings: IngestSettings = DEFAULT.ingest,
 ) -> Article | None:
-    """Clean one raw document and attach its metadata; None (with a problem) when it is empty."""
+    """Clean one raw document and attach its metadata; None (with a problem) when it is empty.
+
+    A clean text over ``settings.max_text_chars`` is cut with a note; a publication time
+    outside the plausible years is a problem and is ignored.
+    """
     text = _drop_title_line(raw)
+    total = len(text)
+    if total > 2 * settings.max_text_chars:  # no need to clean what will be cut anyway
+        text = text[: 2 * settings.max_text_chars]
     notes = list(raw.notes)
     sidecar: ArticleMeta | None = None
     sidecar_where = ""
@@ -135,6 +217,12 @@ def build_article(
             Problem(raw.source, "empty: no article text is left after removing boilerplate")
         )
         return None
+    cleaned.text, cut_note = cut_text(cleaned.text, settings.max_text_chars, total)
+    if cut_note:
+        notes.append(cut_note)
+    cleaned.text, cap_note = cap_sentences(cleaned.text, settings.max_sentence_chars)
+    if cap_note:
+        notes.append(cap_note)
 
     embedded = raw.meta
     explicit = [overrides, sidecar] + ([embedded] if raw.kind == "json" else [])
@@ -159,7 +247,7 @@ def build_article(
         (sidecar, "sidecar", sidecar_where),
         (embedded, raw.meta_source, raw.source),
     ]
-    published, published_source = _published(layers, raw.text, language, notes, problems)
+    published, published_source = _published(layers, raw.text, language, notes, problems, settings)
     return Article(
         id=article_id(cleaned.text),
         text=cleaned.text,
@@ -258,7 +346,7 @@ def load(
             if isinstance(item, Problem):
                 result.problems.append(item)
                 continue
-            article = build_article(item, overrides, registry, result.problems)
+            article = build_article(item, overrides, registry, result.problems, settings)
             if article is None:
                 continue
             if article.id in seen:

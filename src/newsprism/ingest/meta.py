@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,26 @@ from newsprism.model import Problem
 
 META_FIELDS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
 SIDECAR_SUFFIX = ".meta.json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What json.loads raises on bad input: JSONDecodeError, RecursionError (nesting deeper than
+# Python's stack: '[[[[...'), ValueError (an integer of more than 4300 digits).
+JSON_ERRORS = (ValueError, RecursionError)
+
+
+def json_error(err: BaseException, lines: bool = True) -> str:
+    """Why a JSON text could not be read, in words ("not valid JSON (...)")."""
+    if isinstance(err, json.JSONDecodeError):
+        where = f"line {err.lineno}, column {err.colno}" if lines else f"column {err.colno}"
+        return f"not valid JSON ({err.msg} at {where})"
+    if isinstance(err, RecursionError):
+        return "not readable JSON (nested too deeply)"
+    return f"not readable JSON ({err})"
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate (JSON "\\ud800", which no UTF-8 file or
+    database can hold) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -46,7 +67,7 @@ def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
         if not isinstance(value, str):
             complaints.append(f'"{name}" should be a string, not {type(value).__name__}')
             continue
-        setattr(meta, name, value.strip() or None)
+        setattr(meta, name, replace_surrogates(value).strip() or None)
     return meta, complaints
 
 
@@ -75,11 +96,8 @@ def read_sidecar(path: Path) -> tuple[ArticleMeta | None, list[Problem]]:
         return None, [Problem(str(side), f"cannot read the sidecar ({err.strerror}){keep_going}")]
     except UnicodeDecodeError:
         return None, [Problem(str(side), f"the sidecar is not UTF-8 text{keep_going}")]
-    except json.JSONDecodeError as err:
-        message = (
-            f"the sidecar is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno})"
-        )
-        return None, [Problem(str(side), message + keep_going)]
+    except JSON_ERRORS as err:
+        return None, [Problem(str(side), f"the sidecar is {json_error(err)}{keep_going}")]
     if not isinstance(data, dict):
         return None, [Problem(str(side), f"the sidecar must hold one JSON object{keep_going}")]
     meta, complaints = meta_from_mapping(data)

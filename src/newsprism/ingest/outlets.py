@@ -95,6 +95,8 @@ def _read_outlets(text: str, where: str) -> list[Outlet]:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise RegistryError(f"{where}: not valid JSON ({err.msg}, line {err.lineno})") from err
+    except (ValueError, RecursionError) as err:  # nested too deeply, a 5000-digit number
+        raise RegistryError(f"{where}: not readable JSON ({type(err).__name__})") from err
     items = doc.get("outlets") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise RegistryError(f'{where}: expected a list of outlets or an object with "outlets"')

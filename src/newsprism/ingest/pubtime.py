@@ -115,7 +115,10 @@ def parse_time(value: object, language: str = "en") -> datetime | None:
         return None
     if parsed is None:
         return None
-    return as_utc_aware(parsed).astimezone(UTC)
+    try:
+        return as_utc_aware(parsed).astimezone(UTC)
+    except (OverflowError, ValueError):  # a zone offset past year 1 or 9999
+        return None
 
 
 def infer_from_text(text: str, language: str = "en") -> FoundTime | None:

@@ -151,7 +151,7 @@ class _Ingest:
 
     def store_raw(self, raw: RawDoc, urls: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
         problems: list[Problem] = []
-        article = build_article(raw, None, self.registry, problems)
+        article = build_article(raw, None, self.registry, problems, self.settings)
         if article is None:
             for problem in problems:
                 self.fail(problem)
@@ -249,7 +249,7 @@ class _Ingest:
                         self.store_raw(raw)
 
     def jsonl(self, path: Path, name: str) -> None:
-        for raw in iter_jsonl(path, name, self.settings.max_bytes):
+        for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
             self.check_stop()
             if isinstance(raw, Problem):
                 self.fail(raw)
@@ -257,7 +257,14 @@ class _Ingest:
                 self.store_raw(raw)
 
     def warc(self, path: Path, name: str) -> None:
-        for item in iter_warc(path, name, self.settings.fetch_max_bytes):
+        limits = self.settings
+        for item in iter_warc(
+            path,
+            name,
+            limits.warc_max_record_bytes,
+            max_decompressed_bytes=limits.max_decompressed_bytes,
+            max_line_bytes=limits.max_line_bytes,
+        ):
             self.check_stop()
             if isinstance(item, Problem):
                 self.fail(item)

@@ -3,14 +3,19 @@
 Response (and resource) records holding an HTML page with HTTP status 200 become pages to
 extract; other records (requests, metadata, revisits, images, scripts, redirects) are
 skipped and counted. The whole file is never held in memory: each record's body is read up
-to the size limit and dropped after use.
+to the size limit and dropped after use. A gzipped archive is decompressed here, through a
+counter that stops at ``max_decompressed_bytes`` in all and at ``max_line_bytes`` without a
+line break, so a gzip bomb (gigabytes of zeros in a few kilobytes) is refused in bounded
+memory and time instead of being expanded by the archive reader.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -40,15 +45,86 @@ class WarcSkipped:
     why: str
 
 
+class ArchiveTooLarge(OSError):
+    """The archive went over a decompression limit; its message says which."""
+
+
+class _Capped:
+    """A read-only stream that counts what it passes on and raises ``ArchiveTooLarge`` past
+    ``total`` bytes, or past ``line`` bytes with no line break."""
+
+    def __init__(self, stream: BinaryIO, total: int, line: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.line = line
+        self.seen = 0
+        self.run = 0  # bytes since the last b"\n"
+
+    def read(self, size: int = -1) -> bytes:
+        want = self.total + 1 - self.seen if size is None or size < 0 else size
+        data = self.stream.read(min(want, self.total + 1 - self.seen) or 1)
+        self.seen += len(data)
+        if self.seen > self.total:
+            raise ArchiveTooLarge(
+                f"over {self.total:,} bytes once decompressed (ingest max_decompressed_bytes); "
+                "the rest is not read"
+            )
+        newline = data.rfind(b"\n")
+        self.run = len(data) - newline - 1 if newline >= 0 else self.run + len(data)
+        if self.run > self.line:
+            raise ArchiveTooLarge(
+                f"{self.run:,} bytes with no line break (ingest max_line_bytes): not a WARC "
+                "archive, or a broken or hostile one; the rest is not read"
+            )
+        return data
+
+    def readline(self, size: int = -1) -> bytes:  # pragma: no cover - warcio uses read()
+        return self.read(size if size and size > 0 else self.line)
+
+    def tell(self) -> int:
+        return self.seen
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def __enter__(self) -> _Capped:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open(path: Path, total: int, line: int) -> _Capped:
+    """The archive as a capped stream, decompressed here when it is gzipped."""
+    handle = path.open("rb")
+    magic = handle.read(2)
+    handle.seek(0)
+    stream: BinaryIO = handle
+    if magic == b"\x1f\x8b":
+        stream = gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[assignment]
+    return _Capped(stream, total, line)
+
+
 def is_warc(name: str) -> bool:
     """True when the file name says WARC (or ARC), gzipped or not."""
     return name.lower().endswith(WARC_SUFFIXES)
 
 
-def iter_warc(path: Path, name: str, max_bytes: int) -> Iterator[WarcPage | WarcSkipped | Problem]:
-    """The archive's HTML pages in file order, with a problem for each unreadable record."""
+def iter_warc(
+    path: Path,
+    name: str,
+    max_bytes: int,
+    *,
+    max_decompressed_bytes: int = 2_000_000_000,
+    max_line_bytes: int = 5_000_000,
+) -> Iterator[WarcPage | WarcSkipped | Problem]:
+    """The archive's HTML pages in file order, with a problem for each unreadable record.
+
+    ``max_bytes`` caps one archived page; the keyword limits cap the whole (decompressed)
+    archive and a run of bytes with no line break (see ``_Capped``).
+    """
     try:
-        handle = path.open("rb")
+        handle = _open(path, max_decompressed_bytes, max_line_bytes)
     except OSError as err:
         yield Problem(name, f"cannot read the file ({err.strerror or err})")
         return
@@ -88,10 +164,14 @@ def iter_warc(path: Path, name: str, max_bytes: int) -> Iterator[WarcPage | Warc
                 body = record.content_stream().read(max_bytes + 1)
                 if len(body) > max_bytes:
                     yield Problem(
-                        source, f"the archived page {url} is over the size limit (fetch_max_bytes)"
+                        source,
+                        f"the archived page {url} is over the {max_bytes:,} bytes limit "
+                        "(ingest warc_max_record_bytes); skipped",
                     )
                     continue
                 yield WarcPage(source, url, date, charset, body)
+        except ArchiveTooLarge as err:
+            yield Problem(f"{name}:{number + 1}", f"the archive is {err}")
         except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
             where = f"{name}:{number + 1}"
             yield Problem(

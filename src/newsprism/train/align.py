@@ -171,6 +171,10 @@ def train_pairs(data: Path, progress: bool = False, full: bool = False) -> Path:
     x, y = pair_examples(stories)
     payload = _fit(x, y, FEATURES)
     weights = [payload["weights"][f] for f in FEATURES]
+    # Features that never fired keep their hand-set weights from the settings.
+    unseen = [f for k, f in enumerate(FEATURES) if not x[:, k].any()]
+    for f in unseen:
+        del payload["weights"][f]
     scores = {t: conll_at(stories, payload["bias"], weights, t) for t in THRESHOLDS}
     best = max(THRESHOLDS, key=lambda t: (round(scores[t], 4), -t))
     payload["threshold"] = best
@@ -235,3 +239,30 @@ def train_event_nouns(data: Path) -> Path:
     path = DATA_DIR / "event_nouns_learned.txt"
     path.write_text(header + "".join(f"{w}\n" for w in lemmas), encoding="utf-8")
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m newsprism.train.align ECBPLUS_DIR BASIL_DIR``: retrain all three files."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m newsprism.train.align ECBPLUS_DIR BASIL_DIR", file=sys.stderr)
+        return 2
+    ecbplus, basil = Path(args[0]), Path(args[1])
+    print(train_event_nouns(ecbplus))
+    train_event_nouns_cache_clear()
+    print(train_pairs(ecbplus, progress=True))
+    print(train_roles(basil))
+    return 0
+
+
+def train_event_nouns_cache_clear() -> None:
+    """Forget the event-noun lexicon read before retraining (it was just rewritten)."""
+    from newsprism.compare.events import event_nouns
+
+    event_nouns.cache_clear()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

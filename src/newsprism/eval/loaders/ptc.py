@@ -1,8 +1,9 @@
 """Propaganda Techniques Corpus (SemEval-2020 Task 11): articles with technique spans.
 
-Layout: ``articles/article<id>.txt`` and ``task2-TC.labels`` (``<id>\\t<technique>\\t<start>\\t<end>``,
-character offsets into the file's text). The article text is the file content exactly (read
-with ``newline=""`` so offsets match), so every gold span indexes ``article.text`` directly.
+Layout: ``articles/article<id>.txt`` and ``task2-TC.labels`` (one span a line: id, technique,
+start, end, tab-separated; character offsets into the file's text). The article text is the
+file content exactly (read with ``newline=""`` so offsets match), so every gold span indexes
+``article.text`` directly.
 """
 
 from __future__ import annotations

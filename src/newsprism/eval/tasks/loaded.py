@@ -174,11 +174,11 @@ def _run_basil(data: Path, opts: EvalOptions, split: str) -> EvalResult:
     errors: list[str] = []
     if opts.errors and not opts.baseline:
         for b, spans in zip(items, found, strict=True):
-            for k, (s, e) in enumerate(b.sentence_spans):
+            for k, (lo, hi) in enumerate(b.sentence_spans):
                 key = (b.file, k)
                 if (key in gold) == (key in pred):
                     continue
-                words = [x.text for x in spans if s <= x.start < e]
+                words = [x.text for x in spans if lo <= x.start < hi]
                 lex = [b.article.text[a:z] for a, z in b.lex.get(k, [])]
                 kind = "missed" if key in gold else "false"
                 errors.append(f"{kind} {b.file} p{k}: gold {lex} found {words}")

@@ -65,7 +65,10 @@ def cluster_newsprism(
     from newsprism.stories import StoryClusterer
 
     clusterer = StoryClusterer(settings)
-    return {a.id: clusterer.add(a) for a in progress(articles, len(articles), "stories", show)}
+    for article in progress(articles, len(articles), "stories", show):
+        clusterer.add(article)
+    # Read the stories at the end: a later article may have merged two earlier stories.
+    return {a.id: clusterer.story_of(a.id) or f"s{a.id}" for a in articles}
 
 
 def cluster_tfidf(articles: list[Article], threshold: float) -> dict[str, str]:
@@ -78,27 +81,30 @@ def cluster_tfidf(articles: list[Article], threshold: float) -> dict[str, str]:
         return {}
     vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
         [article_text(a) for a in articles]
-    )
-    sums: list[np.ndarray] = []
-    centroids = np.zeros((0, vectors.shape[1]))
-    out: dict[str, str] = {}
+    )  # rows are unit vectors
+    # cosine(v, sum of members) = sum of cosines to the members / |sum|; |sum|^2 is kept
+    # incrementally, so each article costs one sparse product with the earlier articles.
+    labels = np.zeros(len(articles), dtype=np.int64)
+    norms2: list[float] = []
     ids: list[str] = []
+    out: dict[str, str] = {}
     for row, article in enumerate(articles):
-        v = vectors[row].toarray()[0]
         best = -1
-        if len(ids):
-            scores = centroids @ v
+        dots: np.ndarray = np.zeros(0)
+        if row:
+            sims = np.asarray((vectors[:row] @ vectors[row].T).todense()).ravel()
+            dots = np.bincount(labels[:row], weights=sims, minlength=len(ids))
+            scores = dots / np.sqrt(np.array(norms2))
             best = int(np.argmax(scores))
             if scores[best] < threshold:
                 best = -1
         if best < 0:
             ids.append(f"s{article.id}")
-            sums.append(v.copy())
-            centroids = np.vstack([centroids, v / (np.linalg.norm(v) or 1.0)])
+            norms2.append(1.0)
             best = len(ids) - 1
         else:
-            sums[best] += v
-            centroids[best] = sums[best] / (np.linalg.norm(sums[best]) or 1.0)
+            norms2[best] += 2.0 * dots[best] + 1.0
+        labels[row] = best
         out[article.id] = ids[best]
     return out
 

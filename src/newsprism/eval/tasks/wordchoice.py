@@ -1,14 +1,14 @@
 """The ``wordchoice`` task: cross-article concept grouping on NewsWCL50.
 
 Each event's five articles are analysed as one story with the same code users run
-(``analyze_articles`` when present, then ``link_concepts``). Each gold mention takes the
-system concept of the system mention that overlaps it most (ties: the shorter mention);
-a gold mention that no system mention overlaps is a singleton. B-cubed is computed over all
-gold mentions against ``code_name``, with concept ids prefixed by event, plus
+(``analyze_doc`` on each parse, as ``analyze_articles`` does, then ``link_concepts``). Each
+gold mention takes the system concept of the system mention that overlaps it most (ties: the
+shorter mention); a gold mention that no system mention overlaps is a singleton. B-cubed
+is computed over all gold mentions against ``code_name``, concept ids prefixed by event, plus
 ``mention_recall`` (share of gold mentions some system mention overlaps). Diagnostics beside
 them: ``b3_f1_actors`` (B-cubed F1 over ACTOR, ACTOR-I, COUNTRY and GROUP gold mentions only),
 ``gold_mentions`` and ``gold_mapped_verbatim`` (share of gold mentions whose words the loader
-found verbatim in the text).
+found in the text, up to quote marks, dashes, case and spacing).
 
 Baseline (``--baseline``): the same system mentions grouped by their whole lower-cased lemma.
 """
@@ -32,24 +32,25 @@ ACTOR_TYPES = frozenset({"ACTOR", "ACTOR-I", "COUNTRY", "GROUP"})
 def _analyse(
     articles: list[Article], settings: Settings, baseline: bool
 ) -> tuple[list[ArticleAnalysis], dict[str, str]]:
-    """Run the user-facing analysis; for the baseline also each mention's lemma key."""
+    """Run the user-facing analysis on one parse per article.
+
+    newsprism runs ``analyze.article.analyze_doc`` (what ``analyze_articles`` runs); the
+    baseline needs only the mentions, and gets each mention's lemma key besides.
+    """
     from newsprism.analyze import nlp
     from newsprism.analyze.mentions import find_mentions
 
     docs = list(nlp.parse([a.text for a in articles], settings.models))
     lemma_key: dict[str, str] = {}
-    analyses: list[ArticleAnalysis]
-    try:
-        from newsprism.analyze.article import analyze_articles
-    except ImportError:
-        analyses = [
-            ArticleAnalysis(article=a.id, mentions=find_mentions(doc, a))
-            for a, doc in zip(articles, docs, strict=True)
-        ]
-    else:
-        analyses = analyze_articles(articles, settings)
     if not baseline:
+        from newsprism.analyze.article import analyze_doc
+
+        analyses = [analyze_doc(doc, a, settings) for a, doc in zip(articles, docs, strict=True)]
         return analyses, lemma_key
+    analyses = [
+        ArticleAnalysis(article=a.id, mentions=find_mentions(doc, a))
+        for a, doc in zip(articles, docs, strict=True)
+    ]
     for analysis, doc in zip(analyses, docs, strict=True):
         for m in analysis.mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
