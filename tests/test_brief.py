@@ -219,3 +219,29 @@ def test_is_supported_checks_the_cited_words() -> None:
     bad = BriefSentence("Putin met Guterres in Moscow.", ["x:k0"], cited)
     assert is_supported(good, {"x": article}, ["RT"])
     assert not is_supported(bad, {"x": article}, ["RT"])
+
+
+def test_embedded_clause_is_told_with_its_whole_sentence() -> None:
+    from newsprism.model import Sentence
+
+    text = "Paul said he does not believe Trump will be convicted. The trial opens Tuesday."
+    a = Article(id="a", text=text, outlet="Fox")
+    b = Article(id="b", text="The Senate trial opens on Tuesday.", outlet="AP")
+    embedded = _claim(a, 0, "Trump will be convicted")
+    first_end = text.index(" The trial")
+    analyses = [
+        ArticleAnalysis(
+            "a",
+            claims=[embedded],
+            sentences=[Sentence("a", 0, 0, first_end), Sentence("a", 1, first_end + 1, len(text))],
+        ),
+        ArticleAnalysis("b", claims=[]),
+    ]
+    comparison = Comparison(
+        articles=[a, b], analyses=analyses, alignments=[Alignment("a0", "single", ["a:k0"], ["a"])]
+    )
+    brief = write_brief(comparison, ROOMY)
+    assert [s.text for s in brief] == [
+        "According to Fox, Paul said he does not believe Trump will be convicted."
+    ]
+    assert Span("a", 0, first_end) in brief[0].spans

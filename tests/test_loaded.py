@@ -94,8 +94,7 @@ def test_plain_reporting_has_no_loaded_wording(nlp) -> None:  # type: ignore[no-
 def test_loaded_labels_and_emotive_words_are_found(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Critics blasted the horrific decision, calling the senator a traitor."
     assert _found(nlp, text) == [
-        ("Critics blasted", "loaded"),
-        ("horrific decision", "emotive"),
+        ("Critics blasted the horrific decision", "emotive"),
         ("traitor", "label"),
     ]
     text = "The brutal regime slammed the so-called peace plan as a disgraceful sham."
@@ -132,7 +131,7 @@ def test_seed_after_the_meeting(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = nlp(text)
     spans = find_loaded(doc, _article(text), LoadedSettings())
     assert [s.text for s in spans] == [
-        "scandals",
+        "disagreements, scandals",  # Putin, quoted: "Families ... have disagreements, scandals"
         "divisions",
         "good-spirited atmosphere",
         "vowing",

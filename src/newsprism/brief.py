@@ -2,9 +2,16 @@
 
 Every sentence is the cleaned text of one claim (extractive), and cites the claims it rests on
 and their spans. Order: what every outlet reports (kind ``shared``, by position in the first
-article), then what only some report (``partial``, most outlets first, attributed by name:
+article), then what only some report (``partial``, most outlets first, then by how much the
+other outlets' words agree with it and how near the lead it is; attributed by name:
 "According to RT, ..." / "RT and RFE/RL report that ..."), then contradictions stated
 neutrally (``contradicted``: "According to RT, ...; TASS gives 35 nations.").
+
+A claim clause is told alone only when that cannot change its sense (it opens its sentence,
+the rest hangs off it at a comma or a coordination, its attribution is inside it); an
+embedded or conditional clause ("... does not believe [Trump will be convicted]") is told by
+its whole sentence, which is cited too. A shared fact whose status moved (planned -> held) is
+told in its latest state.
 
 Cleaning a claim's text: leading connectives ("In response,", "However,") are cut; a leading
 personal pronoun becomes the name of the claim's subject concept (and that name's mention is
@@ -570,18 +577,23 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
     )
 
 
+def _end(text: str) -> str:
+    """The text closed by a full stop, unless a quotation already closes on one."""
+    return text if re.search(r"[.!?][\"”’']$", text) else text + "."
+
+
 def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None:
     spans = {Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans)
     claim_ids = [c.id for c in sorted(fact.claims, key=lambda c: (ctx.index[c.article], c.start))]
     if fact.kind == "shared":
-        text = clause.text + "."
+        text = _end(clause.text)
     elif fact.kind == "partial":
         names = list(dict.fromkeys(ctx.names[ctx.articles[i].id] for i in fact.articles))
-        body = _lower_first(ctx, clause.text)
+        body = _end(_lower_first(ctx, clause.text))
         if len(names) == 1:
-            text = f"According to {names[0]}, {body}."
+            text = f"According to {names[0]}, {body}"
         else:
-            text = f"{_join_names(names)} report that {body}."
+            text = f"{_join_names(names)} report that {body}"
     else:
         contrast = _contrast(ctx, fact, clause)
         if contrast is None:
@@ -613,7 +625,7 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
     other = _clean(ctx, second)
     if other is None or other.words > ctx.settings.max_clause_words:
         return None
-    text = f"{lead}; according to {ctx.name(second)}, {_lower_first(ctx, other.text)}."
+    text = f"{lead}; according to {ctx.name(second)}, {_end(_lower_first(ctx, other.text))}"
     return text, other.spans
 
 

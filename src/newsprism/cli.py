@@ -76,7 +76,55 @@ def _build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--split", default=None, help="restrict to one split (e.g. dev, val)")
     ev.add_argument("--errors", type=int, default=0, metavar="N", help="print the N worst cases")
     ev.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    tr = sub.add_parser(
+        "train",
+        help="retrain a shipped model on labelled dev data",
+        description="Retrain one of the small shipped models from labelled dataset folders "
+        "and write its weights file into the package data (deterministic).",
+    )
+    tr.add_argument("model", choices=("stories", "loaded", "align"), help="which model")
+    tr.add_argument(
+        "--data", type=Path, action="append", required=True, help="dataset folder (repeatable)"
+    )
+    tr.add_argument("--out", type=Path, default=None, help="write here instead of the package")
     return parser
+
+
+def _train(args: argparse.Namespace) -> int:
+    from newsprism.eval.common import EvalError, detect_dataset
+
+    try:
+        folders = {detect_dataset(path): path for path in args.data}
+    except EvalError as exc:
+        _say(f"error: {exc}")
+        return 2
+    needs = {
+        "stories": {"ecbplus", "basil", "neus"},
+        "loaded": {"ptc"},
+        "align": {"ecbplus", "basil"},
+    }
+    missing = needs[args.model] - set(folders)
+    if args.model != "stories" and missing:
+        _say(f"error: training {args.model} needs --data for {', '.join(sorted(missing))}")
+        return 2
+    if args.model == "stories":
+        from newsprism.train.stories import train as train_stories
+
+        path = train_stories(
+            folders.get("ecbplus"), folders.get("basil"), folders.get("neus"), out=args.out
+        )
+        _say(f"wrote {path}")
+    elif args.model == "loaded":
+        from newsprism.train.loaded import train as train_loaded
+
+        train_loaded(folders["ptc"], args.out)
+        _say(f"wrote {args.out or 'the packaged loaded_model.json'}")
+    else:
+        from newsprism.train.align import main as train_align
+
+        return train_align([str(folders["ecbplus"]), str(folders["basil"])])
+    return 0
 
 
 def _format_for(args: argparse.Namespace) -> str:
@@ -201,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         return _compare(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "train":
+        return _train(args)
     result: int = args.func(args)
     return result
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from newsprism.analyze.sentences import sentence_spans
 from newsprism.model import Article, LoadedSpan
 from newsprism.settings import LoadedSettings
 
@@ -283,10 +284,12 @@ def spans_from_scores(
         for i, t in enumerate(doc):
             if (label_hit[i] or loaded_hit[i]) and not (t.is_punct or t.is_stop):
                 scores[i] = max(scores[i], settings.lexicon_score)
+    # Sentence indices are those of the analysis (ArticleAnalysis.sentences).
     sentence_of = [0] * len(doc)
-    for k, sent in enumerate(doc.sents):
-        for t in sent:
-            sentence_of[t.i] = k
+    starts = [sent.start for sent in sentence_spans(doc)] + [len(doc)]
+    for k in range(len(starts) - 1):
+        for i in range(starts[k], starts[k + 1]):
+            sentence_of[i] = k
 
     def usable(i: int) -> bool:
         t = doc[i]

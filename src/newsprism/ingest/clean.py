@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 
 from newsprism.ingest.pubtime import DATE_PATTERN
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Zero-width characters, and the bidi embedding, override and isolate controls (U+202A-E,
+# U+2066-9) that can reverse how the rest of a line displays; the marks U+200E/F stay.
+_INVISIBLE = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e")]
+    + list(range(0x2066, 0x206A)),
+    None,
+)
 _SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -55,6 +55,46 @@ class Page:
     notes: list[str] = field(default_factory=list)
 
 
+# libxml2's HTML parser keeps at most 256 levels of nesting and silently drops what is
+# deeper; a page nested deeper than MAX_DEPTH keeps only the tags that carry meaning.
+MAX_DEPTH = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_KEEP_WHEN_FLAT = frozenset(
+    {"html", "head", "title", "meta", "body", "p", "br", "h1", "h2", "h3", "h4", "h5", "h6"}
+    | {"script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form"}
+)
+_BLOCK_WHEN_FLAT = frozenset({"div", "section", "article", "main", "li", "tr", "table", "ul", "ol"})
+
+
+def nesting_depth(html: str) -> int:
+    """The deepest nesting of elements in the page, counted from its tags (no parser)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def flatten(html: str) -> str:
+    """The page without its layout tags (block ones become line breaks), for pages nested too
+    deeply for the parser."""
+
+    def keep(match: re.Match[str]) -> str:
+        name = match.group(2).lower()
+        if name in _KEEP_WHEN_FLAT:
+            return match.group(0)
+        return "<br>" if name in _BLOCK_WHEN_FLAT else " "
+
+    return _TAG.sub(keep, html)
+
+
 def count_scripts(data: bytes) -> int:
     """How many ``<script`` elements the raw page holds."""
     return len(_SCRIPT.findall(data))
@@ -117,6 +157,13 @@ def extract_html(html: str, url: str = "") -> Page:
     scripts or styles. The leading headline line is left to the caller.
     """
     notes: list[str] = []
+    depth = nesting_depth(html)
+    if depth > MAX_DEPTH:
+        html = flatten(html)
+        notes.append(
+            f"the page nests {depth:,} elements deep (over {MAX_DEPTH}); its layout tags were "
+            "dropped to read its text"
+        )
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):

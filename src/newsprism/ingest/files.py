@@ -97,6 +97,9 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str] | None:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     if html:
         declared = _DECLARED_CHARSET.search(data[:4096])
         if declared:
@@ -132,6 +135,38 @@ def decode(data: bytes, html: bool = False) -> tuple[str, str] | None:
     if letters < max(1, len(text) // 4):
         return None
     return text, f"decoded as {encoding} (not UTF-8; guessed by charset_normalizer)"
+
+
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    bad = err.object[err.start : err.end]
+    return bad.decode("cp1252", errors="replace"), err.end
+
+
+codecs.register_error("newsprism-cp1252", _cp1252_bytes)
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """Text that is mostly UTF-8 with some bytes of a legacy encoding (a UTF-8 file with a
+    pasted Windows-1252 paragraph): the UTF-8 parts as UTF-8, the other bytes as cp1252.
+    None when no valid multi-byte UTF-8 sequence is there (then it is one legacy encoding)."""
+    valid = 0
+    for match in _UTF8_MULTIBYTE.finditer(data):
+        try:
+            match.group(0).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        valid += 1
+    if not valid:
+        return None
+    bad = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
+    text = data.decode("utf-8", errors="newsprism-cp1252")
+    return text, f"mixed encodings: {bad} byte(s) that are not UTF-8 decoded as cp1252"
 
 
 def _non_ascii_letters(text: str) -> set[str]:

@@ -116,7 +116,7 @@ def iter_warc(
     max_bytes: int,
     *,
     max_decompressed_bytes: int = 2_000_000_000,
-    max_line_bytes: int = 5_000_000,
+    max_line_bytes: int = 8_000_000,
 ) -> Iterator[WarcPage | WarcSkipped | Problem]:
     """The archive's HTML pages in file order, with a problem for each unreadable record.
 

@@ -32,7 +32,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from newsprism.brief import attribution_free, content_words, is_supported, outlet_names
+from newsprism.brief import is_supported, outlet_names
 from newsprism.eval.common import EvalOptions, EvalResult, Stages, progress
 from newsprism.eval.loaders import neus
 from newsprism.eval.metrics import arousal, load_vad, rouge
@@ -61,86 +61,9 @@ def story_articles(articles: list[Article]) -> list[Article]:
 
 def compare_story(articles: list[Article], settings: Settings) -> Comparison:
     """The comparison users get from ``newsprism compare`` on these articles."""
-    try:
-        from newsprism.analyze.article import analyze_articles  # noqa: F401
-        from newsprism.analyze.claims import extract_claims  # noqa: F401
-        from newsprism.analyze.concepts import link_concepts  # noqa: F401
-        from newsprism.compare.framing import term_uses  # noqa: F401
-    except ImportError:
-        return _stand_in_comparison(articles, settings)
     from newsprism.pipeline import compare_articles
 
     return compare_articles(articles, settings)
-
-
-def _stand_in_comparison(articles: list[Article], settings: Settings) -> Comparison:
-    """Until every pipeline stage exists: each sentence a claim, aligned by shared words.
-
-    Used only while ``newsprism.analyze.article`` (or another stage) is missing.
-    """
-    from newsprism.analyze.loaded import find_loaded
-    from newsprism.analyze.nlp import parse
-    from newsprism.brief import write_brief
-    from newsprism.model import Alignment, ArticleAnalysis, Claim
-
-    analyses: list[ArticleAnalysis] = []
-    for article, doc in zip(
-        articles, parse((a.text for a in articles), settings.models), strict=True
-    ):
-        claims = []
-        for k, sent in enumerate(doc.sents):
-            root = sent.root
-            claims.append(
-                Claim(
-                    id=f"{article.id}:k{k}",
-                    article=article.id,
-                    start=sent.start_char,
-                    end=sent.end_char,
-                    sentence=k,
-                    subject="",
-                    predicate=root.lemma_,
-                )
-            )
-        loaded = find_loaded(doc, article, settings.loaded)
-        analyses.append(ArticleAnalysis(article=article.id, claims=claims, loaded=loaded))
-    # Greedy: a claim joins the first earlier group with a member sharing 60% of its words.
-    groups: list[list[Claim]] = []
-    words = {
-        c.id: set(content_words(a.text[c.start : c.end]))
-        for a, an in zip(articles, analyses, strict=True)
-        for c in an.claims
-    }
-    for analysis in analyses:
-        for claim in analysis.claims:
-            mine = words[claim.id]
-            home = None
-            for group in groups:
-                if any(m.article == claim.article for m in group):
-                    continue
-                for member in group:
-                    theirs = words[member.id]
-                    if mine and theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.6:
-                        home = group
-                        break
-                if home is not None:
-                    break
-            if home is None:
-                groups.append([claim])
-            else:
-                home.append(claim)
-    alignments = [
-        Alignment(
-            id=f"a{k}",
-            relation="agreed" if len(g) > 1 else "single",
-            claims=[c.id for c in g],
-            articles=sorted({c.article for c in g}),
-        )
-        for k, g in enumerate(groups)
-    ]
-    comparison = Comparison(articles=articles, analyses=analyses, alignments=alignments)
-    comparison.loaded = [s for a in analyses for s in a.loaded]
-    comparison.brief = write_brief(comparison, settings.brief)
-    return comparison
 
 
 def baseline_brief(articles: list[Article]) -> list[BriefSentence]:
@@ -248,6 +171,3 @@ def _worst(
             f"brief:\n{brief}{bad}\nreference:\n  {references[i]}"
         )
     return out
-
-
-__all__ = ["DATASETS", "attribution_free", "run"]
