@@ -27,7 +27,8 @@ with atheris.instrument_imports(include=["newsprism"]):
     from newsprism.ingest.pubtime import infer_from_text, parse_time
     from newsprism.ingest.warc import iter_warc
 
-WORK = Path(tempfile.mkdtemp(prefix="newsprism-atheris-"))
+WORK = Path(tempfile.gettempdir()) / "newsprism-atheris"  # one reused folder for file inputs
+WORK.mkdir(exist_ok=True)
 
 
 def _text(data: bytes) -> str:

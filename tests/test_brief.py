@@ -245,3 +245,24 @@ def test_embedded_clause_is_told_with_its_whole_sentence() -> None:
         "According to Fox, Paul said he does not believe Trump will be convicted."
     ]
     assert Span("a", 0, first_end) in brief[0].spans
+
+
+def test_when_every_fact_is_loaded_one_is_told_with_the_words_quoted() -> None:
+    a = Article(id="a", text="The regime jailed three reporters on Monday.", outlet="Fox")
+    b = Article(id="b", text="Nothing else happened in the capital.", outlet="AP")
+    claim = _claim(a, 0, a.text)
+    start = a.text.index("regime")
+    analyses = [
+        ArticleAnalysis(
+            "a", claims=[claim], loaded=[LoadedSpan("a", start, start + 6, "regime", 0.9, "label")]
+        ),
+        ArticleAnalysis("b", claims=[]),
+    ]
+    comparison = Comparison(
+        articles=[a, b], analyses=analyses, alignments=[Alignment("a0", "single", ["a:k0"], ["a"])]
+    )
+    assert write_brief(comparison, BriefSettings(quote_loaded_fallback=False)) == []
+    brief = write_brief(comparison, ROOMY)
+    assert [s.text for s in brief] == [
+        "According to Fox, the \u201cregime\u201d jailed three reporters on Monday."
+    ]

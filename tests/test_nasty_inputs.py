@@ -8,6 +8,7 @@ through ``newsprism ingest`` and ``newsprism compare``. The limits are in docs/L
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -330,7 +331,9 @@ def test_decompressed_total_is_capped(tmp_path: Path) -> None:
 # --- hostile servers ---------------------------------------------------------------------------
 
 
-_GZIP_BOMB = _gzip_of_zeros(400 << 20, b"<html><body><p>")
+@functools.cache
+def _gzip_bomb() -> bytes:
+    return _gzip_of_zeros(400 << 20, b"<html><body><p>")
 
 
 class _Hostile(BaseHTTPRequestHandler):
@@ -351,13 +354,13 @@ class _Hostile(BaseHTTPRequestHandler):
             body = f"<rss version='2.0'><channel><title>Big</title>{items}</channel></rss>"
             self._send(body.encode(), "application/rss+xml")
         elif self.path == "/gzip-bomb":  # 400 MB of HTML once decoded, ~400 KB on the wire
-            body = _GZIP_BOMB
+            bomb = _gzip_bomb()
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(bomb)))
             self.end_headers()
-            self.wfile.write(body)
+            self.wfile.write(bomb)
         elif self.path.startswith("/p/"):
             self._send(_page("T", f"{GOOD} Page {self.path[-1]}."), "text/html")
         else:
@@ -408,7 +411,7 @@ def test_gzip_encoded_bomb_from_a_server_is_stopped(server: str) -> None:
     )
     # httpx decodes one network read (64 KB) at a time, which zeros expand ~1000 times: the
     # peak is bounded by that, not by the 400 MB the body would expand to.
-    assert peak < 200_000_000
+    assert peak < 200_000_000, peak
 
 
 def test_feed_with_thousands_of_entries_and_duplicate_links(server: str, tmp_path: Path) -> None:
@@ -539,7 +542,7 @@ def test_align_time_interval_at_the_end_of_the_calendar(value: str, granularity:
     from newsprism.compare.align import time_interval
     from newsprism.model import TimeExpr
 
-    time = TimeExpr("a", 0, 10, value, value, None, granularity)  # type: ignore[arg-type]
+    time = TimeExpr("a", 0, 10, value, value, None, granularity)
     interval = time_interval(time)
     assert interval is None or interval[0].year == 9999
 
@@ -560,3 +563,33 @@ def test_compare_articles_dated_at_the_end_of_the_calendar(
     assert cli_main(["compare", one, two, "--no-db", "--format", "json", "-q"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data["articles"]) == 2
+
+
+# --- a --db that is not a database -------------------------------------------------------------
+
+
+def test_ingest_into_a_file_that_is_not_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = _write(tmp_path / "notes.db", "My notes about the minister, not a database.")
+    good = _write(tmp_path / "good.txt", GOOD)
+    assert cli_main(["ingest", good, "--db", notes, "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {notes}: cannot be used as the newsprism store (file is not a database); "
+        "give another --db\n"
+    )
+    assert Path(notes).read_text() == "My notes about the minister, not a database."
+    assert cli_main(["ingest", good, "--db", str(tmp_path), "--no-progress"]) == 2
+    assert "(unable to open database file)" in capsys.readouterr().err
+
+
+def test_compare_into_a_file_that_is_not_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = _write(tmp_path / "notes.db", "My notes, not a database.")
+    one = _write(tmp_path / "one.txt", GOOD)
+    two = _write(tmp_path / "two.txt", GOOD_2)
+    assert cli_main(["compare", one, two, "--db", notes, "--format", "json", "-q"]) == 2
+    assert f"error: {notes}: cannot be used as the newsprism store" in capsys.readouterr().err
+    assert Path(notes).read_text() == "My notes, not a database."

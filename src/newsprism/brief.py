@@ -32,6 +32,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from newsprism.model import (
     Alignment,
@@ -229,6 +230,7 @@ class _Context:
         self.concepts: dict[str, Concept] = {c.id: c for c in comparison.concepts}
         self.mentions: dict[str, Mention] = {}
         self.sentences = {a.article: a.sentences for a in comparison.analyses}
+        self.quote_loaded = False  # last resort: loaded words kept, in quotation marks
         loaded: dict[tuple[str, int, int], LoadedSpan] = {}
         for analysis in comparison.analyses:
             for m in analysis.mentions:
@@ -258,6 +260,14 @@ class _Context:
         return self.names.get(claim.article, claim.article)
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Doc:
+    """The shared spaCy parse of a short text (clauses are parsed again and again)."""
+    from newsprism.analyze.nlp import parse_one
+
+    return parse_one(text)
+
+
 def _is_name(article: Article | None, span: LoadedSpan) -> bool:
     """A capitalised word inside a sentence is part of a name ("Supreme Court"), not a judgement."""
     if article is None or not span.text[:1].isupper():
@@ -268,9 +278,7 @@ def _is_name(article: Article | None, span: LoadedSpan) -> bool:
 
 def _is_modifier(clause_text: str, rel_start: int, rel_end: int) -> bool:
     """Whether the words at [rel_start, rel_end) of the clause only modify another word."""
-    from newsprism.analyze.nlp import parse_one
-
-    doc = parse_one(clause_text)
+    doc = _parsed(clause_text)
     tokens = [t for t in doc if t.idx < rel_end and t.idx + len(t.text) > rel_start]
     words = [t for t in tokens if not t.is_punct and t.text != "-"]
     if not words:
@@ -309,6 +317,9 @@ def _edits_for_loaded(
             fix = _indefinite_fix(article, start, s, e)
             if fix is not None:
                 edits.append(fix)
+        elif ctx.quote_loaded:
+            words = article.text[s:e]
+            edits.append((s, e, f"\u201c{words}\u201d"))
         else:
             return None
     return edits
@@ -359,9 +370,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _leads_with_finite_verb(text: str) -> bool:
-    from newsprism.analyze.nlp import parse_one
-
-    doc = parse_one(text)
+    doc = _parsed(text)
     return len(doc) > 0 and doc[0].tag_ in {"VBD", "VBZ", "VBP"}
 
 
@@ -493,9 +502,7 @@ def _lower_first(ctx: _Context, text: str) -> str:
         return text
     if lower in STOP_WORDS or lower in ctx.lowercase_words:
         return text[:1].lower() + text[1:]
-    from newsprism.analyze.nlp import parse_one
-
-    first_token = parse_one(text)[0]
+    first_token = _parsed(text)[0]
     if first_token.pos_ != "PROPN" and first_token.ent_type_ not in _NAME_ENTITIES:
         return text[:1].lower() + text[1:]
     return text
@@ -713,4 +720,11 @@ def write_brief(
                 per_outlet[outlet] = per_outlet.get(outlet, 0) + 1
         else:
             take(fact, budget, settings.max_sentences)
+    if not any(chosen.values()) and settings.quote_loaded_fallback:
+        # Every fact carries loaded wording: rather than say nothing, tell the most central
+        # one in its outlet's name with those words in quotation marks, as the outlet's own.
+        ctx.quote_loaded = True
+        for fact in partial:
+            if take(fact, budget, 1):
+                break
     return chosen["shared"] + chosen["partial"] + chosen["contradicted"]

@@ -164,6 +164,18 @@ def _compare(args: argparse.Namespace) -> int:
     if len(result.articles) == 1:
         _say("note: only one usable article; it is analysed, but there is nothing to compare it to")
 
+    # Open the store before the analysis, so that a bad --db fails at once.
+    store = None
+    if not args.no_db:
+        from newsprism.store.sqlite import Store, StoreError
+
+        try:
+            Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+            store = Store(args.db)
+        except (StoreError, OSError) as exc:
+            _say(f"error: {exc}")
+            return 2
+
     started = time.perf_counter()
     from newsprism.analyze.embed import get_embedder
     from newsprism.analyze.nlp import get_nlp
@@ -184,12 +196,9 @@ def _compare(args: argparse.Namespace) -> int:
         _say(f"error: {exc}")
         return 2
     outlets = {a.outlet_id: o for a in comparison.articles if (o := registry.get(a.outlet_id))}
-    if not args.no_db:
-        from newsprism.store.sqlite import Store
-
+    if store is not None:
         started = time.perf_counter()
-        Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-        with Store(args.db) as store:
+        with store:
             store.save_comparison(comparison, outlets)
         timings["store"] = time.perf_counter() - started
 

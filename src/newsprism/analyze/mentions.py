@@ -65,11 +65,12 @@ def _trim(span: Span) -> tuple[int, int] | None:
     return start, end
 
 
-def _char_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _char_bounds(doc: Doc, start: int, end: int, text: str) -> tuple[int, int]:
+    """Character bounds of tokens [start, end) without edge punctuation (``text`` = doc.text,
+    passed in: rebuilding it per mention made long articles quadratic)."""
     begin = doc[start].idx
     last = doc[end - 1]
     stop = last.idx + len(last.text)
-    text = doc.text
     while begin < stop and text[begin] in _EDGE_PUNCT:
         begin += 1
     while stop > begin and text[stop - 1] in _EDGE_PUNCT and text[stop - 1] not in ")]":
@@ -104,6 +105,7 @@ def _chunk_wanted(span: Span, start: int, end: int, entity_tokens: dict[int, str
 def find_mentions(doc: Doc, article: Article) -> list[Mention]:
     """Named entities and descriptive noun phrases of one parsed article, in text order."""
     sentence_of = _sentence_index(doc)
+    text = doc.text
     found: dict[tuple[int, int], tuple[str, str, int]] = {}
     entity_tokens: dict[int, str] = {}
     entity_bounds: set[tuple[int, int]] = set()
@@ -119,7 +121,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
         for i in range(start, end):
             entity_tokens[i] = ent.label_
         entity_bounds.add(trimmed)
-        begin, stop = _char_bounds(doc, start, end)
+        begin, stop = _char_bounds(doc, start, end, text)
         if begin < stop:
             root = doc[start:end].root
             found[(begin, stop)] = (ent.label_, root.lemma_.lower(), sentence_of.get(root.i, 0))
@@ -130,7 +132,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
         start, end = trimmed
         if not _chunk_wanted(chunk, start, end, entity_tokens):
             continue
-        begin, stop = _char_bounds(doc, start, end)
+        begin, stop = _char_bounds(doc, start, end, text)
         if begin < stop and (begin, stop) not in found:
             root = chunk.root
             found[(begin, stop)] = ("NP", root.lemma_.lower(), sentence_of.get(root.i, 0))
@@ -141,7 +143,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
         trimmed = _trim(doc[token.left_edge.i : token.i + 1])
         if trimmed is None:
             continue
-        begin, stop = _char_bounds(doc, *trimmed)
+        begin, stop = _char_bounds(doc, *trimmed, text)
         if begin < stop and (begin, stop) not in found:
             found[(begin, stop)] = ("NP", token.lemma_.lower(), sentence_of.get(token.i, 0))
     mentions: list[Mention] = []

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
@@ -43,10 +44,13 @@ from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
-from newsprism.store.sqlite import Store
+from newsprism.store.sqlite import Store, StoreError
 
-OnArticle = Callable[[Article], None]
-OnCopy = Callable[[Article, str], None]
+if TYPE_CHECKING:
+    from newsprism.stories.persist import StoryFiler
+
+OnArticle = Callable[[Article], object]  # what it returns is ignored
+OnCopy = Callable[[Article, str], object]
 
 
 @dataclass
@@ -462,6 +466,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="store articles without filing them under stories (a later ingest files them)",
+    )
 
 
 def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -510,27 +519,65 @@ def stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def _report(summary: IngestSummary, as_json: bool) -> None:
+def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = None) -> None:
     if as_json:
-        print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+        data = summary.to_dict()
+        if filer is not None:
+            data["stories"] = asdict(filer.counts)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(summary.lines()))
+        lines = summary.lines()
+        if filer is not None:
+            lines.insert(1, filer.counts.line())
+        print("\n".join(lines))
+
+
+@contextmanager
+def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | None]:
+    """The story filer of an ingest run (None when ``enabled`` is false). It first files what
+    an earlier run stored but left unfiled, and writes anything pending at the end."""
+    if not enabled:
+        yield None
+        return
+    from newsprism.stories.persist import StoryFiler
+
+    filer = StoryFiler(store, DEFAULT.stories)
+    filer.catch_up()
+    try:
+        yield filer
+    finally:
+        filer.close()
+
+
+def _open_store(path: str) -> Store | None:
+    """The store at ``path``, or None (with an error on stderr) when it cannot be opened."""
+    try:
+        return Store(path)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
     """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
-    130 when interrupted (what was stored stays stored)."""
-    with stop_on_signals() as stop, Store(args.db) as store:
+    2 when the store cannot be opened, 130 when interrupted (what was stored stays stored)."""
+    store = _open_store(args.db)
+    if store is None:
+        return 2
+    filing = not getattr(args, "no_stories", False)
+    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
         summary = ingest_sources(
             list(args.sources),
             store,
             DEFAULT.ingest,
             allow_private=args.allow_private,
+            on_article=filer.file if filer is not None else None,
+            on_copy=filer.file_copy if filer is not None else None,
             progress=not args.no_progress and sys.stderr.isatty(),
             rate=args.rate,
             stop=stop,
         )
-    _report(summary, args.json)
+    _report(summary, args.json, filer)
     if summary.interrupted:
         return 130
     nothing = summary.new + summary.duplicates + summary.near_copies == 0
@@ -540,7 +587,11 @@ def run(args: argparse.Namespace) -> int:
 def run_watch(args: argparse.Namespace) -> int:
     """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0)."""
     rounds = 0
-    with stop_on_signals() as stop, Store(args.db) as store:
+    store = _open_store(args.db)
+    if store is None:
+        return 2
+    filing = not getattr(args, "no_stories", False)
+    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
         while not stop.is_set():
             rounds += 1
             summary = ingest_sources(
@@ -548,6 +599,8 @@ def run_watch(args: argparse.Namespace) -> int:
                 store,
                 DEFAULT.ingest,
                 allow_private=args.allow_private,
+                on_article=filer.file if filer is not None else None,
+                on_copy=filer.file_copy if filer is not None else None,
                 progress=False,
                 rate=args.rate,
                 stop=stop,

@@ -7,6 +7,6 @@ the interface another backend (PostgreSQL) would implement.
 from __future__ import annotations
 
 from newsprism.store.base import StoreBackend
-from newsprism.store.sqlite import Store, story_id_for
+from newsprism.store.sqlite import Store, StoreError, story_id_for
 
-__all__ = ["Store", "StoreBackend", "story_id_for"]
+__all__ = ["Store", "StoreBackend", "StoreError", "story_id_for"]

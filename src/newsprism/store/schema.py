@@ -331,7 +331,77 @@ CREATE TABLE ingest_sources (
 );
 """
 
+# Version 3: stories (issue 5). Each ingested article is filed under one story; the state of
+# the online clusterer lives here so a later run continues the same stories with the same ids:
+# the open stories' sums and recent members (``state``, see ``stories.persist``), the online
+# document frequencies of hashed words and of names, and a few counters (``story_meta``).
+# Closed stories keep their row and membership but no state. User corrections are kept:
+# a merged story's id becomes an alias of the story it went into, and split-off articles are
+# pinned to their new story (``pinned``), with the two stories kept apart (``story_apart``).
+SCHEMA_V3 = """
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    start TEXT,                            -- ISO 8601 in UTC, NULL when no member is dated
+    "end" TEXT,
+    status TEXT NOT NULL DEFAULT 'open',   -- 'open', 'closed' or 'merged'
+    merged_into TEXT NOT NULL DEFAULT '',
+    articles INTEGER NOT NULL DEFAULT 0,   -- members that are not near-copies
+    copies INTEGER NOT NULL DEFAULT 0,     -- near-copies filed with their original
+    last_joined INTEGER NOT NULL DEFAULT 0, -- story_meta.seq of the last change (LRU order)
+    state BLOB,                            -- clusterer state of an open story, else NULL
+    created TEXT NOT NULL,                 -- ISO, UTC
+    updated TEXT NOT NULL
+);
+CREATE INDEX stories_status ON stories(status, last_joined);
+CREATE INDEX stories_end ON stories("end");
+
+CREATE TABLE story_articles (
+    article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story TEXT NOT NULL REFERENCES stories(id),
+    seq INTEGER NOT NULL,                  -- filing order
+    copy_of TEXT NOT NULL DEFAULT '',      -- the original when a near-copy
+    pinned INTEGER NOT NULL DEFAULT 0      -- placed by a user (split): never moved
+);
+CREATE INDEX story_articles_story ON story_articles(story, seq);
+
+CREATE TABLE story_aliases (
+    alias TEXT PRIMARY KEY,                -- a merged story's id
+    story TEXT NOT NULL                    -- the story it now belongs to
+);
+
+CREATE TABLE story_apart (
+    a TEXT NOT NULL,                       -- two stories a user split: never merged again
+    b TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
+CREATE TABLE story_corrections (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                    -- 'merge' or 'split'
+    story TEXT NOT NULL,                   -- the surviving (merge) or new (split) story
+    others TEXT NOT NULL DEFAULT '[]',     -- JSON: merged stories, or [split-from story]
+    articles TEXT NOT NULL DEFAULT '[]',   -- JSON: moved articles (split)
+    at TEXT NOT NULL
+);
+
+CREATE TABLE story_df (
+    feature INTEGER PRIMARY KEY,           -- hashed word
+    count INTEGER NOT NULL
+);
+
+CREATE TABLE story_name_df (
+    name TEXT PRIMARY KEY,
+    count INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE story_meta (
+    key TEXT PRIMARY KEY,                  -- 'documents', 'clock', 'seq'
+    value TEXT NOT NULL
+);
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 
 SCHEMA_VERSION = len(MIGRATIONS)

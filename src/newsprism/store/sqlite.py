@@ -44,6 +44,7 @@ from newsprism.model import (
 )
 from newsprism.report.jsonout import loaded_spans, ordered_analyses, to_dict
 from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
+from newsprism.store.stories import StoryTables
 
 
 def story_id_for(comparison: Comparison) -> str:
@@ -77,15 +78,39 @@ def _fts_query(query: str) -> str:
     return " ".join(f'"{w}"' for w in words)
 
 
-class Store:
-    """A SQLite database of articles and comparisons (implements ``StoreBackend``)."""
+class StoreError(RuntimeError):
+    """The store cannot be opened (not a database, unreadable, too new); the message names it."""
+
+
+class Store(StoryTables):
+    """A SQLite database of articles and comparisons (implements ``StoreBackend``; its story
+    methods, from ``StoryTables``, implement ``StoryStoreBackend``)."""
 
     def __init__(self, path: str | Path) -> None:
+        """Open (creating it if needed) and migrate the store at ``path``.
+
+        Raises ``StoreError`` naming the path when it is not a SQLite database (a text file
+        given as --db), cannot be opened (a folder), or was written by a newer newsprism;
+        the file is left untouched.
+        """
         self.path = str(path)
+        self._conn: sqlite3.Connection | None = None
+        try:
+            self._open()
+        except sqlite3.DatabaseError as err:
+            self.close()
+            raise StoreError(
+                f"{self.path}: cannot be used as the newsprism store ({err}); give another --db"
+            ) from err
+        except StoreError:
+            self.close()
+            raise
+
+    def _open(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are opened explicitly, one per save.
-        self._conn: sqlite3.Connection | None = sqlite3.connect(self.path, isolation_level=None)
+        self._conn = sqlite3.connect(self.path, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA busy_timeout = 5000")
@@ -137,7 +162,7 @@ class Store:
         )
         current = self.schema_version()
         if current > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise StoreError(
                 f"{self.path} has schema version {current}, newer than this newsprism "
                 f"({SCHEMA_VERSION}); upgrade newsprism to open it"
             )

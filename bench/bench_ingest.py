@@ -1,0 +1,301 @@
+"""Benchmark: ingest throughput and the time to file one article into stories (issue 5).
+
+Two parts, each run in its own process so each reports its own peak memory:
+
+    .venv/bin/python bench/bench_ingest.py throughput [--articles 300]
+        Ingest N dev-corpus articles from a JSONL dump into a fresh store (store, dedup,
+        story filing): clustering only, then with full analysis (``analyze_articles`` on
+        the articles as they arrive, in batches of 32), against spaCy's parser alone
+        (``analyze.nlp.parse``) on the same texts. Model loading is not timed.
+
+    .venv/bin/python bench/bench_ingest.py filing [--sizes 1000,10000,100000]
+        Build one store from the dev corpora (ECB+, BASIL, NeuS train/val), replicated with
+        varied dates (30 articles a day) and light edits (one sentence dropped, digits
+        shifted), filing in batches (clustering only). At each size: reopen the store (a new
+        run: time to rebuild the open stories), then store 200 more articles and time filing
+        each of them as ``ingest`` does (one transaction per article).
+
+Each prints one JSON object (articles/s, milliseconds, peak RSS in MiB from
+``resource.getrusage``, the load average before and after). The data folder defaults to
+../shared/data next to the repository (``--data``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsprism.ingest.ids import article_id  # noqa: E402
+from newsprism.model import Article  # noqa: E402
+
+PER_DAY = 30  # articles a day in the replicated stream
+PROBE = 200  # articles filed one by one at each store size
+
+
+def peak_mib() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def load_corpus(data: Path) -> list[Article]:
+    """Dev-corpus articles: ECB+ (all topics), BASIL, NeuS train and val, in protocol order."""
+    from newsprism.eval.tasks.stories import stream
+
+    articles: list[Article] = []
+    articles += [a for a, _ in stream(data / "ecbplus", "ecbplus")]
+    articles += [a for a, _ in stream(data / "basil", "basil")]
+    for split in ("train", "val"):
+        articles += [a for a, _ in stream(data / "neus", "neus", split=split)]
+    seen: set[str] = set()
+    unique = []
+    for article in articles:
+        if article.text.strip() and article.id not in seen:
+            seen.add(article.id)
+            unique.append(article)
+    return unique
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def edited(article: Article, replica: int, when: datetime) -> Article:
+    """A light edit of ``article`` for replica ``replica`` (0: unchanged), dated ``when``."""
+    text = article.text
+    if replica:
+        sentences = _SENTENCE.split(text)
+        if len(sentences) >= 3:
+            del sentences[replica % len(sentences)]
+        text = " ".join(sentences)
+        text = re.sub(r"\d", lambda m: str((int(m.group()) + replica) % 10), text)
+        text = f"{text} ({replica})" if article_id(text) == article.id else text
+    return Article(
+        id=article_id(text),
+        text=text,
+        title=article.title,
+        outlet=article.outlet or f"Outlet {replica % 7}",
+        outlet_id=article.outlet_id,
+        published=when,
+        published_source="metadata",
+    )
+
+
+def replicated(corpus: list[Article], count: int, seed: int = 5) -> list[Article]:
+    """``count`` articles: the corpus over and over, each pass shuffled and edited."""
+    rng = random.Random(seed)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    out: list[Article] = []
+    seen: set[str] = set()
+    replica = 0
+    while len(out) < count:
+        order = list(range(len(corpus)))
+        rng.shuffle(order)
+        for k in order:
+            when = start + timedelta(days=len(out) / PER_DAY)
+            article = edited(corpus[k], replica, when)
+            if article.id in seen:
+                continue
+            seen.add(article.id)
+            out.append(article)
+            if len(out) >= count:
+                break
+        replica += 1
+    return out
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- throughput ----------------------------------------------------------------------------
+
+
+def throughput(data: Path, count: int) -> dict[str, object]:
+    from newsprism.analyze.article import analyze_articles
+    from newsprism.analyze.nlp import get_nlp, parse
+    from newsprism.ingest.run import ingest_sources
+    from newsprism.settings import DEFAULT
+    from newsprism.store.sqlite import Store
+    from newsprism.stories.persist import StoryFiler
+
+    load_before = loadavg()
+    corpus = load_corpus(data)
+    rng = random.Random(7)
+    chosen = rng.sample(corpus, min(count, len(corpus)))
+    texts = [a.text for a in chosen]
+    words = sum(len(t.split()) for t in texts)
+    get_nlp(DEFAULT.models)
+    analyze_articles([chosen[0]])  # warm every lazy model of the analysis
+    result: dict[str, object] = {
+        "articles": len(chosen),
+        "mean_words": round(words / len(chosen), 1),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "dump.jsonl"
+        with dump.open("w", encoding="utf-8") as handle:
+            for article in chosen:
+                record = {"text": article.text, "title": article.title}
+                if article.outlet:
+                    record["outlet"] = article.outlet
+                if article.published:
+                    record["published"] = article.published.isoformat()
+                handle.write(json.dumps(record) + "\n")
+
+        def run(name: str, analyse: bool) -> None:
+            with Store(Path(tmp) / f"{name}.db") as store:
+                filer = StoryFiler(store, DEFAULT.stories)
+                buffer: list[Article] = []
+                analysed = [0]
+
+                def on_article(article: Article) -> None:
+                    filer.file(article)
+                    if analyse:
+                        buffer.append(article)
+                        if len(buffer) >= 32:
+                            analysed[0] += len(analyze_articles(buffer))
+                            buffer.clear()
+
+                started = time.perf_counter()
+                summary = ingest_sources(
+                    [str(dump)],
+                    store,
+                    DEFAULT.ingest,
+                    on_article=on_article,
+                    on_copy=filer.file_copy,
+                    progress=False,
+                )
+                if buffer:
+                    analysed[0] += len(analyze_articles(buffer))
+                filer.close()
+                seconds = time.perf_counter() - started
+            stored = summary.new + summary.near_copies
+            result[name] = {
+                "seconds": round(seconds, 2),
+                "articles_per_s": round(stored / seconds, 1),
+                "stored": stored,
+                "analysed": analysed[0],
+                "stories": filer.counts.new_stories,
+            }
+
+        run("clustering_only", False)
+        run("full_analysis", True)
+    started = time.perf_counter()
+    parsed = sum(1 for _ in parse(texts))
+    seconds = time.perf_counter() - started
+    result["spacy_parse_only"] = {
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(parsed / seconds, 1),
+    }
+    full = result["full_analysis"]
+    assert isinstance(full, dict)
+    result["full_over_parse"] = round(float(full["articles_per_s"]) / (parsed / seconds), 3)
+    result["peak_rss_mib"] = round(peak_mib(), 1)
+    result["load_average_before"] = load_before
+    result["load_average_after"] = loadavg()
+    return result
+
+
+# --- filing time vs store size --------------------------------------------------------------
+
+
+def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[str, object]:
+    from newsprism.settings import DEFAULT
+    from newsprism.store.sqlite import Store
+    from newsprism.stories.features import extract_features
+    from newsprism.stories.persist import StoryFiler
+
+    load_before = loadavg()
+    corpus = load_corpus(data)
+    total = max(sizes) + PROBE * len(sizes)
+    stream = replicated(corpus, total)
+    result: dict[str, object] = {"corpus_articles": len(corpus), "per_day": PER_DAY}
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = keep or Path(tmp) / "stories.db"
+        position = 0
+        build_seconds = 0.0
+        for size in sizes:
+            with Store(path) as store:
+                filer = StoryFiler(store, DEFAULT.stories)
+                started = time.perf_counter()
+                with filer.batch(batch):
+                    while store.count_articles() + len(filer._pending.articles) < size:
+                        filer.file(stream[position], store=True)
+                        position += 1
+                build_seconds += time.perf_counter() - started
+            with Store(path) as store:  # a new run: the open stories are rebuilt
+                started = time.perf_counter()
+                filer = StoryFiler(store, DEFAULT.stories)
+                reload_seconds = time.perf_counter() - started
+                probe = stream[position : position + PROBE]
+                position += PROBE
+                with store._transaction() as conn:
+                    store._save_articles(conn, probe, "bench")
+                times = []
+                for article in probe:
+                    started = time.perf_counter()
+                    filer.file(article)  # features, clustering and one transaction
+                    times.append(time.perf_counter() - started)
+                feature_times = []
+                for article in probe[:50]:
+                    started = time.perf_counter()
+                    extract_features(article)
+                    feature_times.append(time.perf_counter() - started)
+                rows.append(
+                    {
+                        "stored_articles": size,
+                        "file_ms_median": round(statistics.median(times) * 1000, 2),
+                        "file_ms_mean": round(statistics.fmean(times) * 1000, 2),
+                        "file_ms_p90": round(sorted(times)[int(0.9 * len(times))] * 1000, 2),
+                        "features_ms_median": round(statistics.median(feature_times) * 1000, 2),
+                        "open_stories": filer.open_story_count(),
+                        "stories": store.conn.execute(
+                            "SELECT COUNT(*) FROM stories WHERE status != 'merged'"
+                        ).fetchone()[0],
+                        "reload_s": round(reload_seconds, 2),
+                        "db_mib": round(Path(path).stat().st_size / 2**20, 1),
+                        "peak_rss_mib": round(peak_mib(), 1),
+                        "load_average": loadavg(),
+                    }
+                )
+                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        result["sizes"] = rows
+        result["build_articles_per_s"] = round(position / build_seconds, 1)
+    result["peak_rss_mib"] = round(peak_mib(), 1)
+    result["load_average_before"] = load_before
+    result["load_average_after"] = loadavg()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("part", choices=("throughput", "filing"))
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--articles", type=int, default=300, help="throughput: articles")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="filing: store sizes")
+    parser.add_argument("--batch", type=int, default=1000, help="filing: articles a transaction")
+    parser.add_argument("--keep", type=Path, default=None, help="filing: keep the store here")
+    args = parser.parse_args(argv)
+    if args.part == "throughput":
+        out = throughput(args.data, args.articles)
+    else:
+        sizes = sorted(int(s) for s in args.sizes.split(","))
+        out = filing(args.data, sizes, args.batch, args.keep)
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

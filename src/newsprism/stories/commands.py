@@ -1,0 +1,204 @@
+"""The story commands: ``newsprism stories``, ``merge``, ``split``, and the loader behind
+``newsprism compare --story``.
+
+    newsprism stories [--since DATE] [--outlet NAME] [--query TEXT] [--limit N] [--json]
+    newsprism merge STORY STORY...      # the first story keeps its id; the others become aliases
+    newsprism split STORY ARTICLE...    # the articles move to a new story, pinned there
+
+Stories are filed by ``newsprism ingest`` (``stories.persist``); corrections are recorded in
+the store and respected by every later ingest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from newsprism.model import Article
+from newsprism.settings import DEFAULT
+from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.stories import StoryConflict, StoryRecord
+
+
+def _db_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _open(path: str) -> Store | None:
+    try:
+        return Store(path)
+    except StoreError as err:
+        _say(f"error: {err}")
+        return None
+
+
+def parse_since(text: str) -> str:
+    """A date or ISO 8601 time (naive: UTC) as an ISO time in UTC, for comparing with the
+    stored story times."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (try 2024-05-01)") from err
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat()
+
+
+# --- newsprism stories -----------------------------------------------------------------------
+
+
+def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism stories``."""
+    parser.add_argument(
+        "--since", type=parse_since, default=None, help="stories with news on or after this date"
+    )
+    parser.add_argument("--outlet", default=None, help="stories one article of this outlet is in")
+    parser.add_argument(
+        "--query", default=None, help="stories with an article whose title or text has these words"
+    )
+    parser.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    _db_argument(parser)
+
+
+def story_summary(store: Store, record: StoryRecord) -> dict[str, Any]:
+    """One story as the listing shows it (JSON-ready)."""
+    return {
+        "id": record.id,
+        "title": record.title,
+        "start": record.start,
+        "end": record.end,
+        "outlets": store.story_outlets(record.id),
+        "articles": record.articles,
+        "copies": record.copies,
+        "open": record.status == "open",
+    }
+
+
+def _day(iso: str | None) -> str:
+    return iso[:10] if iso else "?"
+
+
+def format_story(item: dict[str, Any]) -> str:
+    """One line of the human listing."""
+    span = (
+        _day(item["start"])
+        if item["start"] == item["end"]
+        else (f"{_day(item['start'])}..{_day(item['end'])}")
+    )
+    count = f"{item['articles']} article{'s' if item['articles'] != 1 else ''}"
+    if item["copies"]:
+        count += f" (+{item['copies']} near-cop{'ies' if item['copies'] != 1 else 'y'})"
+    outlets = ", ".join(item["outlets"]) or "-"
+    return f"{item['id']}  {span}  {count}  [{outlets}]  {item['title']}"
+
+
+def run_stories(args: argparse.Namespace) -> int:
+    """``newsprism stories``: list stories newest first (0; 2 when the store cannot open)."""
+    store = _open(args.db)
+    if store is None:
+        return 2
+    with store:
+        records = store.list_stories(args.since, args.outlet, args.query, args.limit)
+        items = [story_summary(store, r) for r in records]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+    elif not items:
+        _say("no stories match")
+    else:
+        print("\n".join(format_story(item) for item in items))
+    return 0
+
+
+# --- newsprism merge / split -----------------------------------------------------------------
+
+
+def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism merge``."""
+    parser.add_argument(
+        "stories",
+        nargs="+",
+        metavar="STORY",
+        help="two or more story ids; the first keeps its id, the others become its aliases",
+    )
+    _db_argument(parser)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """``newsprism merge``: 0 when merged, 2 on an unknown story or nothing to merge."""
+    from newsprism.stories.persist import CorrectionError, merge_stories
+
+    store = _open(args.db)
+    if store is None:
+        return 2
+    with store:
+        try:
+            story = merge_stories(store, list(args.stories), DEFAULT.stories)
+        except (CorrectionError, StoryConflict) as err:
+            _say(f"error: {err}")
+            return 2
+        record = store.get_story(story)
+    count = record.articles if record else 0
+    print(f"merged into {story} ({count} articles)")
+    return 0
+
+
+def add_split_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism split``."""
+    parser.add_argument("story", metavar="STORY", help="the story to take articles from")
+    parser.add_argument(
+        "articles", nargs="+", metavar="ARTICLE", help="ids of the articles to move to a new story"
+    )
+    _db_argument(parser)
+
+
+def run_split(args: argparse.Namespace) -> int:
+    """``newsprism split``: 0 when split (prints the new story id), 2 on bad input."""
+    from newsprism.stories.persist import CorrectionError, split_story
+
+    store = _open(args.db)
+    if store is None:
+        return 2
+    with store:
+        try:
+            story = split_story(store, args.story, list(args.articles), DEFAULT.stories)
+        except (CorrectionError, StoryConflict) as err:
+            _say(f"error: {err}")
+            return 2
+        record = store.get_story(story)
+    count = record.articles + record.copies if record else 0
+    print(f"moved {count} articles to the new story {story}")
+    return 0
+
+
+# --- newsprism compare --story ----------------------------------------------------------------
+
+
+def story_id_of(store: Store, story_id: str) -> str:
+    """The id a story goes by now (a merged story's alias leads to the surviving story);
+    ``KeyError`` when there is no such story. Save its comparison under this id."""
+    found = store.resolve_story(story_id)
+    if found is None:
+        raise KeyError(f"no story {story_id!r} in {store.path}")
+    return found
+
+
+def load_story_articles(store: Store, story_id: str, include_copies: bool = False) -> list[Article]:
+    """The stored articles of a story, in filing order, ready for ``compare_articles``.
+
+    Near-copies are left out (they repeat their original) unless ``include_copies``.
+    ``KeyError`` when there is no such story."""
+    resolved = story_id_of(store, story_id)
+    members = store.story_members(resolved)
+    ids = [str(m["article"]) for m in members if include_copies or not m["copy_of"]]
+    if not ids:  # a story of near-copies only: compare them after all
+        ids = [str(m["article"]) for m in members]
+    articles = [store.get_article(i) for i in ids]
+    return [a for a in articles if a is not None]
