@@ -529,11 +529,6 @@ FAR_1 = (
 FAR_2 = "Talks will resume tomorrow, the minister said on Monday. The deal expires on 9999-12-31."
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="compare/align.py time_interval adds a day/year past 9999-12-31 (OverflowError, "
-    "ValueError); owner: align",
-)
 @pytest.mark.parametrize(
     ("value", "granularity"),
     [("9999-12-31", "day"), ("9999", "year"), ("9999-12", "month"), ("9999-12-30", "week")],
@@ -547,11 +542,6 @@ def test_align_time_interval_at_the_end_of_the_calendar(value: str, granularity:
     assert interval is None or interval[0].year == 9999
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="`newsprism compare` crashes with OverflowError in compare/align.py time_interval "
-    'when an article says "on 9999-12-31"; owner: align',
-)
 def test_compare_articles_dated_at_the_end_of_the_calendar(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

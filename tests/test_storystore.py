@@ -23,6 +23,7 @@ from newsprism.stories.commands import (
     run_merge,
     run_split,
     run_stories,
+    story_for_compare,
     story_id_of,
 )
 from newsprism.stories.persist import (
@@ -132,6 +133,7 @@ def test_ingest_files_stories_and_a_second_run_changes_nothing(
         assert story.title == "Huge quake kills thousands in Turkey"
         assert store.story_meta()["documents"] == "2"  # the copy is not counted either
         seq = store.story_seq()
+        assert seq == 3  # one step per filed article: no conflict, no replay
 
     out = ingest(db, source, capsys)
     assert out.startswith("0 new, 3 duplicate")
@@ -336,6 +338,7 @@ def test_compare_story_end_to_end(
         comparison.story = story_id_of(store, story)
         assert store.save_comparison(comparison) == story
         saved = store.load_comparison_model(story)
+    assert story_for_compare(str(db), story) == (story, articles)
     assert [a.id for a in saved.articles] == [a.id for a in articles]
     assert saved.story == story
     assert {c.article for c in saved.analyses[0].claims} == {articles[0].id}

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from newsprism.model import Article, Comparison
+from newsprism.model import Alignment, Article, ArticleAnalysis, Comparison, Concept
 from newsprism.settings import DEFAULT, Settings
 
 Progress = Callable[[str], None]
@@ -29,6 +29,46 @@ def _timed(timings: dict[str, float], stage: str, report: Progress | None) -> It
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
+def analyze_story(
+    articles: list[Article],
+    settings: Settings = DEFAULT,
+    timings: dict[str, float] | None = None,
+    report: Progress | None = None,
+) -> tuple[list[ArticleAnalysis], list[Concept]]:
+    """Analyse the articles of one story: parse once, read each article, link concepts across
+    them, then add the event-word claims (compare/events.py) that alignment groups.
+
+    The evaluation tasks call this too, so they measure exactly what ``compare`` runs.
+    """
+    from newsprism.analyze.article import analyze_doc
+    from newsprism.analyze.concepts import link_concepts
+    from newsprism.analyze.nlp import parse
+    from newsprism.compare.events import event_claims
+
+    spent = timings if timings is not None else {}
+    with _timed(spent, "parse", report):
+        docs = list(parse([a.text for a in articles], settings.models))
+    with _timed(spent, "analyze", report):
+        analyses = [analyze_doc(doc, a, settings) for doc, a in zip(docs, articles, strict=True)]
+    with _timed(spent, "concepts", report):
+        concepts = link_concepts(articles, analyses, settings.concepts)
+    with _timed(spent, "events", report):
+        for doc, article, analysis in zip(docs, articles, analyses, strict=True):
+            extra = event_claims(doc, article, analysis, settings.align)
+            analysis.claims = sorted(
+                [*analysis.claims, *extra], key=lambda c: (c.start, c.predicate_start or 0, c.id)
+            )
+    return analyses, concepts
+
+
+def is_event_mention_only(alignment: Alignment) -> bool:
+    """A group of event-word claims (ids "<article>:e<k>") reported by one article only: an
+    event mention, not a fact worth listing as reported or omitted."""
+    return alignment.relation == "single" and all(
+        claim.rsplit(":", 1)[-1].startswith("e") for claim in alignment.claims
+    )
+
+
 def compare_articles(
     articles: list[Article],
     settings: Settings = DEFAULT,
@@ -38,8 +78,6 @@ def compare_articles(
 
     ``report`` is called with each stage's name as it starts (for progress display).
     """
-    from newsprism.analyze.article import analyze_articles
-    from newsprism.analyze.concepts import link_concepts
     from newsprism.brief import write_brief
     from newsprism.compare.align import align_claims
     from newsprism.compare.framing import quote_balance, term_uses
@@ -49,12 +87,10 @@ def compare_articles(
     if not articles:
         raise CompareError("nothing to compare: no usable article")
     timings: dict[str, float] = {}
-    with _timed(timings, "analyze", report):
-        analyses = analyze_articles(articles, settings)
-    with _timed(timings, "concepts", report):
-        concepts = link_concepts(articles, analyses, settings.concepts)
+    analyses, concepts = analyze_story(articles, settings, timings, report)
     with _timed(timings, "align", report):
-        alignments = align_claims(articles, analyses, concepts, settings.align)
+        grouped = align_claims(articles, analyses, concepts, settings.align)
+        alignments = [a for a in grouped if not is_event_mention_only(a)]
         omissions = find_omissions(articles, alignments)
     with _timed(timings, "framing", report):
         terms = term_uses(articles, analyses, concepts)

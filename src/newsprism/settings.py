@@ -152,6 +152,11 @@ class AlignSettings:
     the values below are the fallback when that file is absent.
     """
 
+    # Embed each claim's clause for a context-similarity feature. Off: its learned weight is
+    # -0.09 (ECB+ odd topics, data/align_weights.json), i.e. no signal, and embedding every
+    # clause was 2 s of the demo's 5 s budget. Retrain with it on before turning it on.
+    context_similarity: bool = False
+
     weights_file: str = "align_weights.json"  # in newsprism/data; "" = use the weights below
     bias: float = -4.0
     w_same_predicate: float = 4.0  # same (normalised) predicate lemma

@@ -149,12 +149,21 @@ def _parse_time(value: str) -> date | None:
 
 
 def time_interval(t: TimeExpr) -> tuple[date, date] | None:
-    """The half-open calendar interval [start, end) a resolved time covers, by granularity."""
+    """The half-open calendar interval [start, end) a resolved time covers, by granularity.
+
+    An interval whose end would fall after 9999-12-31 ends there (``date.max``)."""
     if not t.value or not t.anchored:
         return None
     start = _parse_time(t.value)
     if start is None:
         return None
+    try:
+        return _interval(t, start)
+    except (OverflowError, ValueError):
+        return start, date.max
+
+
+def _interval(t: TimeExpr, start: date) -> tuple[date, date]:
     if t.granularity == "year":
         return date(start.year, 1, 1), date(start.year + 1, 1, 1)
     if t.granularity == "month":
@@ -263,10 +272,12 @@ def pair_features(
     claims: Sequence[Claim],
     articles: Sequence[Article],
     concepts: Sequence[Concept] = (),
+    context: bool = DEFAULT.align.context_similarity,
 ) -> np.ndarray:
     """The (n, n, len(FEATURES)) matrix of pairwise features of ``claims``.
 
-    Embeds all distinct clause texts and predicate lemmas in one batch.
+    Embeds all distinct predicate lemmas (and, when ``context`` is on, clause texts) in one
+    batch; with ``context`` off the context-similarity feature is 0.
     """
     from newsprism.analyze.embed import DIMENSIONS, get_embedder
 
@@ -277,7 +288,7 @@ def pair_features(
     if n == 0:
         return feats
     keys = [predicate_key(c) for c in claims]
-    texts = [claim_text(c, by_id[c.article]) for c in claims]
+    texts = [claim_text(c, by_id[c.article]) for c in claims] if context else keys
     distinct = sorted(set(texts) | set(keys))
     where = {t: i for i, t in enumerate(distinct)}
     vectors = get_embedder().encode(distinct) if distinct else np.zeros((0, DIMENSIONS))
@@ -286,7 +297,7 @@ def pair_features(
     keys_arr = np.array(keys, dtype=object)
     feats[:, :, 0] = keys_arr[:, None] == keys_arr[None, :]
     feats[:, :, 1] = pred @ pred.T
-    feats[:, :, 2] = ctx @ ctx.T
+    feats[:, :, 2] = ctx @ ctx.T if context else 0.0
     match = np.zeros((n, n), dtype=np.float32)
     clash = np.zeros((n, n), dtype=np.float32)
     slots = (
@@ -500,7 +511,8 @@ def align_claims(
     if not claims:
         return []
     model = pair_model(settings)
-    prob = pair_probabilities(pair_features(claims, articles, concepts), model)
+    features = pair_features(claims, articles, concepts, settings.context_similarity)
+    prob = pair_probabilities(features, model)
     forbidden = far_apart(claims, settings.max_date_conflict_days)
     groups = group_claims(prob, model.threshold, forbidden)
     return build_alignments(articles, claims, groups, concepts, settings)

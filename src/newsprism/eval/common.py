@@ -95,7 +95,7 @@ def detect_dataset(path: Path) -> str:
 def load_task(task: str) -> TaskModule:
     if task not in TASK_MODULES:
         raise EvalError(f"unknown task {task!r}; tasks: {', '.join(TASK_MODULES)}")
-    module: TaskModule = importlib.import_module(TASK_MODULES[task])  # type: ignore[assignment]
+    module: TaskModule = importlib.import_module(TASK_MODULES[task])
     return module
 
 

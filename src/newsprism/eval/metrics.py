@@ -84,11 +84,10 @@ def ceafe(gold: Mapping[Item, Hashable], pred: Mapping[Item, Hashable]) -> dict[
             index[i] = j
     for k, cluster in enumerate(key):
         for i in cluster:
-            j = index[i]
-            sim[k, j] += 1
+            sim[k, index[i]] += 1
     for k, kc in enumerate(key):
-        for j in np.nonzero(sim[k])[0]:
-            sim[k, j] = 2 * sim[k, j] / (len(kc) + len(response[j]))
+        for col in np.nonzero(sim[k])[0]:
+            sim[k, col] = 2 * sim[k, col] / (len(kc) + len(response[int(col)]))
     rows, cols = linear_sum_assignment(-sim)
     total = float(sim[rows, cols].sum())
     r, p = total / len(key), total / len(response)

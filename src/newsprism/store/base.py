@@ -7,10 +7,11 @@ wording, framing terms, quote balance, events and the brief. Saving is all-or-no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, Self, runtime_checkable
 
 from newsprism.model import Article, Comparison, Outlet
+from newsprism.store.stories import Correction, Filing, StoryRecord
 
 
 @runtime_checkable
@@ -55,3 +56,83 @@ class StoreBackend(Protocol):
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
+
+
+@runtime_checkable
+class StoryStoreBackend(Protocol):
+    """What story filing (``stories.persist``) and the story commands ask of a store
+    (implemented for SQLite by ``store.stories.StoryTables``)."""
+
+    def story_meta(self) -> dict[str, str]:
+        """The clusterer's counters: 'documents', 'clock', 'seq'."""
+        ...
+
+    def story_seq(self) -> int:
+        """How many filings and corrections were written (changes when another writer files)."""
+        ...
+
+    def story_df(self) -> Iterator[tuple[int, int]]:
+        """(hashed word, document count) of every word seen."""
+        ...
+
+    def story_df_for(self, features: list[int]) -> dict[int, int]:
+        """Document counts of some hashed words."""
+        ...
+
+    def story_name_df(self) -> dict[str, int]:
+        """Document counts of every name seen."""
+        ...
+
+    def open_stories(self) -> list[StoryRecord]:
+        """The open stories with their state, least recently joined first."""
+        ...
+
+    def story_apart(self) -> set[tuple[str, str]]:
+        """Pairs of stories a user split apart."""
+        ...
+
+    def unfiled_articles(self) -> list[tuple[str, str]]:
+        """(id, original or "") of stored articles not filed yet, oldest first."""
+        ...
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article is filed under."""
+        ...
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id a story goes by now (aliases followed), or None."""
+        ...
+
+    def get_story(self, story_id: str) -> StoryRecord | None:
+        """One story row by its own id."""
+        ...
+
+    def story_members(self, story_id: str) -> list[dict[str, Any]]:
+        """Members in filing order: article, seq, copy_of, pinned."""
+        ...
+
+    def story_outlets(self, story_id: str) -> list[str]:
+        """Outlet names of a story's members."""
+        ...
+
+    def list_stories(
+        self,
+        since: str | None = None,
+        outlet: str | None = None,
+        query: str | None = None,
+        limit: int | None = 50,
+    ) -> list[StoryRecord]:
+        """Stories newest first, filtered."""
+        ...
+
+    def save_filing(self, filing: Filing) -> None:
+        """Write one filing step in one transaction."""
+        ...
+
+    def save_correction(self, correction: Correction) -> None:
+        """Write a user's merge or split in one transaction."""
+        ...
+
+    def story_corrections(self) -> list[dict[str, Any]]:
+        """Every merge and split, oldest first."""
+        ...

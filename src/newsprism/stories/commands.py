@@ -202,3 +202,12 @@ def load_story_articles(store: Store, story_id: str, include_copies: bool = Fals
         ids = [str(m["article"]) for m in members]
     articles = [store.get_article(i) for i in ids]
     return [a for a in articles if a is not None]
+
+
+def story_for_compare(db: str, story_id: str) -> tuple[str, list[Article]]:
+    """For ``newsprism compare --story ID``: (the id to save the comparison under, the story's
+    articles). ``KeyError`` when there is no such story, ``StoreError`` when the store
+    cannot be opened."""
+    with Store(db) as store:
+        resolved = story_id_of(store, story_id)
+        return resolved, load_story_articles(store, resolved)

@@ -294,6 +294,7 @@ class StoryFiler:
         self.clusterer = clusterer
         self._pending = Filing(expect_seq=self.seq, seq=self.seq)
         self._pending_story: dict[str, str] = {}  # article -> story, not yet written
+        self._records: dict[str, tuple[int, StoryRecord]] = {}  # story rows to write
         self._pending_work: list[tuple[Article, str, bool]] = []  # for a replay on conflict
 
     @property
@@ -389,7 +390,7 @@ class StoryFiler:
         """Move the clusterer's changed, closed and merged stories into the pending write."""
         clusterer = self.clusterer
         keys = sorted(clusterer.changed | clusterer.closed)
-        records = {r.id: r for r in self._pending.stories}
+        records = self._records
         for key in keys:
             story = clusterer._stories[key]
             if key in clusterer.changed:
@@ -403,15 +404,12 @@ class StoryFiler:
             )
             if story.merged_into:
                 record.status, record.merged_into = "merged", story.merged_into
-            elif clusterer.is_open(key):
-                record.state = encode_state(story, clusterer.vector(key))
-            else:
-                record.status = "closed"
-            records[story.id] = record
+            elif not clusterer.is_open(key):
+                record.status = "closed"  # open ones get their state when written
+            records[story.id] = (key, record)
             if record.status != "open":
                 clusterer.forget(key)
                 clusterer.last_joined.pop(key, None)
-        self._pending.stories = list(records.values())
         self._pending.moved.extend(clusterer.merges)
         clusterer.changed.clear()
         clusterer.closed.clear()
@@ -424,6 +422,14 @@ class StoryFiler:
         pending = self._pending
         if not pending.members:
             return
+        pending.seq = self.seq
+        pending.stories = []
+        for key, record in self._records.values():
+            if record.status == "open":
+                record.state = encode_state(
+                    self.clusterer._stories[key], self.clusterer.vector(key)
+                )
+            pending.stories.append(record)
         try:
             self.store.save_filing(pending)
         except StoryConflict:
@@ -442,6 +448,7 @@ class StoryFiler:
         self._pending = Filing(expect_seq=self.seq, seq=self.seq)
         self._pending_story = {}
         self._pending_work = []
+        self._records = {}
 
     @contextmanager
     def batch(self, size: int = 500) -> Iterator[StoryFiler]:

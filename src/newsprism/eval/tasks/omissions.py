@@ -45,24 +45,9 @@ def analyze_story(
     """Analyze the articles of one story and link their concepts, as `compare` does (one
     parse per article, ``analyze.article.analyze_doc``), and add the event-word claims
     (compare/events.py) that alignment groups."""
-    from newsprism.analyze.article import analyze_doc
-    from newsprism.analyze.concepts import link_concepts
-    from newsprism.analyze.nlp import parse
-    from newsprism.compare.events import event_claims
+    from newsprism.pipeline import analyze_story as pipeline_analysis
 
-    with stages("parse"):
-        docs = list(parse([a.text for a in articles], settings.models))
-    with stages("analyze"):
-        analyses = [analyze_doc(doc, a, settings) for doc, a in zip(docs, articles, strict=True)]
-    with stages("concepts"):
-        concepts = link_concepts(articles, analyses, settings.concepts)
-    with stages("events"):
-        for doc, article, analysis in zip(docs, articles, analyses, strict=True):
-            if not any(c.id.rsplit(":", 1)[-1].startswith("e") for c in analysis.claims):
-                extra = event_claims(doc, article, analysis, settings.align)
-                analysis.claims = sorted(
-                    [*analysis.claims, *extra], key=lambda c: (c.start, c.predicate_start or 0)
-                )
+    analyses, concepts = pipeline_analysis(articles, settings, stages.seconds)
     return analyses, concepts
 
 
