@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 test: $(STAMP) lint typecheck
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -q
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

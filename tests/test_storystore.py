@@ -359,3 +359,23 @@ def test_catch_up_files_what_a_run_left_unfiled(
     turkey = article_id(db, TURKEY_1)
     assert set(memberships(db).values()) == {f"s{turkey}", f"s{article_id(db, BUDGET)}"}
     assert memberships(db)[article_id(db, TURKEY_1_COPY)] == f"s{turkey}"
+
+
+def test_two_writers_never_lose_a_filing(tmp_path: Path) -> None:
+    """A filer whose view is stale (another process filed) reloads and files again."""
+    db = tmp_path / "news.db"
+    texts = [TURKEY_1, BUDGET, TURKEY_2, MOROCCO]
+    articles = [Article(id=f"a{k}", text=t, title=f"title {k}") for k, t in enumerate(texts)]
+    with Store(db) as one, Store(db) as two:
+        with one._transaction() as conn:
+            one._save_articles(conn, articles, "test")
+        first, second = StoryFiler(one), StoryFiler(two)
+        assert first.file(articles[0]) == "sa0"
+        with second.batch(10):
+            assert second.file(articles[1]) == "sa1"  # reloaded first: sees story sa0
+            first.file(articles[2])  # meanwhile the other writer files
+            second.file(articles[3])
+        # The batch's write found the stories changed, reloaded and filed its two again.
+        assert one.story_seq() == 4
+        assert memberships(db) == {"a0": "sa0", "a1": "sa1", "a2": "sa0", "a3": "sa3"}
+        assert one.story_meta()["documents"] == "4"
