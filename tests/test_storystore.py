@@ -163,9 +163,14 @@ def test_story_ids_stay_as_stories_grow_across_runs(
         )
 
 
-def test_filing_in_several_runs_equals_one_pass(shared_data: Path) -> None:
+def test_filing_in_several_runs_equals_one_pass(
+    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The clusterer rebuilt from the store decides exactly as one that never stopped."""
     from newsprism.eval.tasks.stories import stream
+    from newsprism.stories import persist
+
+    monkeypatch.setattr(persist, "FOLD_EVERY", 7)  # fold the counts now and then
 
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=20)]
     one_pass = StoryClusterer(DEFAULT.stories)
@@ -178,6 +183,11 @@ def test_filing_in_several_runs_equals_one_pass(shared_data: Path) -> None:
                     filer.file(article, store=True)
         got = {a.id: store.story_of(a.id) for a in articles}
         assert got == expected
+        counts = store.story_df()
+        assert {w: int(one_pass._df[w]) for w in counts} == counts
+        assert sum(counts.values()) == int(one_pass._df.sum())
+        assert store.story_name_df() == dict(one_pass._name_df)
+        assert store.conn.execute("SELECT COUNT(*) FROM story_df").fetchone()[0] > 0
         assert len(set(expected.values())) > 10
         # Only open stories are held in memory when a run starts.
         filer = StoryFiler(store)
@@ -379,3 +389,31 @@ def test_two_writers_never_lose_a_filing(tmp_path: Path) -> None:
         assert one.story_seq() == 4
         assert memberships(db) == {"a0": "sa0", "a1": "sa1", "a2": "sa0", "a3": "sa3"}
         assert one.story_meta()["documents"] == "4"
+
+
+def test_clusterer_merges_are_stored_and_never_undo_a_split(tmp_path: Path) -> None:
+    """With revision on, a merge the clusterer makes moves the members in the store and
+    leaves an alias; two stories a user split apart are never merged again."""
+    from newsprism.settings import StorySettings
+
+    settings = StorySettings(merge_probability=0.0)  # merge every candidate it scores
+    texts = [TURKEY_1, BUDGET, TURKEY_2, TURKEY_3]
+    articles = [Article(id=f"a{k}", text=t, title=f"title {k}") for k, t in enumerate(texts)]
+    with Store(tmp_path / "news.db") as store:
+        with store._transaction() as conn:
+            store._save_articles(conn, articles, "test")
+        filer = StoryFiler(store, settings)
+        assert [filer.file(a) for a in articles[:3]] == ["sa0", "sa1", "sa0"]
+        assert memberships(tmp_path / "news.db") == {"a0": "sa0", "a1": "sa0", "a2": "sa0"}
+        assert store.resolve_story("sa1") == "sa0"
+        story = store.get_story("sa0")
+        assert story is not None and story.articles == 3
+
+        assert split_story(store, "sa0", ["a1"], settings) == "sa1-2"
+        assert filer.file(articles[3]) == "sa0"  # it reloads: the split is seen
+        assert memberships(tmp_path / "news.db") == {
+            "a0": "sa0",
+            "a1": "sa1-2",
+            "a2": "sa0",
+            "a3": "sa0",
+        }

@@ -7,7 +7,7 @@ wording, framing terms, quote balance, events and the brief. Saving is all-or-no
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol, Self, runtime_checkable
 
 from newsprism.model import Article, Comparison, Outlet
@@ -71,8 +71,8 @@ class StoryStoreBackend(Protocol):
         """How many filings and corrections were written (changes when another writer files)."""
         ...
 
-    def story_df(self) -> Iterator[tuple[int, int]]:
-        """(hashed word, document count) of every word seen."""
+    def story_df(self) -> dict[int, int]:
+        """Document count of every hashed word seen."""
         ...
 
     def story_df_for(self, features: list[int]) -> dict[int, int]:

@@ -395,6 +395,15 @@ CREATE TABLE story_name_df (
     count INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Counts not yet added into story_df / story_name_df: one appended row per filed article
+-- (an update of a few hundred rows spread over a large table would make filing slower as
+-- the store grows); folded into the tables every few thousand articles.
+CREATE TABLE story_df_pending (
+    seq INTEGER PRIMARY KEY,               -- the filing that counted them
+    words BLOB NOT NULL,                   -- int32 hashed words, little-endian
+    names TEXT NOT NULL                    -- JSON list of names
+);
+
 CREATE TABLE story_meta (
     key TEXT PRIMARY KEY,                  -- 'documents', 'clock', 'seq'
     value TEXT NOT NULL

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections import Counter
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from newsprism.model import Article
 
@@ -52,8 +54,9 @@ class Filing:
     # ^ (article, story, seq, copy_of) of newly filed articles
     stories: list[StoryRecord] = field(default_factory=list)  # rows to insert or update
     moved: list[tuple[str, str]] = field(default_factory=list)  # (story, into): clusterer merges
-    df: dict[int, int] = field(default_factory=dict)  # increments of hashed-word counts
-    name_df: dict[str, int] = field(default_factory=dict)  # increments of name counts
+    counted: list[tuple[int, bytes, str]] = field(default_factory=list)
+    # ^ (seq, int32 hashed words, JSON names) of each filed article, for the frequencies
+    fold_at: int = 0  # fold the counted rows into the frequency tables at this many (0: never)
     documents: int = 0  # new total of articles counted in the frequencies
     clock: str | None = None  # newest publication time seen (ISO)
     articles: list[Article] = field(default_factory=list)  # stored first (bulk building)
@@ -123,9 +126,20 @@ class StoryTables:
         row = self.conn.execute("SELECT value FROM story_meta WHERE key = 'seq'").fetchone()
         return int(row[0]) if row else 0
 
-    def story_df(self) -> Iterator[tuple[int, int]]:
-        """(hashed word, document count) for every word seen."""
-        yield from self.conn.execute("SELECT feature, count FROM story_df")
+    def _unfolded(self) -> tuple[Counter[int], Counter[str]]:
+        words: Counter[int] = Counter()
+        names: Counter[str] = Counter()
+        for blob, found in self.conn.execute("SELECT words, names FROM story_df_pending"):
+            words.update(np.frombuffer(blob, dtype="<i4").tolist())
+            names.update(json.loads(found))
+        return words, names
+
+    def story_df(self) -> dict[int, int]:
+        """Document count of every hashed word seen."""
+        counts = dict(self.conn.execute("SELECT feature, count FROM story_df").fetchall())
+        for word, n in self._unfolded()[0].items():
+            counts[word] = counts.get(word, 0) + n
+        return counts
 
     def story_df_for(self, features: list[int]) -> dict[int, int]:
         """Document counts of some hashed words."""
@@ -138,11 +152,18 @@ class StoryTables:
                     f"SELECT feature, count FROM story_df WHERE feature IN ({marks})", chunk
                 ).fetchall()
             )
+        wanted = set(features)
+        for word, n in self._unfolded()[0].items():
+            if word in wanted:
+                out[word] = out.get(word, 0) + n
         return out
 
     def story_name_df(self) -> dict[str, int]:
-        """Document counts of every name seen."""
-        return dict(self.conn.execute("SELECT name, count FROM story_name_df").fetchall())
+        """Document count of every name seen."""
+        counts = dict(self.conn.execute("SELECT name, count FROM story_name_df").fetchall())
+        for name, n in self._unfolded()[1].items():
+            counts[name] = counts.get(name, 0) + n
+        return counts
 
     def open_stories(self) -> list[StoryRecord]:
         """The open stories, least recently joined first."""
@@ -338,19 +359,32 @@ class StoryTables:
                 touched.update((story, into))
             self._recount(conn, touched)
             conn.executemany(
-                "INSERT INTO story_df(feature, count) VALUES (?, ?) "
-                "ON CONFLICT(feature) DO UPDATE SET count = count + excluded.count",
-                sorted(filing.df.items()),
+                "INSERT INTO story_df_pending(seq, words, names) VALUES (?, ?, ?)",
+                filing.counted,
             )
-            conn.executemany(
-                "INSERT INTO story_name_df(name, count) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET count = count + excluded.count",
-                sorted(filing.name_df.items()),
-            )
+            if filing.fold_at and filing.counted:
+                waiting = conn.execute("SELECT COUNT(*) FROM story_df_pending").fetchone()[0]
+                if waiting >= filing.fold_at:
+                    self._fold(conn)
             meta = {"seq": str(filing.seq), "documents": str(filing.documents)}
             if filing.clock is not None:
                 meta["clock"] = filing.clock
             self._set_meta(conn, meta)
+
+    def _fold(self, conn: sqlite3.Connection) -> None:
+        """Add the pending counts into the frequency tables (sorted: few pages touched)."""
+        words, names = self._unfolded()
+        conn.executemany(
+            "INSERT INTO story_df(feature, count) VALUES (?, ?) "
+            "ON CONFLICT(feature) DO UPDATE SET count = count + excluded.count",
+            sorted(words.items()),
+        )
+        conn.executemany(
+            "INSERT INTO story_name_df(name, count) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET count = count + excluded.count",
+            sorted(names.items()),
+        )
+        conn.execute("DELETE FROM story_df_pending")
 
     def save_correction(self, correction: Correction) -> None:
         """Write a user's merge or split in one transaction (``StoryConflict`` as above)."""
