@@ -24,6 +24,11 @@ def is_event(alignment: Alignment, claims: Sequence[Claim]) -> bool:
     return dated or alignment.status_change or len(alignment.articles) > 1
 
 
+def _preference(claim: Claim) -> tuple[bool, bool, int]:
+    event_word = claim.id.rsplit(":", 1)[-1].startswith("e")
+    return event_word, claim.time is None or not claim.time.value, claim.start
+
+
 def build_events(
     articles: Sequence[Article],
     analyses: Sequence[ArticleAnalysis],
@@ -45,8 +50,9 @@ def build_events(
             if claim.article not in order:
                 continue
             held = first.get(claim.article)
-            # One report per article: its dated claim if any, else its first.
-            if held is None or (held.time is None and claim.time is not None):
+            # One report per article: a full claim before an event-word claim (compare/events.py,
+            # which carries no status of its own), then a dated one, then the first.
+            if held is None or _preference(claim) < _preference(held):
                 first[claim.article] = claim
         for article in sorted(first, key=lambda a: order[a]):
             claim = first[article]
