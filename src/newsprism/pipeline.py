@@ -77,7 +77,7 @@ def compare_articles(
     ``report`` is called with each stage's name as it starts (for progress display).
     """
     from newsprism.brief import write_brief
-    from newsprism.compare.align import align_claims
+    from newsprism.compare.align import align_claims, reported_facts
     from newsprism.compare.framing import quote_balance, term_uses
     from newsprism.compare.omissions import find_omissions
     from newsprism.compare.timeline import build_events
@@ -88,7 +88,8 @@ def compare_articles(
     analyses, concepts = analyze_story(articles, settings, timings, report)
     with _timed(timings, "align", report):
         grouped = align_claims(articles, analyses, concepts, settings.align)
-        alignments = [a for a in grouped if not is_event_mention_only(a)]
+        facts = reported_facts(articles, analyses, grouped, concepts, settings.align)
+        alignments = [a for a in facts if not is_event_mention_only(a)]
         omissions = find_omissions(articles, alignments)
     with _timed(timings, "framing", report):
         terms = term_uses(articles, analyses, concepts)

@@ -558,3 +558,107 @@ def build_alignments(
             )
         )
     return out
+
+
+# Predicates too general to make two claims the same fact unless both arguments match.
+_GENERAL_PREDICATES = frozenset({"be", "have", "see", "do", "make", "get", "say", "tell", "take"})
+
+
+def _is_event_word_claim(claim: Claim) -> bool:
+    return claim.id.rsplit(":", 1)[-1].startswith("e")
+
+
+def same_fact(a: Claim, b: Claim) -> bool:
+    """Whether two claims of one alignment group state the same fact, not only the same kind
+    of event: no clashing subject or object (different concepts, or different head words when
+    a concept is missing), both arguments present for a general predicate ("be", "see"), at
+    least one of them a full claim rather than a bare event word, and a bare event word only
+    with the same predicate."""
+    if _is_event_word_claim(a) and _is_event_word_claim(b):
+        return False
+    if (_is_event_word_claim(a) or _is_event_word_claim(b)) and predicate_key(a) != predicate_key(
+        b
+    ):
+        return False  # a bare event word matches only the same event word
+    keys = []
+    for claim in (a, b):
+        keys.append(
+            (
+                _head_key(claim.subject_concept, claim.subject),
+                _head_key(claim.object_concept, claim.object),
+            )
+        )
+    (sa, oa), (sb, ob) = keys
+    if (sa and sb and sa != sb) or (oa and ob and oa != ob):
+        return False
+    general = predicate_key(a) in _GENERAL_PREDICATES or predicate_key(b) in _GENERAL_PREDICATES
+    return not general or bool(sa and sb and oa and ob)
+
+
+def reported_facts(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis],
+    alignments: Sequence[Alignment],
+    concepts: Sequence[Concept],
+    settings: AlignSettings = DEFAULT.align,
+) -> list[Alignment]:
+    """The alignments as facts for a reader: an article counts as reporting a group's fact only
+    when one of its claims states the same fact (``same_fact``) as a claim of another article.
+
+    Event coreference (``align_claims``, scored on ECB+) groups mentions of one event even when
+    they say different things about it; a comparison must not call those "agreed". The claims
+    of articles that do not share the fact become single-outlet alignments of their own, with
+    ids "<id>.<n>".
+    """
+    by_id = {c.id: c for an in analyses for c in an.claims}
+    article_index = {a.id: i for i, a in enumerate(articles)}
+    order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
+    names = _concept_names(concepts)
+    out: list[Alignment] = []
+    for alignment in alignments:
+        claims = [by_id[c] for c in alignment.claims if c in by_id]
+        if len(alignment.articles) < 2:
+            out.append(alignment)
+            continue
+        sharing: set[str] = set()
+        for i, a in enumerate(claims):
+            for b in claims[i + 1 :]:
+                if a.article != b.article and same_fact(a, b):
+                    sharing.update((a.article, b.article))
+        kept = [c for c in claims if c.article in sharing]
+        apart: dict[str, list[Claim]] = {}
+        for claim in claims:
+            if claim.article not in sharing:
+                apart.setdefault(claim.article, []).append(claim)
+        if len(sharing) >= 2:
+            conflicts, details, status_change = compare_group(kept, order, names, settings)
+            relation = "contradicted" if conflicts else "agreed"
+            out.append(
+                Alignment(
+                    id=alignment.id,
+                    relation=relation,  # type: ignore[arg-type]
+                    claims=[c.id for c in kept],
+                    articles=sorted(sharing),
+                    label=alignment.label,
+                    conflicts=conflicts,
+                    detail="; ".join(details),
+                    status_change=status_change,
+                )
+            )
+        else:
+            apart = {}
+            for claim in claims:
+                apart.setdefault(claim.article, []).append(claim)
+        for n, article in enumerate(sorted(apart, key=lambda a: article_index[a]), start=1):
+            group = apart[article]
+            split_id = alignment.id if len(sharing) < 2 and n == 1 else f"{alignment.id}.{n}"
+            out.append(
+                Alignment(
+                    id=split_id,
+                    relation="single",
+                    claims=[c.id for c in group],
+                    articles=[article],
+                    label=_label(group[0], names),
+                )
+            )
+    return out

@@ -1,0 +1,77 @@
+"""`reported_facts`: event coreference groups become facts only where outlets state them alike."""
+
+from __future__ import annotations
+
+from newsprism.compare.align import reported_facts, same_fact
+from newsprism.model import Alignment, Article, ArticleAnalysis, Claim
+
+
+def _claim(cid: str, subject: str, predicate: str, obj: str, concept: str = "") -> Claim:
+    article = cid.split(":")[0]
+    return Claim(
+        id=cid,
+        article=article,
+        start=0,
+        end=10,
+        sentence=0,
+        subject=subject,
+        predicate=predicate,
+        object=obj,
+        subject_concept=concept,
+    )
+
+
+A = Article(id="A", text="x" * 20, outlet="One")
+B = Article(id="B", text="x" * 20, outlet="Two")
+
+
+def test_same_subject_and_object_is_one_fact() -> None:
+    a = _claim("A:k0", "Putin", "meet", "Guterres", "c1")
+    b = _claim("B:k0", "Vladimir Putin", "meet", "Guterres", "c1")
+    assert same_fact(a, b)
+
+
+def test_different_subjects_are_different_facts() -> None:
+    zelensky = _claim("A:k1", "Zelenskiy", "address", "the UN Security Council", "c7")
+    guterres = _claim("B:k9", "Guterres", "address", "the BRICS panel", "c3")
+    assert not same_fact(zelensky, guterres)
+
+
+def test_general_predicate_needs_both_arguments() -> None:
+    a = _claim("A:k2", "", "be", "no indication")
+    b = _claim("B:k2", "All BRICS countries", "be", "committed")
+    assert not same_fact(a, b)
+
+
+def test_a_bare_event_word_matches_only_the_same_event_word() -> None:
+    plans = _claim("A:k3", "Putin", "hold", "bilateral discussions", "c1")
+    went_on = _claim("B:e3", "Putin", "continue", "", "c1")
+    assert not same_fact(plans, went_on)
+
+
+def test_group_of_unlike_claims_splits_into_singles() -> None:
+    zelensky = _claim("A:k1", "Zelenskiy", "address", "the UN Security Council", "c7")
+    guterres = _claim("B:k9", "Guterres", "address", "the BRICS panel", "c3")
+    group = Alignment(
+        id="a4", relation="agreed", claims=["A:k1", "B:k9"], articles=["A", "B"], label="address"
+    )
+    analyses = [
+        ArticleAnalysis(article="A", claims=[zelensky]),
+        ArticleAnalysis(article="B", claims=[guterres]),
+    ]
+    facts = reported_facts([A, B], analyses, [group], [])
+    assert [(f.id, f.relation, f.claims, f.articles) for f in facts] == [
+        ("a4", "single", ["A:k1"], ["A"]),
+        ("a4.2", "single", ["B:k9"], ["B"]),
+    ]
+
+
+def test_group_of_like_claims_stays_agreed() -> None:
+    a = _claim("A:k0", "Putin", "meet", "Guterres", "c1")
+    b = _claim("B:k0", "Vladimir Putin", "meet", "Guterres", "c1")
+    group = Alignment(
+        id="a1", relation="agreed", claims=["A:k0", "B:k0"], articles=["A", "B"], label="meet"
+    )
+    analyses = [ArticleAnalysis(article="A", claims=[a]), ArticleAnalysis(article="B", claims=[b])]
+    facts = reported_facts([A, B], analyses, [group], [])
+    assert [(f.id, f.relation, f.articles) for f in facts] == [("a1", "agreed", ["A", "B"])]
