@@ -651,6 +651,13 @@ def _quantity_words(ctx: _Context, quantity: Quantity) -> str:
     return f"{text} {after.group(1)}" if after else text
 
 
+def _overlaps(spans: Iterable[Span], told: set[Span]) -> bool:
+    """Whether any of ``spans`` shares characters with a span already told in the brief."""
+    return any(
+        s.article == t.article and s.start < t.end and t.start < s.end for s in spans for t in told
+    )
+
+
 def _redundant(seen: set[str], sentence_words: list[str]) -> bool:
     if not sentence_words:
         return True
@@ -700,6 +707,8 @@ def write_brief(
             return False
         if clause.fragment and set(clause.spans) & told:
             return False  # its whole sentence is already in the brief
+        if fact.kind == "partial" and _overlaps(clause.spans, told):
+            return False  # its words are already told (e.g. a relative clause of a told claim)
         n_words = len(sentence.text.split())
         total = sum(len(v) for v in chosen.values())
         if total >= budget_sentences or (words_used and words_used + n_words > budget_words):

@@ -602,13 +602,12 @@ def reported_facts(
     concepts: Sequence[Concept],
     settings: AlignSettings = DEFAULT.align,
 ) -> list[Alignment]:
-    """The alignments as facts for a reader: an article counts as reporting a group's fact only
-    when one of its claims states the same fact (``same_fact``) as a claim of another article.
+    """The alignments as facts for a reader: a claim belongs to a group's fact only when it
+    states the same fact (``same_fact``) as a claim of another article.
 
     Event coreference (``align_claims``, scored on ECB+) groups mentions of one event even when
-    they say different things about it; a comparison must not call those "agreed". The claims
-    of articles that do not share the fact become single-outlet alignments of their own, with
-    ids "<id>.<n>".
+    they say different things about it; a comparison must not call those "agreed". The other
+    claims of the group become single-outlet alignments, one per article, with ids "<id>.<n>".
     """
     by_id = {c.id: c for an in analyses for c in an.claims}
     article_index = {a.id: i for i, a in enumerate(articles)}
@@ -620,15 +619,16 @@ def reported_facts(
         if len(alignment.articles) < 2:
             out.append(alignment)
             continue
-        sharing: set[str] = set()
+        stating: set[str] = set()  # ids of claims that state the fact alike with another outlet
         for i, a in enumerate(claims):
             for b in claims[i + 1 :]:
                 if a.article != b.article and same_fact(a, b):
-                    sharing.update((a.article, b.article))
-        kept = [c for c in claims if c.article in sharing]
+                    stating.update((a.id, b.id))
+        sharing = {c.article for c in claims if c.id in stating}
+        kept = [c for c in claims if c.id in stating]
         apart: dict[str, list[Claim]] = {}
         for claim in claims:
-            if claim.article not in sharing:
+            if claim.id not in stating:
                 apart.setdefault(claim.article, []).append(claim)
         if len(sharing) >= 2:
             conflicts, details, status_change = compare_group(kept, order, names, settings)
