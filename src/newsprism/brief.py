@@ -141,6 +141,7 @@ class _Clause:
     words: int = 0
     quoted: bool = False
     fragment: bool = False  # the claim alone was not a sentence (subject or sentence added)
+    source: Span | None = None  # the source text the brief sentence is made of
 
 
 def content_words(text: str) -> list[str]:
@@ -471,6 +472,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         words=len(text.split()),
         quoted=claim.quoted,
         fragment=from_sentence,
+        source=Span(article.id, start, end),
     )
 
 
@@ -691,6 +693,7 @@ def write_brief(
     seen: set[str] = set()
     told: set[Span] = set()
     words_used = 0
+    told_text: set[Span] = set()  # source text already made into brief sentences
     chosen: dict[str, list[BriefSentence]] = {"shared": [], "partial": [], "contradicted": []}
     per_outlet: dict[int, int] = {}
 
@@ -707,7 +710,7 @@ def write_brief(
             return False
         if clause.fragment and set(clause.spans) & told:
             return False  # its whole sentence is already in the brief
-        if fact.kind == "partial" and _overlaps(clause.spans, told):
+        if fact.kind == "partial" and clause.source and _overlaps([clause.source], told_text):
             return False  # its words are already told (e.g. a relative clause of a told claim)
         n_words = len(sentence.text.split())
         total = sum(len(v) for v in chosen.values())
@@ -715,6 +718,8 @@ def write_brief(
             return False
         seen.update(words)
         told.update(sentence.spans)
+        if clause.source:
+            told_text.add(clause.source)
         words_used += n_words
         chosen[fact.kind].append(sentence)
         return True
