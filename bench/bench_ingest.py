@@ -8,6 +8,12 @@ Two parts, each run in its own process so each reports its own peak memory:
         the articles as they arrive, in batches of 32), against spaCy's parser alone
         (``analyze.nlp.parse``) on the same texts. Model loading is not timed.
 
+    .venv/bin/python bench/bench_ingest.py control [--sizes 1000,10000,100000]
+        The same stream positions as ``filing``, but each probe is filed into a fresh store
+        holding only the 3,000 articles before it (the last 100 days): what filing costs
+        with the same open stories and a small store. Filing time that ``filing`` shows
+        above ``control`` is what the size of the store adds.
+
     .venv/bin/python bench/bench_ingest.py filing [--sizes 1000,10000,100000]
         Build one store from the dev corpora (ECB+, BASIL, NeuS train/val), replicated with
         varied dates (30 articles a day) and light edits (one sentence dropped, digits
@@ -279,9 +285,53 @@ def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[
     return result
 
 
+def control(data: Path, sizes: list[int], window: int = 3000) -> dict[str, object]:
+    from newsprism.settings import DEFAULT
+    from newsprism.store.sqlite import Store
+    from newsprism.stories.persist import StoryFiler
+
+    load_before = loadavg()
+    corpus = load_corpus(data)
+    stream = replicated(corpus, max(sizes) + PROBE * len(sizes))
+    rows = []
+    for k, size in enumerate(sizes):
+        position = size + PROBE * k  # where ``filing`` probes at this size
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "window.db") as store:
+            filer = StoryFiler(store, DEFAULT.stories)
+            with filer.batch(1000):
+                for article in stream[max(0, position - window) : position]:
+                    filer.file(article, store=True)
+            filer = StoryFiler(store, DEFAULT.stories)
+            probe = stream[position : position + PROBE]
+            with store._transaction() as conn:
+                store._save_articles(conn, probe, "bench")
+            times = []
+            for article in probe:
+                started = time.perf_counter()
+                filer.file(article)
+                times.append(time.perf_counter() - started)
+            rows.append(
+                {
+                    "position": size,
+                    "stored_articles": store.count_articles() - PROBE,
+                    "file_ms_median": round(statistics.median(times) * 1000, 2),
+                    "file_ms_mean": round(statistics.fmean(times) * 1000, 2),
+                    "open_stories": filer.open_story_count(),
+                    "load_average": loadavg(),
+                }
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    return {
+        "sizes": rows,
+        "peak_rss_mib": round(peak_mib(), 1),
+        "load_average_before": load_before,
+        "load_average_after": loadavg(),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("part", choices=("throughput", "filing"))
+    parser.add_argument("part", choices=("throughput", "filing", "control"))
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--articles", type=int, default=300, help="throughput: articles")
     parser.add_argument("--sizes", default="1000,10000,100000", help="filing: store sizes")
@@ -290,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.part == "throughput":
         out = throughput(args.data, args.articles)
+    elif args.part == "control":
+        out = control(args.data, sorted(int(s) for s in args.sizes.split(",")))
     else:
         sizes = sorted(int(s) for s in args.sizes.split(","))
         out = filing(args.data, sizes, args.batch, args.keep)

@@ -369,6 +369,9 @@ def test_catch_up_files_what_a_run_left_unfiled(
     turkey = article_id(db, TURKEY_1)
     assert set(memberships(db).values()) == {f"s{turkey}", f"s{article_id(db, BUDGET)}"}
     assert memberships(db)[article_id(db, TURKEY_1_COPY)] == f"s{turkey}"
+    with Store(db) as store:  # a later start looks only at articles stored since
+        assert store.story_meta()["checked_rowid"] == "3"
+        assert store.unfiled_articles() == []
 
 
 def test_two_writers_never_lose_a_filing(tmp_path: Path) -> None:

@@ -31,7 +31,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "contradictions, framing, timeline and a cited neutral brief.",
     )
     cmp.add_argument(
-        "inputs", nargs="+", help="files (.txt .html .json .jsonl), directories, or - for stdin"
+        "inputs", nargs="*", help="files (.txt .html .json .jsonl), directories, or - for stdin"
+    )
+    cmp.add_argument(
+        "--story", metavar="ID", help="compare a stored story (see `newsprism stories`) instead"
     )
     cmp.add_argument("--format", choices=FORMATS, default=None, help="output format")
     cmp.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
@@ -62,6 +65,32 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     ingest_run.add_watch_arguments(watch)
     watch.set_defaults(func=ingest_run.run_watch)
+
+    from newsprism.stories import commands as story_commands
+
+    st = sub.add_parser(
+        "stories",
+        help="list the stories ingest filed articles under",
+        description="List stories (id, title, time range, outlets, article count), newest first.",
+    )
+    story_commands.add_stories_arguments(st)
+    st.set_defaults(func=story_commands.run_stories)
+    mg = sub.add_parser(
+        "merge",
+        help="merge stories into the first one given",
+        description="Merge stories: the first keeps its id, the others become its aliases; "
+        "later ingests respect it.",
+    )
+    story_commands.add_merge_arguments(mg)
+    mg.set_defaults(func=story_commands.run_merge)
+    sp = sub.add_parser(
+        "split",
+        help="move articles out of a story into a new story",
+        description="Move articles (and their near-copies) to a new story; later ingests "
+        "never move them back.",
+    )
+    story_commands.add_split_arguments(sp)
+    sp.set_defaults(func=story_commands.run_split)
 
     ev = sub.add_parser(
         "eval",
@@ -154,7 +183,23 @@ def _compare(args: argparse.Namespace) -> int:
         language=args.language,
     )
     started = time.perf_counter()
-    result = load(args.inputs, overrides, settings.ingest)
+    story_id = ""
+    if args.story:
+        from newsprism.ingest import IngestResult
+        from newsprism.store.sqlite import StoreError
+        from newsprism.stories.commands import story_for_compare
+
+        try:
+            story_id, story_articles = story_for_compare(args.db, args.story)
+        except (KeyError, StoreError) as exc:
+            _say(f"error: {exc.args[0]}")
+            return 2
+        result = IngestResult(articles=story_articles, problems=[])
+    elif not args.inputs:
+        _say("error: give files to compare, or --story ID")
+        return 2
+    else:
+        result = load(args.inputs, overrides, settings.ingest)
     timings["ingest"] = time.perf_counter() - started
     for problem in result.problems:
         _say(f"skipped {problem.input}: {problem.message}")
@@ -186,6 +231,8 @@ def _compare(args: argparse.Namespace) -> int:
 
     progress = None if args.quiet else (lambda stage: _say(f"… {stage}"))
     comparison = compare_articles(result.articles, settings, report=progress)
+    if story_id:
+        comparison.story = story_id  # saved under the story's id
     timings.update(comparison.timings)
 
     from newsprism.ingest.outlets import RegistryError, load_registry

@@ -95,6 +95,10 @@ class StoryStoreBackend(Protocol):
         """(id, original or "") of stored articles not filed yet, oldest first."""
         ...
 
+    def mark_checked(self) -> None:
+        """Record that every stored article is filed (``unfiled_articles`` starts after it)."""
+        ...
+
     def story_of(self, article_id: str) -> str | None:
         """The story an article is filed under."""
         ...

@@ -178,14 +178,33 @@ class StoryTables:
         return {(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}
 
     def unfiled_articles(self) -> list[tuple[str, str]]:
-        """(id, original or "") of stored articles not filed under a story, oldest first."""
+        """(id, original or "") of stored articles not filed under a story, oldest first.
+
+        Only articles stored after the last ``mark_checked`` are looked at, so a run's start
+        does not scan the whole store."""
+        row = self.conn.execute("SELECT value FROM story_meta WHERE key = 'checked_rowid'")
+        found = row.fetchone()
         rows = self.conn.execute(
             "SELECT a.id, COALESCE(l.original, '') FROM articles a "
             "LEFT JOIN article_links l ON l.article = a.id "
-            "WHERE NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article = a.id) "
-            "ORDER BY a.rowid"
+            "WHERE a.rowid > ? "
+            "AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article = a.id) "
+            "ORDER BY a.rowid",
+            (int(found[0]) if found else 0,),
         ).fetchall()
         return [(str(a), str(o)) for a, o in rows]
+
+    def mark_checked(self) -> None:
+        """Record that every article stored so far is filed (after a catch-up)."""
+        with self._transaction() as conn:
+            last = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0
+            unfiled = conn.execute(
+                "SELECT 1 FROM articles a WHERE a.rowid > (SELECT CAST(COALESCE(MAX(value), 0) "
+                "AS INTEGER) FROM story_meta WHERE key = 'checked_rowid') "
+                "AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article = a.id) LIMIT 1"
+            ).fetchone()
+            if unfiled is None:
+                self._set_meta(conn, {"checked_rowid": str(last)})
 
     # --- reading stories -----------------------------------------------------------------
 

@@ -4,9 +4,11 @@
 their index vectors, the online document frequencies and counters; closed stories stay on
 disk), files articles one at a time (``file``, ``file_copy``) and writes each filing - the
 membership row, the changed story rows with their state, the frequency increments - in one
-transaction (``Store.save_filing``). Filing is idempotent: an article already filed is not
-filed again, and ``catch_up`` files stored articles a killed run left unfiled, so killing
-``ingest`` at any moment and running it again loses and duplicates nothing.
+transaction (``Store.save_filing``; the word and name counts are appended as one row and
+folded into the frequency tables every ``FOLD_EVERY`` articles). Filing is idempotent: an
+article already filed is not filed again, and ``catch_up`` files stored articles a killed
+run left unfiled, so killing ``ingest`` at any moment and running it again loses and
+duplicates nothing.
 
 A story's state (``encode_state``) is its members' summed word and lead vectors, its names,
 its recent members' vectors, its time range and its index vector, packed as a JSON header
@@ -483,6 +485,7 @@ class StoryFiler:
                 self.file(article)
             done += 1
         self.flush()
+        self.store.mark_checked()
         self.counts.caught_up += done
         return done
 
