@@ -156,7 +156,7 @@ def find_mentions(doc: Doc, article: Article) -> list[Mention]:
                 article=article.id,
                 start=begin,
                 end=stop,
-                text=doc.text[begin:stop],
+                text=text[begin:stop],
                 label=label,
                 head=head_lemma,
                 sentence=sentence,
