@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
+
+from ingest_process import read_rows, start_ingest
 
 N = 300
 WORDS = [
@@ -82,27 +82,8 @@ def write_dump(path: Path) -> list[str]:
 
 def stored(db: Path) -> dict[str, str]:
     """source -> id of every stored article (empty while the database is being created)."""
-    if not db.exists():
-        return {}
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            rows = conn.execute("SELECT source, id FROM articles").fetchall()
-    except sqlite3.OperationalError:
-        return {}
-    return {source: aid for source, aid in rows}
-
-
-def start(dump: Path, db: Path) -> subprocess.Popen[str]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "newsprism.ingest.run", str(dump), "--db", str(db)]
-    return subprocess.Popen(
-        [*command, "--no-progress"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    rows = read_rows(db, "SELECT source, id FROM articles")
+    return {str(key): str(value) for key, value in rows}
 
 
 def wait_for_articles(process: subprocess.Popen[str], db: Path) -> None:
@@ -117,7 +98,7 @@ def test_sigkill_then_rerun_loses_and_duplicates_nothing(tmp_path: Path) -> None
     write_dump(dump)
     seed = random.randrange(1_000_000)
     rng = random.Random(seed)
-    process = start(dump, db)
+    process = start_ingest(dump, db)
     wait_for_articles(process, db)
     time.sleep(rng.uniform(0.0, 0.6))
     process.send_signal(signal.SIGKILL)
@@ -133,7 +114,7 @@ def test_sigkill_then_rerun_loses_and_duplicates_nothing(tmp_path: Path) -> None
         ).fetchone()[0]
         assert missing == 0, f"seed {seed}: {missing} articles without their MinHash row"
 
-    again = start(dump, db)
+    again = start_ingest(dump, db)
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     after = stored(db)
@@ -148,7 +129,7 @@ def test_sigterm_finishes_the_current_article_and_exits(tmp_path: Path) -> None:
     dump = tmp_path / "dump.jsonl"
     db = tmp_path / "news.db"
     write_dump(dump)
-    process = start(dump, db)
+    process = start_ingest(dump, db)
     wait_for_articles(process, db)
     process.send_signal(signal.SIGTERM)
     out, _ = process.communicate(timeout=60)

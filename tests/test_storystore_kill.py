@@ -5,17 +5,15 @@ that was never interrupted."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from ingest_process import read_rows, start_ingest
 from newsprism.ingest.run import main as ingest_main
 
 EVENTS = 20
@@ -74,27 +72,10 @@ def write_dump(path: Path) -> int:
 
 def membership(db: Path) -> dict[str, str]:
     """article -> story (empty while the database is being created)."""
-    if not db.exists():
-        return {}
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            rows = conn.execute("SELECT article, story FROM story_articles").fetchall()
-    except sqlite3.OperationalError:
-        return {}
-    return {a: s for a, s in rows}
-
-
-def start(dump: Path, db: Path) -> subprocess.Popen[str]:
-    src = str(Path(__file__).resolve().parents[1] / "src")
-    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "newsprism.ingest.run", str(dump), "--db", str(db)]
-    return subprocess.Popen(
-        [*command, "--no-progress"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return {
+        str(key): str(value)
+        for key, value in read_rows(db, "SELECT article, story FROM story_articles")
+    }
 
 
 def test_sigkill_keeps_story_membership_exact(
@@ -115,7 +96,7 @@ def test_sigkill_keeps_story_membership_exact(
     rng = random.Random(seed)
     kept: dict[str, str] = {}
     for _ in range(2):  # kill twice at random moments
-        process = start(dump, db)
+        process = start_ingest(dump, db)
         deadline = time.monotonic() + 120
         known = len(membership(db))
         while process.poll() is None and len(membership(db)) <= known:
@@ -129,7 +110,7 @@ def test_sigkill_keeps_story_membership_exact(
         assert all(now[a] == s for a, s in kept.items()), f"seed {seed}: a filed article moved"
         kept = now
 
-    again = start(dump, db)
+    again = start_ingest(dump, db)
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     final = membership(db)
