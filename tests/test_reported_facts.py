@@ -75,3 +75,33 @@ def test_group_of_like_claims_stays_agreed() -> None:
     analyses = [ArticleAnalysis(article="A", claims=[a]), ArticleAnalysis(article="B", claims=[b])]
     facts = reported_facts([A, B], analyses, [group], [])
     assert [(f.id, f.relation, f.articles) for f in facts] == [("a1", "agreed", ["A", "B"])]
+
+
+def test_a_claim_without_subject_does_not_chain_two_actors_into_a_contradiction() -> None:
+    c = Article(id="C", text="x" * 20, outlet="Three")
+    putin = _claim("A:k0", "Putin", "address", "the summit", "c1")
+    nobody = _claim("B:k0", "", "address", "the summit")
+    biden = _claim("C:k0", "Biden", "address", "the summit", "c2")
+    group = Alignment(
+        id="a1",
+        relation="agreed",
+        claims=["A:k0", "B:k0", "C:k0"],
+        articles=["A", "B", "C"],
+        label="address",
+    )
+    analyses = [
+        ArticleAnalysis(article="A", claims=[putin]),
+        ArticleAnalysis(article="B", claims=[nobody]),
+        ArticleAnalysis(article="C", claims=[biden]),
+    ]
+    facts = reported_facts([A, B, c], analyses, [group], [])
+    assert [(f.id, f.relation, f.articles) for f in facts] == [
+        ("a1", "agreed", ["A", "B"]),
+        ("a1.1", "single", ["C"]),
+    ]
+
+
+def test_a_linked_and_an_unlinked_argument_agree_on_their_head_word() -> None:
+    linked = _claim("A:k0", "Vladimir Putin", "meet", "Guterres", "c1")
+    unlinked = _claim("B:k0", "Putin", "meet", "Guterres")
+    assert same_fact(linked, unlinked)

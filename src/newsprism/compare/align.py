@@ -568,6 +568,15 @@ def _is_event_word_claim(claim: Claim) -> bool:
     return claim.id.rsplit(":", 1)[-1].startswith("e")
 
 
+def _arguments_clash(concept_a: str, text_a: str, concept_b: str, text_b: str) -> bool:
+    """Two arguments clash when both are present and name different things: different
+    concepts when both are linked, else different head (last) words."""
+    if concept_a and concept_b:
+        return concept_a != concept_b
+    words_a, words_b = _norm(text_a).split(), _norm(text_b).split()
+    return bool(words_a and words_b) and words_a[-1] != words_b[-1]
+
+
 def same_fact(a: Claim, b: Claim) -> bool:
     """Whether two claims of one alignment group state the same fact, not only the same kind
     of event: no clashing subject or object (different concepts, or different head words when
@@ -580,19 +589,12 @@ def same_fact(a: Claim, b: Claim) -> bool:
         b
     ):
         return False  # a bare event word matches only the same event word
-    keys = []
-    for claim in (a, b):
-        keys.append(
-            (
-                _head_key(claim.subject_concept, claim.subject),
-                _head_key(claim.object_concept, claim.object),
-            )
-        )
-    (sa, oa), (sb, ob) = keys
-    if (sa and sb and sa != sb) or (oa and ob and oa != ob):
+    if _arguments_clash(a.subject_concept, a.subject, b.subject_concept, b.subject):
+        return False
+    if _arguments_clash(a.object_concept, a.object, b.object_concept, b.object):
         return False
     general = predicate_key(a) in _GENERAL_PREDICATES or predicate_key(b) in _GENERAL_PREDICATES
-    return not general or bool(sa and sb and oa and ob)
+    return not general or bool(a.subject and b.subject and a.object and b.object)
 
 
 def reported_facts(
@@ -619,11 +621,20 @@ def reported_facts(
         if len(alignment.articles) < 2:
             out.append(alignment)
             continue
-        stating: set[str] = set()  # ids of claims that state the fact alike with another outlet
-        for i, a in enumerate(claims):
-            for b in claims[i + 1 :]:
-                if a.article != b.article and same_fact(a, b):
-                    stating.update((a.id, b.id))
+        # The fact grows from the first claim that another outlet states alike; ``same_fact``
+        # is not transitive, so a claim joins only if it states the fact alike with every kept
+        # claim of the other outlets.
+        stating: set[str] = set()
+        for seed in claims:
+            kept_claims = [seed]
+            for other in claims:
+                if other is not seed and all(
+                    k.article == other.article or same_fact(k, other) for k in kept_claims
+                ):
+                    kept_claims.append(other)
+            if len({c.article for c in kept_claims}) >= 2:
+                stating = {c.id for c in kept_claims}
+                break
         sharing = {c.article for c in claims if c.id in stating}
         kept = [c for c in claims if c.id in stating]
         apart: dict[str, list[Claim]] = {}

@@ -106,8 +106,13 @@ def ari(gold: Mapping[Item, Hashable], pred: Mapping[Item, Hashable]) -> float:
     from sklearn.metrics import adjusted_rand_score
 
     items = list(gold)
-    g = [str(gold[i]) for i in items]
-    p = [str(pred.get(i, ("__singleton__", i))) for i in items]
+    codes: dict[tuple[str, Hashable], int] = {}
+
+    def code(side: str, label: Hashable) -> int:
+        return codes.setdefault((side, label), len(codes))
+
+    g = [code("gold", gold[i]) for i in items]
+    p = [code("pred", pred[i]) if i in pred else code("alone", i) for i in items]
     return float(adjusted_rand_score(g, p))
 
 
@@ -139,7 +144,7 @@ def span_prf(
 
     p_sum = r_sum = 0.0
     n_pred = n_gold = 0
-    for doc in set(gold) | set(pred):
+    for doc in sorted(set(gold) | set(pred)):
         g, s = merged(gold.get(doc, [])), merged(pred.get(doc, []))
         for span in s:
             n_pred += 1
