@@ -34,6 +34,7 @@ from importlib import resources
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from newsprism.compare.events import is_event_word_claim
 from newsprism.model import (
     Alignment,
     Article,
@@ -579,7 +580,7 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
             status_change and c.claim.status != "happened",
             # Event-word claims ("<article>:e<k>", compare/events.py) carry no status of their
             # own: a full claim states the fact.
-            c.claim.id.rsplit(":", 1)[-1].startswith("e"),
+            is_event_word_claim(c.claim.id),
             c.quoted,
             c.words > settings.max_clause_words,
             c.fragment,

@@ -64,7 +64,9 @@ def analyze_story(
 def is_event_mention_only(alignment: Alignment) -> bool:
     """A group made only of event-word claims (ids "<article>:e<k>": "the summit", "talks"):
     event mentions that alignment needs, not facts worth listing as reported or omitted."""
-    return all(claim.rsplit(":", 1)[-1].startswith("e") for claim in alignment.claims)
+    from newsprism.compare.events import is_event_word_claim
+
+    return all(is_event_word_claim(claim) for claim in alignment.claims)
 
 
 def compare_articles(

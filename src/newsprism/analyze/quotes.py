@@ -267,6 +267,22 @@ def find_quotes(
     names = _person_words(doc)
     found: list[Quote] = []
     direct_spans: list[tuple[int, int]] = []
+
+    def reported(bounds: tuple[int, int], speaker: str, s_start: int, s_end: int) -> Quote:
+        """A reported (indirect) quote over ``bounds``, attributed to ``speaker``."""
+        return Quote(
+            id="",
+            article=article.id,
+            start=bounds[0],
+            end=bounds[1],
+            text=text[bounds[0] : bounds[1]],
+            speaker=speaker,
+            speaker_start=s_start,
+            speaker_end=s_end,
+            direct=False,
+            sentence=sentence_index(sents, bounds[0]),
+        )
+
     for open_at, close_at in quote_pairs(text):
         start, end = _trim(text, open_at + 1, close_at)
         if end <= start:
@@ -315,20 +331,7 @@ def find_quotes(
             speaker = speaker_of(token, names)
             if speaker is None:
                 continue
-            found.append(
-                Quote(
-                    id="",
-                    article=article.id,
-                    start=bounds[0],
-                    end=bounds[1],
-                    text=text[bounds[0] : bounds[1]],
-                    speaker=speaker.name,
-                    speaker_start=speaker.start,
-                    speaker_end=speaker.end,
-                    direct=False,
-                    sentence=sentence_index(sents, bounds[0]),
-                )
-            )
+            found.append(reported(bounds, speaker.name, speaker.start, speaker.end))
     for according, verb in _according_to(doc):
         to = doc[according.i + 1]
         pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -340,20 +343,7 @@ def find_quotes(
         bounds = _clause_bounds(verb, skip)
         if bounds is None or in_direct(*bounds):
             continue
-        found.append(
-            Quote(
-                id="",
-                article=article.id,
-                start=bounds[0],
-                end=bounds[1],
-                text=text[bounds[0] : bounds[1]],
-                speaker=phrase.text,
-                speaker_start=phrase.start_char,
-                speaker_end=phrase.end_char,
-                direct=False,
-                sentence=sentence_index(sents, bounds[0]),
-            )
-        )
+        found.append(reported(bounds, phrase.text, phrase.start_char, phrase.end_char))
     found.sort(key=lambda q: (q.start, q.end, not q.direct))
     for k, quote in enumerate(found):
         quote.id = f"{article.id}:q{k}"

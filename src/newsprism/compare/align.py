@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 
+from newsprism.compare.events import is_event_word_claim
 from newsprism.model import (
     Alignment,
     Article,
@@ -565,7 +566,7 @@ _GENERAL_PREDICATES = frozenset({"be", "have", "see", "do", "make", "get", "say"
 
 
 def _is_event_word_claim(claim: Claim) -> bool:
-    return claim.id.rsplit(":", 1)[-1].startswith("e")
+    return is_event_word_claim(claim.id)
 
 
 def _arguments_clash(concept_a: str, text_a: str, concept_b: str, text_b: str) -> bool:

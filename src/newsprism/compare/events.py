@@ -24,6 +24,12 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NOT_EVENTS = {"be", "have", "do", "get", "seem", "become", "let"}
 
 
+def is_event_word_claim(claim_id: str) -> bool:
+    """Whether a claim id ("<article>:e<k>") names an event-word claim made here, which
+    carries no status or arguments of its own, rather than a full claim ("<article>:k<k>")."""
+    return claim_id.rsplit(":", 1)[-1].startswith("e")
+
+
 @lru_cache(maxsize=1)
 def event_nouns() -> frozenset[str]:
     """Lemmas of nouns that name events: data/event_nouns.txt (by hand) and

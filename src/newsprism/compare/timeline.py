@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsprism.compare.align import predicate_key, publication_order
+from newsprism.compare.events import is_event_word_claim
 from newsprism.model import Alignment, Article, ArticleAnalysis, Claim, EventReport
 
 # Predicates that state, report or describe rather than name something that takes place.
@@ -25,7 +26,7 @@ def is_event(alignment: Alignment, claims: Sequence[Claim]) -> bool:
 
 
 def _preference(claim: Claim) -> tuple[bool, bool, int]:
-    event_word = claim.id.rsplit(":", 1)[-1].startswith("e")
+    event_word = is_event_word_claim(claim.id)
     return event_word, claim.time is None or not claim.time.value, claim.start
 
 
