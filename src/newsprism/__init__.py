@@ -1,0 +1,3 @@
+"""newsprism: compare how many news outlets report the same events."""
+
+__version__ = "0.1.0"

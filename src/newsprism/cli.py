@@ -92,6 +92,23 @@ def _build_parser() -> argparse.ArgumentParser:
     story_commands.add_split_arguments(sp)
     sp.set_defaults(func=story_commands.run_split)
 
+    sv = sub.add_parser(
+        "serve",
+        help="browse the store in a web browser",
+        description="Serve the store as a web app: stories, story pages, outlets, adding "
+        "articles and correcting stories. Binds to 127.0.0.1 unless --host says otherwise.",
+    )
+    sv.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    sv.add_argument(
+        "--token",
+        default=None,
+        help="require this token for every write (or set NEWSPRISM_TOKEN); "
+        "recommended whenever --host is not a loopback address",
+    )
+    sv.set_defaults(func=_serve)
+
     ev = sub.add_parser(
         "eval",
         help="measure quality on an annotated dataset",
@@ -118,6 +135,29 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     tr.add_argument("--out", type=Path, default=None, help="write here instead of the package")
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    from newsprism.store.sqlite import Store, StoreError
+    from newsprism.web.app import create_app
+
+    try:  # open (and migrate) once up front, so a bad --db is one clear message
+        Store(args.db).close()
+    except StoreError as exc:
+        _say(f"error: {exc}")
+        return 2
+    token = args.token or os.environ.get("NEWSPRISM_TOKEN") or None
+    if args.host not in ("127.0.0.1", "localhost", "::1") and token is None:
+        _say(f"warning: serving on {args.host} without --token: anyone who can reach it can write")
+    _say(f"newsprism: serving {args.db} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    uvicorn.run(
+        create_app(args.db, token=token), host=args.host, port=args.port, log_level="warning"
+    )
+    return 0
 
 
 def _train(args: argparse.Namespace) -> int:

@@ -1,0 +1,67 @@
+"""The application factory: ``create_app(db)`` returns the ASGI app that `newsprism serve`
+runs with uvicorn (and the tests drive directly)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newsprism import __version__
+from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def create_app(db: str, token: str | None = None) -> FastAPI:
+    """The web app over the store at ``db``; with ``token``, write endpoints need it."""
+    app = FastAPI(
+        title="newsprism",
+        version=__version__,
+        description="Browse stored news stories: what every outlet reports, what only some "
+        "report, contradictions, framing, timelines and a cited brief.",
+        docs_url=None,  # the interactive docs load scripts from a CDN; serve the schema only
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.config = WebConfig(db=db, token=token)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    from newsprism.web import api_read, api_write, pages_read, pages_write
+
+    app.include_router(api_read.router)
+    app.include_router(api_write.router)
+    app.include_router(pages_read.router)
+    app.include_router(pages_write.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return TEMPLATES.TemplateResponse(
+            request,
+            "error.html.j2",
+            {"status": exc.status_code, "message": str(exc.detail)},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}"
+            for err in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": "bad request", "problems": problems}, status_code=422)
+        return HTMLResponse(
+            TEMPLATES.get_template("error.html.j2").render(
+                status=422, message="bad request: " + "; ".join(problems)
+            ),
+            status_code=422,
+        )
+
+    return app

@@ -1,0 +1,56 @@
+"""What every route shares: the configuration, a store per request, the write token and the
+template environment."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from newsprism.store.sqlite import Store
+
+HERE = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+# Every template is escaped (Jinja2Templates turns autoescape on for .html; be explicit).
+TEMPLATES.env.autoescape = True
+STATIC_DIR = HERE / "static"
+
+# The largest body a write endpoint accepts (an upload of several article files).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """How the app was started."""
+
+    db: str
+    token: str | None = None  # when set, every write needs it (header or form field)
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+
+
+def config(request: Request) -> WebConfig:
+    cfg: WebConfig = request.app.state.config
+    return cfg
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """One store connection for the request (SQLite in WAL mode: readers never block the
+    writer, and each request sees the last committed state)."""
+    store = Store(config(request).db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def check_token(request: Request, given: str | None) -> None:
+    """Refuse a write (403) when the app has a token and ``given`` is not it."""
+    expected = config(request).token
+    if expected is None:
+        return
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(status_code=403, detail="this server needs a valid write token")

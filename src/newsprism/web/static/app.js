@@ -1,0 +1,1 @@
+// newsprism web app: small progressive enhancements; every page reads without it.
