@@ -709,7 +709,7 @@ def write_brief(
         words = content_words(attribution_free(sentence.text, ctx.names.values()))
         if fact.kind != "contradicted" and _redundant(seen, words):
             return False
-        if clause.fragment and set(clause.spans) & told:
+        if clause.fragment and _overlaps(clause.spans, told):
             return False  # its whole sentence is already in the brief
         if fact.kind == "partial" and clause.source and _overlaps([clause.source], told_text):
             return False  # its words are already told (e.g. a relative clause of a told claim)
