@@ -91,6 +91,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     story_commands.add_split_arguments(sp)
     sp.set_defaults(func=story_commands.run_split)
+    mv = sub.add_parser(
+        "move",
+        help="move an article to another existing story",
+        description="Move an article (and its near-copies) to another story; later ingests "
+        "never move it back.",
+    )
+    story_commands.add_move_arguments(mv)
+    mv.set_defaults(func=story_commands.run_move)
 
     sv = sub.add_parser(
         "serve",

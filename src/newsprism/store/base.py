@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol, Self, runtime_checkable
 
 from newsprism.model import Article, Comparison, Outlet
+from newsprism.store.browse import OutletCount, OutletRef
 from newsprism.store.stories import Correction, Filing, StoryRecord
 
 
@@ -139,4 +140,117 @@ class StoryStoreBackend(Protocol):
 
     def story_corrections(self) -> list[dict[str, Any]]:
         """Every merge and split, oldest first."""
+        ...
+
+
+@runtime_checkable
+class BrowseStoreBackend(Protocol):
+    """What the web app's reading pages ask of a store (implemented for SQLite by
+    ``store.browse.BrowseQueries``). Every call is bounded, whatever the store's size."""
+
+    def count_outlet_articles(self, refs: list[OutletRef], cap: int | None = None) -> int:
+        """How many stored articles are by any of these outlets (at most ``cap``)."""
+        ...
+
+    def count_matches(self, query: str, cap: int | None = None) -> int:
+        """How many articles hold every word of a query (at most ``cap``)."""
+        ...
+
+    def browse_stories(
+        self,
+        outlet_sets: list[list[OutletRef]] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        query: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[StoryRecord]:
+        """One page of stories newest first, filtered by outlets, period and words."""
+        ...
+
+    def stories_by_ids(self, story_ids: list[str]) -> dict[str, StoryRecord]:
+        """Story rows by id."""
+        ...
+
+    def story_coverage(self, story_ids: list[str]) -> dict[str, list[OutletCount]]:
+        """Per story, its outlets with article and near-copy counts."""
+        ...
+
+    def compared_story_ids(self, story_ids: list[str]) -> set[str]:
+        """Those of the stories that have a stored comparison."""
+        ...
+
+    def article_outlets(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """(outlet id, outlet name) of stored articles."""
+        ...
+
+    def article_high_water(self) -> int:
+        """A number that changes whenever an article is stored."""
+        ...
+
+    def stored_outlets(self) -> list[OutletCount]:
+        """Every outlet with stored articles, with its article count."""
+        ...
+
+    def outlet_name(self, outlet_id: str) -> str:
+        """A name the articles of a registry outlet give it."""
+        ...
+
+    def comparison_article_ids(self, story_id: str) -> list[str] | None:
+        """The article ids of the comparison stored under a story id (None: none)."""
+        ...
+
+    def story_article_rows(self, story_id: str) -> list[dict[str, Any]]:
+        """A story's members in filing order with their metadata (no texts)."""
+        ...
+
+    def outlet_story_ids(
+        self,
+        ref: OutletRef,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[str]:
+        """The stories an outlet has articles in, newest article first."""
+        ...
+
+    def outlet_counts(
+        self, ref: OutletRef, since: str | None = None, until: str | None = None
+    ) -> dict[str, int]:
+        """An outlet's articles, stories and stories with a comparison in a period."""
+        ...
+
+    def outlet_omissions(
+        self, ref: OutletRef, since: str | None = None, until: str | None = None, limit: int = 30
+    ) -> list[dict[str, Any]]:
+        """Facts others reported and the outlet left out, newest first."""
+        ...
+
+    def outlet_omitted_concepts(
+        self, ref: OutletRef, since: str | None = None, until: str | None = None, limit: int = 12
+    ) -> list[dict[str, Any]]:
+        """Who or what the facts an outlet leaves out are about."""
+        ...
+
+    def outlet_terms(
+        self, ref: OutletRef, since: str | None = None, until: str | None = None, limit: int = 300
+    ) -> list[dict[str, Any]]:
+        """The words an outlet uses for each concept."""
+        ...
+
+    def others_terms(
+        self,
+        ref: OutletRef,
+        concepts: list[str],
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The words other outlets use for the same concepts in the same stories."""
+        ...
+
+    def outlet_quotes(
+        self, ref: OutletRef, since: str | None = None, until: str | None = None, limit: int = 15
+    ) -> list[dict[str, Any]]:
+        """Who an outlet quotes and how much."""
         ...

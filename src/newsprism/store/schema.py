@@ -410,7 +410,19 @@ CREATE TABLE story_meta (
 );
 """
 
+# Version 4: indexes for the web app's pages (issue 6, ``store.browse``): stories in listing
+# order; an outlet's articles by publication time (with the id, so joins need no row), by
+# registry id or, for outlets the registry does not know, by name; an article's findings.
+SCHEMA_V4 = """
+CREATE INDEX stories_listing ON stories(COALESCE("end", updated) DESC, last_joined DESC, id);
+CREATE INDEX articles_outlet_published ON articles(outlet_id, published, id);
+CREATE INDEX articles_unnamed_outlet ON articles(outlet, published, id) WHERE outlet_id = '';
+CREATE INDEX omissions_article ON omissions(article, comparison);
+CREATE INDEX term_uses_article ON term_uses(article, comparison);
+CREATE INDEX quote_shares_article ON quote_shares(article, comparison);
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 
 SCHEMA_VERSION = len(MIGRATIONS)

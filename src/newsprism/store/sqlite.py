@@ -43,6 +43,7 @@ from newsprism.model import (
     TimeExpr,
 )
 from newsprism.report.jsonout import loaded_spans, ordered_analyses, to_dict
+from newsprism.store.browse import BrowseQueries
 from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newsprism.store.stories import StoryTables
 
@@ -82,9 +83,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened (not a database, unreadable, too new); the message names it."""
 
 
-class Store(StoryTables):
+class Store(StoryTables, BrowseQueries):
     """A SQLite database of articles and comparisons (implements ``StoreBackend``; its story
-    methods, from ``StoryTables``, implement ``StoryStoreBackend``)."""
+    methods, from ``StoryTables``, implement ``StoryStoreBackend``; its web app queries, from
+    ``BrowseQueries``, implement ``BrowseStoreBackend``)."""
 
     def __init__(self, path: str | Path) -> None:
         """Open (creating it if needed) and migrate the store at ``path``.

@@ -4,6 +4,7 @@
     newsprism stories [--since DATE] [--outlet NAME] [--query TEXT] [--limit N] [--json]
     newsprism merge STORY STORY...      # the first story keeps its id; the others become aliases
     newsprism split STORY ARTICLE...    # the articles move to a new story, pinned there
+    newsprism move ARTICLE STORY        # the article moves to another story, pinned there
 
 Stories are filed by ``newsprism ingest`` (``stories.persist``); corrections are recorded in
 the store and respected by every later ingest.
@@ -175,6 +176,34 @@ def run_split(args: argparse.Namespace) -> int:
         record = store.get_story(story)
     count = record.articles + record.copies if record else 0
     print(f"moved {count} articles to the new story {story}")
+    return 0
+
+
+def add_move_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism move``."""
+    parser.add_argument("article", metavar="ARTICLE", help="the id of the article to move")
+    parser.add_argument("story", metavar="STORY", help="the story to move it to (it must exist)")
+    _db_argument(parser)
+
+
+def run_move(args: argparse.Namespace) -> int:
+    """``newsprism move``: 0 when moved, 2 on an unknown article or story or nothing to do."""
+    from newsprism.stories.corrections import move_article
+    from newsprism.stories.persist import CorrectionError
+
+    store = _open(args.db)
+    if store is None:
+        return 2
+    with store:
+        try:
+            move = move_article(store, args.article, args.story, DEFAULT.stories)
+        except (CorrectionError, StoryConflict) as err:
+            _say(f"error: {err}")
+            return 2
+    copies = len(move.moved) - 1
+    extra = f" with {copies} near-cop{'ies' if copies != 1 else 'y'}" if copies else ""
+    left = f"; {move.source} had nothing else and is now an alias" if move.merged else ""
+    print(f"moved {move.article}{extra} from {move.source} to {move.story}{left}")
     return 0
 
 

@@ -3,6 +3,9 @@ runs with uvicorn (and the tests drive directly)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -11,14 +14,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsprism import __version__
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
+from newsprism.web.jobs import JobRunner
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def create_app(db: str, token: str | None = None) -> FastAPI:
-    """The web app over the store at ``db``; with ``token``, write endpoints need it."""
+def create_app(db: str, token: str | None = None, *, allow_private: bool = False) -> FastAPI:
+    """The web app over the store at ``db``; with ``token``, write endpoints need it;
+    ``allow_private`` lets added URLs be on loopback or private networks (tests)."""
+    runner = JobRunner()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.shutdown()
+
     app = FastAPI(
         title="newsprism",
         version=__version__,
@@ -27,8 +39,10 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         docs_url=None,  # the interactive docs load scripts from a CDN; serve the schema only
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
-    app.state.config = WebConfig(db=db, token=token)
+    app.state.config = WebConfig(db=db, token=token, allow_private=allow_private)
+    app.state.jobs = runner  # background analyses, one at a time (web.jobs)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     from newsprism.web import api_read, api_write, pages_read, pages_write

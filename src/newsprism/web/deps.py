@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 
 from newsprism.store.sqlite import Store
@@ -30,6 +30,7 @@ class WebConfig:
     db: str
     token: str | None = None  # when set, every write needs it (header or form field)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    allow_private: bool = False  # fetch loopback and private-network URLs (tests only)
 
 
 def config(request: Request) -> WebConfig:
@@ -45,6 +46,28 @@ def get_store(request: Request) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+TOKEN_HEADER = "X-Newsprism-Token"  # the write token of an API call
+TOKEN_FIELD = "token"  # the write token of a form (a hidden field)
+TOKEN_COOKIE = "newsprism_token"  # set when a page is opened with ?token=, for later pages
+
+
+def page_token(request: Request) -> str:
+    """The token a page puts in its forms' hidden ``token`` field: the one it was opened with
+    (``?token=``), else the one remembered in the cookie ("" when the app needs none)."""
+    if config(request).token is None:
+        return ""
+    return request.query_params.get(TOKEN_FIELD) or request.cookies.get(TOKEN_COOKIE) or ""
+
+
+def remember_token(request: Request, response: Response) -> None:
+    """When a page was opened with the right ``?token=``, keep it in a cookie (sent back to
+    this site only) so the later pages' forms carry it too."""
+    expected = config(request).token
+    given = request.query_params.get(TOKEN_FIELD)
+    if expected is not None and given and hmac.compare_digest(given.encode(), expected.encode()):
+        response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
 
 
 def check_token(request: Request, given: str | None) -> None:
