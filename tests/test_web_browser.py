@@ -1,0 +1,357 @@
+"""Browser tests of the web app: the real server (uvicorn on 127.0.0.1, a free port) over a
+temporary store, driven by Playwright in headless Chromium (Debian's ``chromium``, which the
+Makefile installs; Playwright cannot download its own browser offline).
+
+The store holds the demo story (the two examples/ seeds, compared by the app's own job) and two
+stories about other events (an apple harvest, a bridge closure). The tests filter the story
+list, click a claim-matrix cell and see its sentence highlighted, read a loaded-wording score
+on hover, add an article by pasting it, merge two stories, and read the pages with JavaScript
+off. ``bench/screenshots.py`` uses the same set-up (``build_store``, ``serving``,
+``launch``, ``open_story``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"{CHROMIUM} not found: the browser tests need Debian's chromium (`make browser`)",
+        allow_module_level=True,
+    )
+
+import uvicorn  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
+
+from newsprism.ingest.run import main as ingest_main  # noqa: E402
+from newsprism.web.app import create_app  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+KAZAN = "s52f02e59a2a7d2ab"
+KAZAN_TITLE = "Putin to meet UN Secretary-General Guterres at BRICS summit in Kazan"
+ORCHARD_TITLE = "Early apple harvest in Vale de Rosas"
+BRIDGE_TITLE = "Serra river bridge closed for repairs"
+SHARED_FACT = "Vladimir Putin — meet — Antonio Guterres"
+RFE_FIRST = (  # the first sentence of each demo article: the shared fact's sentences
+    "Russian President Vladimir Putin intends to hold a meeting with UN Secretary-General "
+    "Antonio Guterres on the sidelines of the BRICS summit in Kazan, Russian presidential aide "
+    "Yury Ushakov announced on October 21."
+)
+RT_FIRST = (
+    "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres, who "
+    "visited Russia for the first time in over two years to attend the BRICS Summit in Kazan."
+)
+
+# Chromium's flags: nothing reaches out (updates, sync, QUIC probes), no GPU, no sandbox (CI
+# containers). Playwright gives each launch a fresh profile in a temporary folder.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+WAIT_MS = 120_000  # generous bounds for analyses on a busy machine; not timings
+
+OTHER_STORIES = [
+    {
+        "text": (
+            "Apple growers in the Vale de Rosas valley began the harvest early this year after "
+            "a warm spring, the regional farmers' union said on Monday. The union expects a crop "
+            "of about forty thousand tonnes, a tenth more than last year, and said prices at the "
+            "cooperative market had fallen slightly. Growers hired seasonal pickers from "
+            "neighbouring towns, and the cooperative opened a second cold store near the railway "
+            "station to keep the fruit fresh until the winter months."
+        ),
+        "title": ORCHARD_TITLE,
+        "outlet": "BBC",
+        "published": "2024-09-02T08:00:00+00:00",
+    },
+    {
+        "text": (
+            "Engineers closed the old iron bridge over the Serra river on Wednesday after "
+            "inspectors found cracks in two of its supports, the city council said. Traffic is "
+            "diverted to the new ring road, adding about twenty minutes to the drive into the "
+            "centre. The council said repairs would take at least three months and cost several "
+            "million, and that buses would run a shuttle service across the river on the "
+            "temporary pontoon for pedestrians."
+        ),
+        "title": BRIDGE_TITLE,
+        "outlet": "Reuters",
+        "published": "2024-09-04T08:00:00+00:00",
+    },
+]
+
+PASTED_TITLE = "Lisbon reopens its central library after a two-year renovation"
+PASTED_TEXT = (
+    "The central library of Lisbon reopened on Saturday after a renovation that took two years "
+    "and cost twelve million euros, the city's culture office said. The building now has a "
+    "reading room on the roof, a children's floor and longer opening hours on weekdays. "
+    "Hundreds of readers queued at the doors before the opening, and the mayor thanked the "
+    "librarians who had kept a temporary branch running in a school gym during the works."
+)
+
+
+# --- the set-up (shared with bench/screenshots.py) ---------------------------------------------
+
+
+def build_store(folder: Path) -> Path:
+    """A store in ``folder`` with the two demo seeds (one story) and two other stories."""
+    db = folder / "store.db"
+    assert ingest_main([str(EXAMPLES), "--db", str(db), "--no-progress"]) == 0
+    extra = folder / "other.jsonl"
+    extra.write_text("".join(json.dumps(r) + "\n" for r in OTHER_STORIES), encoding="utf-8")
+    assert ingest_main([str(extra), "--db", str(db), "--no-progress"]) == 0
+    return db
+
+
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """The web app over ``db`` served by uvicorn in a thread on 127.0.0.1 and a free port
+    (bound here, so no other process can take it in between); yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(600):  # a bound (30 s), not a timing
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        if not server.started:
+            raise RuntimeError("the web app did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+        sock.close()
+
+
+@contextmanager
+def launch() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright."""
+    with sync_playwright() as playwright:
+        yield playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+
+
+def open_story(page: Page, base: str, story: str) -> None:
+    """Open a story page; one not compared yet reloads itself until its matrix is there."""
+    page.goto(f"{base}/stories/{story}")
+    expect(page.locator("#matrix")).to_be_visible(timeout=WAIT_MS)
+
+
+def logged_errors(page: Page) -> list[str]:
+    """The errors ``page`` will log (script errors, resources that fail to load, such as a
+    missing favicon), collected as they come."""
+    errors: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(f"{page.url}: {message.text}")
+
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.on("console", console)
+    return errors
+
+
+def visible_titles(page: Page) -> list[str]:
+    return page.locator("li.story h2 a").all_inner_texts()
+
+
+def story_id_of(page: Page, title: str) -> str:
+    item = page.locator("li.story").filter(has=page.get_by_role("link", name=title, exact=True))
+    return str(item.get_attribute("id")).removeprefix("story-")
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = build_store(tmp_path_factory.mktemp("web_browser"))
+    with serving(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(base: str) -> Iterator[Browser]:
+    with launch() as chromium:
+        page = chromium.new_page()
+        errors = logged_errors(page)
+        open_story(page, base, KAZAN)  # the app compares the demo story once, here
+        page.close()
+        assert errors == []
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context; the test fails if a page logs an error (a script error, a
+    resource that did not load)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    errors = logged_errors(tab)
+    yield tab
+    context.close()
+    assert errors == []
+
+
+# --- tests (in file order: the reading ones first, then adding and merging) --------------------
+
+
+def test_filter_the_story_list(base: str, page: Page) -> None:
+    page.goto(base + "/")
+    assert visible_titles(page) == [KAZAN_TITLE, BRIDGE_TITLE, ORCHARD_TITLE]  # newest first
+
+    page.get_by_label("Outlet").select_option(label="RT")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/?*outlet=rt*")
+    expect(page.get_by_label("Outlet")).to_have_value("rt")
+    assert visible_titles(page) == [KAZAN_TITLE]
+    assert page.locator("li.story a.outlet").all_inner_texts() == [
+        "Radio Free Europe/Radio Liberty",
+        "RT",
+    ]
+
+    page.get_by_role("link", name="clear").click()
+    page.get_by_label("Search").fill("bridge")
+    page.get_by_label("Search").press("Enter")
+    page.wait_for_url("**/?q=bridge*")
+    assert visible_titles(page) == [BRIDGE_TITLE]
+
+    page.get_by_label("Search").fill("Guterres bridge")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/?q=Guterres+bridge*")
+    assert visible_titles(page) == []
+    expect(page.locator("p.empty")).to_have_text("No story matches these filters.")
+
+
+def test_a_matrix_cell_highlights_its_sentence(base: str, page: Page) -> None:
+    page.goto(base + "/")
+    page.get_by_role("link", name=KAZAN_TITLE, exact=True).click()
+    page.wait_for_url(f"**/stories/{KAZAN}")
+    row = page.locator("table.matrix tr").filter(has_text=SHARED_FACT)
+    expect(row).to_have_count(1)
+    cells = row.locator("td.cell")
+    expect(cells).to_have_class(["cell m-agreed", "cell m-agreed"])
+    expect(cells.locator(".cword")).to_have_text(["planned", "happened"])  # status differs
+
+    cells.nth(1).locator("a").click()  # RT's cell
+    page.wait_for_url(f"**/stories/{KAZAN}#a2-s1")
+    sentence = page.locator("#a2-s1")
+    assert sentence.evaluate("el => el.matches(':target')") is True
+    assert sentence.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 243, 196)"
+    assert sentence.evaluate("el => el.textContent") == RT_FIRST
+    # The script also marks exactly the words of the claim (the cell's span, 0-83).
+    marked = page.locator("article.col[data-index='2'] .seg.hl")
+    expect(marked).not_to_have_count(0)
+    assert "".join(marked.evaluate_all("els => els.map(e => e.textContent)")) == (
+        "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
+    )
+    assert marked.first.evaluate("el => getComputedStyle(el).backgroundColor") == (
+        "rgb(255, 210, 77)"
+    )
+    expect(sentence).to_be_in_viewport()
+
+    cells.nth(0).locator("a").click()  # RFE/RL's cell: the highlight moves there
+    page.wait_for_url(f"**/stories/{KAZAN}#a1-s1")
+    assert page.locator("#a1-s1").evaluate("el => el.matches(':target')") is True
+    assert page.locator("#a1-s1").evaluate("el => el.textContent") == RFE_FIRST
+    assert sentence.evaluate("el => el.matches(':target')") is False
+    expect(page.locator("article.col[data-index='2'] .seg.hl")).to_have_count(0)
+
+
+def test_loaded_wording_carries_its_score_on_hover(base: str, page: Page) -> None:
+    page.goto(f"{base}/stories/{KAZAN}")
+    mark = page.locator("article.col[data-index='2'] .seg.f-loaded", has_text="harsh criticism")
+    expect(mark).to_have_count(1)
+    mark.hover()
+    assert mark.get_attribute("title") == (
+        "reported by one outlet only: Antonio Guterres — face — harsh criticism; "
+        "loaded wording, score 0.68"
+    )
+    assert mark.evaluate("el => getComputedStyle(el).textDecorationLine") == "underline"
+
+
+def test_add_an_article_by_pasting_it(base: str, page: Page) -> None:
+    page.goto(base + "/add")
+    page.get_by_label("Text").fill(PASTED_TEXT)
+    page.get_by_label("Title").fill(PASTED_TITLE)
+    page.get_by_label("Outlet").fill("Associated Press")
+    page.get_by_label("Published").fill("2024-11-09T10:00:00+00:00")
+    page.get_by_role("button", name="Add the text").click()
+    page.wait_for_url("**/stories/s*", timeout=WAIT_MS)  # the job page reloads until done
+    expect(page.locator("h1")).to_have_text(PASTED_TITLE)
+    expect(page.locator("article.single .headline")).to_have_text(PASTED_TITLE)
+    expect(page.locator("article.single h3 a")).to_have_text("Associated Press")
+    expect(page.locator("article.single .text")).to_have_text(PASTED_TEXT)
+
+    page.goto(base + "/")
+    assert visible_titles(page)[0] == PASTED_TITLE  # newest first
+
+
+def test_merge_two_stories_from_the_list(base: str, page: Page) -> None:
+    page.goto(base + "/")
+    before = visible_titles(page)
+    bridge, orchard = story_id_of(page, BRIDGE_TITLE), story_id_of(page, ORCHARD_TITLE)
+    button = page.locator(".merge-bar button")
+    expect(button).to_be_disabled()
+    page.locator(f"#story-{bridge} input[type=checkbox]").check()
+    page.locator(f"#story-{orchard} input[type=checkbox]").check()
+    expect(button).to_have_text("Merge the 2 selected stories")
+    button.click()
+    page.wait_for_url(f"**/stories/{bridge}")
+
+    page.goto(f"{base}/stories/{orchard}")  # the merged id leads to the surviving story
+    page.wait_for_url(f"**/stories/{bridge}")
+    page.goto(base + "/")
+    after = visible_titles(page)
+    assert len(after) == len(before) - 1
+    assert after == [t for t in before if t != ORCHARD_TITLE]
+    expect(page.locator(f"#story-{bridge} .meta")).to_contain_text("2 articles")
+
+
+def test_pages_read_without_javascript(base: str, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "/")
+        assert KAZAN_TITLE in visible_titles(page)
+        expect(page.locator(".merge-bar button")).to_have_text("Merge the selected stories")
+        page.get_by_role("link", name=KAZAN_TITLE, exact=True).click()
+        page.wait_for_url(f"**/stories/{KAZAN}")
+        row = page.locator("table.matrix tr").filter(has_text=SHARED_FACT)
+        expect(row.locator("td.cell")).to_have_class(["cell m-agreed", "cell m-agreed"])
+        row.locator("td.cell a").nth(1).click()  # a plain link: :target still highlights
+        page.wait_for_url(f"**/stories/{KAZAN}#a2-s1")
+        assert page.locator("#a2-s1").evaluate("el => el.matches(':target')") is True
+        expect(page.locator("article.col .seg.hl")).to_have_count(0)  # no script marked words
+    finally:
+        context.close()
