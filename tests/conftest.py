@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from pg_server import pg_server, store_db  # noqa: F401  (fixtures: a real PostgreSQL, both stores)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED_DATA = ROOT.parent / "shared" / "data"

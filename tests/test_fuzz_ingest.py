@@ -477,23 +477,98 @@ def test_fingerprint_never_raises(text: str) -> None:
     assert found is None or len(found.signature) == 4 * SETTINGS.near_copy_perm
 
 
-# --- atheris (coverage-guided), when installed ---------------------------------------------------
+# --- sidecars and URLs through the whole loader ------------------------------------------------
+
+GOOD = "The foreign minister said on Monday that the talks in Geneva had ended without a deal."
 
 
-def test_atheris_smoke(tmp_path: Path) -> None:
-    """A short coverage-guided run of tests/fuzz_atheris.py over every parser: no crash."""
+@FEW
+@given(
+    mapping=st.dictionaries(
+        st.sampled_from(["outlet", "published", "url", "title", "language", "extra"]),
+        st.one_of(json_values, date_strings, urls),
+        max_size=6,
+    )
+)
+def test_sidecar_metadata_through_the_loader(tmp_path: Path, mapping: dict[str, Any]) -> None:
+    """Whatever a sidecar holds, the article loads with its text; each bad field is one
+    problem naming the sidecar; good fields are used as given."""
+    from newsprism.ingest import load
+
+    article = tmp_path / "a.txt"
+    article.write_text(GOOD, encoding="utf-8")
+    side = sidecar_path(article)
+    side.write_text(json.dumps(mapping), encoding="utf-8")
+    result = load([str(article)])
+    (loaded,) = result.articles
+    assert loaded.text == GOOD
+    assert all(p.input == str(side) for p in result.problems), result.problems
+    meta, complaints = meta_from_mapping(mapping)
+    assert loaded.title == (meta.title or "") and loaded.url == (meta.url or "")
+    if meta.language:
+        assert loaded.language == meta.language.lower()
+    parsed = parse_time(meta.published, loaded.language) if meta.published else None
+    if parsed is not None and 1800 <= parsed.year <= 2200:
+        assert (loaded.published, loaded.published_source) == (parsed, "sidecar")
+        assert len(result.problems) == len(complaints)
+    else:
+        assert (loaded.published, loaded.published_source) == (None, "unknown")
+        assert len(result.problems) == len(complaints) + (meta.published is not None)
+
+
+@FEW
+@given(found=st.lists(urls, min_size=1, max_size=6))
+def test_any_url_through_ingest(tmp_path: Path, found: list[str]) -> None:
+    """Articles with any URLs: each new URL stored once (normalized), a repeated one makes
+    its article a duplicate, nothing fails or raises."""
+    from newsprism.ingest.meta import replace_surrogates
+    from newsprism.ingest.run import ingest_sources
+    from newsprism.store.sqlite import Store
+
+    dump = tmp_path / "urls.jsonl"
+    rows = [{"text": f"{GOOD} Report {k}.", "url": url} for k, url in enumerate(found)]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    keys: list[str] = []
+    new = 0
+    for url in found:
+        key = canonical_url(replace_surrogates(url).strip())
+        if not key or key not in keys:
+            new += 1
+            keys.extend([key] if key else [])
+    with Store(tmp_path / f"s{len(list(tmp_path.glob('s*.db')))}.db") as store:
+        summary = ingest_sources([str(dump)], store, progress=False)
+        stored = [r[0] for r in store.conn.execute("SELECT url FROM article_urls ORDER BY url")]
+    assert (summary.new, summary.duplicates, summary.failed) == (new, len(found) - new, 0)
+    assert stored == sorted(keys)
+
+
+# --- atheris (coverage-guided) -----------------------------------------------------------------
+
+ATHERIS_TARGETS = ["sniff", "json", "jsonl", "html", "web", "file", "feed", "clean", "time", "url",
+                   "warc", "warc_gz", "sidecar", "dates"]  # fmt: skip
+ATHERIS_EACH = 300
+
+
+def test_atheris_every_parser(tmp_path: Path) -> None:
+    """A coverage-guided run of tests/fuzz_atheris.py (its own process: libFuzzer ends it)
+    from valid seeds of every format until each parser has run ATHERIS_EACH inputs: no
+    crash. Longer runs and what they found: docs/RELIABILITY.md."""
     import subprocess
     import sys
 
     pytest.importorskip("atheris")
     harness = Path(__file__).with_name("fuzz_atheris.py")
+    command = [sys.executable, str(harness), "--seeds", "seeds", "--each", str(ATHERIS_EACH)]
     done = subprocess.run(
-        [sys.executable, str(harness), "-runs=400", "-seed=1", "-max_len=512"],
+        [*command, "-seed=1", "-max_len=8192", "-timeout=60", "-runs=5000000"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "Done 400 runs" in done.stderr
+    counts = ", ".join(f"{name} {ATHERIS_EACH}" for name in ATHERIS_TARGETS)
+    runs = [line for line in done.stderr.splitlines() if line.startswith("RUNS ")]
+    assert runs == [f"RUNS {ATHERIS_EACH * len(ATHERIS_TARGETS)}: {counts}"], done.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.glob("crash-*")) == []

@@ -15,6 +15,7 @@ import json
 import sqlite3
 import threading
 import tracemalloc
+import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,7 @@ from newsprism.ingest import load
 from newsprism.ingest.feeds import Feed, parse_feed
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.loader import cap_sentences
+from newsprism.ingest.pubtime import parse_time
 from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
 from newsprism.settings import IngestSettings
@@ -45,6 +47,16 @@ GOOD_2 = (
     "the two delegations would meet again in the spring."
 )
 RTL = "The minister said שלום עולם and مرحبا بالعالم in Jerusalem on Monday."
+SCRIPTS = {
+    "arabic": "قال وزير الخارجية يوم الاثنين إن المحادثات في جنيف انتهت دون اتفاق.",
+    "chinese": "外交部长星期一表示，日内瓦会谈未达成协议就结束了。新一轮会谈将于春季举行。",
+    "russian": "Министр иностранных дел заявил в понедельник, что переговоры в Женеве "
+    "завершились без соглашения.",
+    "hindi": "विदेश मंत्री ने सोमवार को कहा कि जिनेवा में बातचीत बिना किसी समझौते के समाप्त हो गई।",
+    "mixed": "The minister (министр) said 会谈 ended; الاتفاق was not reached in Genève.",
+    "combining": "The mi\u0301\u0302\u0303nister said the talks e\u0300\u0300nded in Gene\u0300ve.",
+}
+EMOJI = "The minister \U0001f469\U0001f3fd\u200d\U0001f4bc said talks ended \U0001f1e8\U0001f1ed."
 SETTINGS = IngestSettings()
 
 
@@ -159,6 +171,15 @@ def _corpus(tmp: Path) -> dict[str, tuple[str, str | Problem]]:
             f"{GOOD} The token " + "a" * 4_990)  # fmt: skip
     article("far_dates.txt", "In the year 3000, year 1, on 9999-12-31 and 0000-00-00 it rained.",
             "In the year 3000, year 1, on 9999-12-31 and 0000-00-00 it rained.")  # fmt: skip
+    # Scripts: each text is kept exactly (combining marks composed, NFC), whatever the script.
+    for name, text in SCRIPTS.items():
+        article(f"script_{name}.txt", text, unicodedata.normalize("NFC", text))
+    # Zero-width joiners are dropped (see docs/LIMITS.md), which splits joined emoji.
+    article("emoji.txt", EMOJI, EMOJI.replace("\u200d", ""))
+    # A control character in a page whose text is read without trafilatura (lxml refused it
+    # when the block's line breaks were added: a crash found by tests/fuzz_atheris.py).
+    article("control.html", "<p>The foreign\x1eminister said on Monday.</p>",
+            "The foreignminister said on Monday.")  # fmt: skip
     return cases
 
 
@@ -361,6 +382,18 @@ class _Hostile(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(bomb)))
             self.end_headers()
             self.wfile.write(bomb)
+        elif self.path == "/broken-feed":  # an encoding name feedparser cannot decode
+            body = b'<?xml version="1.0" encoding="utf\xff-8"?><rss version="2.0"></rss>'
+            self._send(body, "application/rss+xml")
+        elif self.path == "/far-dates-feed":
+            port = cast(ThreadingHTTPServer, self.server).server_port
+            items = "".join(
+                f"<item><title>S{i}</title><link>http://127.0.0.1:{port}/p/{i}</link>"
+                f"<pubDate>{when}</pubDate></item>"
+                for i, when in enumerate(FAR_FEED_DATES)
+            )
+            body = f"<rss version='2.0'><channel><title>Far</title>{items}</channel></rss>"
+            self._send(body.encode(), "application/rss+xml")
         elif self.path.startswith("/p/"):
             self._send(_page("T", f"{GOOD} Page {self.path[-1]}."), "text/html")
         else:
@@ -376,6 +409,13 @@ class _Hostile(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+FAR_FEED_DATES = [
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 01 Jan 0001 00:00:00 GMT",
+    "Mon, 21 Oct 2024 09:30:00 GMT",
+]
 
 
 @pytest.fixture
@@ -422,6 +462,169 @@ def test_feed_with_thousands_of_entries_and_duplicate_links(server: str, tmp_pat
         )  # fmt: skip
         assert (summary.new, summary.duplicates, summary.failed) == (3, 2997, 0)
         assert store.count_articles() == 3
+
+
+def test_feed_with_an_undecodable_encoding_name(server: str, tmp_path: Path) -> None:
+    # feedparser raised UnicodeDecodeError / ValueError on these (found by atheris), which
+    # ended the whole ingest or watch run; now the feed is one failure and the run goes on.
+    for name, error in [
+        (b"utf\xff-8", "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position "
+                       "3: invalid start byte"),
+        (b"\x00utf-8", "ValueError: embedded null character"),
+    ]:  # fmt: skip
+        body = b'<?xml version="1.0" encoding="' + name + b'"?><rss version="2.0"></rss>'
+        assert parse_feed(body, "https://x.test/rss") == Problem(
+            "https://x.test/rss", f"not a readable RSS or Atom feed ({error})"
+        )
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(
+            [f"{server}/broken-feed", f"{server}/feed"], store, progress=False, rate=0,
+            trusted_networks=[ip_network("127.0.0.1/32")],
+        )  # fmt: skip
+        assert [(p.input, p.message) for p in summary.problems] == [
+            (
+                f"{server}/broken-feed",
+                "not a readable RSS or Atom feed (UnicodeDecodeError: 'utf-8' codec can't "
+                "decode byte 0xff in position 3: invalid start byte)",
+            )
+        ]
+        assert (summary.new, summary.duplicates, summary.failed) == (3, 2997, 1)
+
+
+def test_feed_entries_dated_in_the_far_past_and_future(server: str, tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(
+            [f"{server}/far-dates-feed"], store, progress=False, rate=0,
+            trusted_networks=[ip_network("127.0.0.1/32")],
+        )  # fmt: skip
+        assert (summary.new, summary.failed) == (3, 0)
+        published = {a.url: a.published for a in store.list_articles()}
+    assert published == {
+        f"{server}/p/0": None,
+        f"{server}/p/1": None,
+        f"{server}/p/2": datetime(2024, 10, 21, 9, 30, tzinfo=UTC),
+    }
+    assert [(w.input, w.message) for w in summary.warnings] == [
+        (f"{server}/p/{i}", f'the publication time "{FAR_FEED_DATES[i]}" is outside the years '
+         "1800-2200 (ingest published_min_year / published_max_year); ignored")
+        for i in (0, 1)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [("Mon, 01 Jan 0001 00:00:00 GMT", 1), ("Fri, 01 Jan 0099 00:00:00 +0200", 99),
+     ("Mon, 21 Oct 24 09:30:00 GMT", 2024), ("Fri, 31 Dec 9999 23:59:59 GMT", 9999)],
+)  # fmt: skip
+def test_rfc_2822_years_as_written(value: str, year: int) -> None:
+    # The email parser read "0001" as 2001 (a two-digit year rule applied to four digits).
+    parsed = parse_time(value)
+    assert parsed is not None and parsed.year == year
+
+
+# --- duplicates and URLs through ingest --------------------------------------------------------
+
+
+def test_jsonl_duplicates_by_text_and_by_url(tmp_path: Path) -> None:
+    rows = [
+        {"text": GOOD, "url": "https://x.test/1"},
+        {"text": GOOD, "url": "https://x.test/2"},  # same text: its URL is recorded for it
+        {"text": GOOD_2, "url": "https://x.test/1"},  # a stored URL: not read again
+        {"text": GOOD_2, "url": "HTTPS://X.TEST/1?utm_source=feed#top"},  # the same URL
+        {"text": GOOD_2},
+        {"text": GOOD_2, "url": "https://x.test/3"},
+    ]
+    dump = tmp_path / "dups.jsonl"
+    _write(dump, "".join(json.dumps(r) + "\n" for r in rows))
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(dump)], store, progress=False)
+        assert (summary.new, summary.duplicates, summary.failed) == (2, 4, 0)
+        ids = {a.source: a.id for a in store.list_articles()}
+        urls = dict(store.conn.execute("SELECT url, article FROM article_urls").fetchall())
+    assert sorted(ids) == [f"{dump}:1", f"{dump}:5"]
+    assert urls == {
+        "https://x.test/1": ids[f"{dump}:1"],
+        "https://x.test/2": ids[f"{dump}:1"],
+        "https://x.test/3": ids[f"{dump}:5"],
+    }
+
+
+def test_junk_urls_do_not_make_articles_duplicates(tmp_path: Path) -> None:
+    # "?" and "\b" both normalize to "": the second article was skipped as a duplicate of
+    # the first (found by test_fuzz_ingest.py::test_any_url_through_ingest).
+    rows = [{"text": GOOD, "url": "?"}, {"text": GOOD_2, "url": "\b"}, {"text": RTL, "url": "#"}]
+    dump = tmp_path / "junk.jsonl"
+    _write(dump, "".join(json.dumps(r) + "\n" for r in rows))
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(dump)], store, progress=False)
+        assert (summary.new, summary.duplicates, summary.failed) == (3, 0, 0)
+        assert store.conn.execute("SELECT COUNT(*) FROM article_urls").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("ftp://x.test/a", "only http and https URLs are fetched, not ftp"),
+        ("gopher://x.test", "only http and https URLs are fetched, not gopher"),
+        ("http://[", "not a valid URL (Invalid IPv6 URL)"),
+        ("http:///no-host", "the URL has no host"),
+        ("http://x.test:99999/", "the URL's port is not a number"),
+        ("javascript:alert(1)", "no such file or folder"),
+        ("http://0x7f.1/", "refused: 0x7f.1 is a loopback, private, link-local or reserved "
+         "address (127.0.0.1); pass --allow-private to fetch it"),
+        ("HTTP://169.254.169.254/latest/meta-data", "refused: 169.254.169.254 is a loopback, "
+         "private, link-local or reserved address (169.254.169.254); pass --allow-private to "
+         "fetch it"),
+        ("https://[::ffff:10.0.0.1]/", "refused: ::ffff:10.0.0.1 is a loopback, private, "
+         "link-local or reserved address (::ffff:a00:1); pass --allow-private to fetch it"),
+        ("http://user:pw@127.0.0.1/", "refused: 127.0.0.1 is a loopback, private, link-local "
+         "or reserved address (127.0.0.1); pass --allow-private to fetch it"),
+    ],
+)  # fmt: skip
+def test_hostile_url_sources_are_refused_by_name(source: str, message: str, tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([source], store, progress=False)
+        assert store.count_articles() == 0
+    assert [(p.input, p.message) for p in summary.problems] == [(source, message)]
+
+
+# --- WARC records with broken headers (found by atheris) ---------------------------------------
+
+
+def test_warc_record_with_a_broken_header_ends_the_archive_cleanly(tmp_path: Path) -> None:
+    good = _warc([("https://x.test/good", _page("Talks", GOOD))])
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>" + GOOD_2.encode() + b"</p>"
+
+    def record(headers: bytes, length: int) -> bytes:
+        return (
+            b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n" + headers
+            + b"WARC-Date: 2024-10-21T09:30:00Z\r\n"
+            + b"Content-Type: application/http; msgtype=response\r\n"
+            + b"Content-Length: " + str(length).encode() + b"\r\n\r\n" + page + b"\r\n\r\n"
+        )  # fmt: skip
+
+    cases = {
+        "no-target.warc.gz": (
+            record(b"", len(page)),
+            "AttributeError: 'NoneType' object has no attribute 'startswith'",
+        ),
+        "huge-length.warc.gz": (
+            record(b"WARC-Target-URI: https://x.test/b\r\n", 10**30),
+            "OverflowError: cannot fit 'int' into an index-sized integer",
+        ),
+    }
+    for name, (data, error) in cases.items():
+        archive = tmp_path / name
+        archive.write_bytes(good + gzip.compress(data))
+        with Store(tmp_path / f"{name}.db") as store:
+            summary = ingest_sources([str(archive)], store, progress=False)
+            assert [a.url for a in store.list_articles()] == ["https://x.test/good"]
+        assert [(p.input, p.message) for p in summary.problems] == [
+            (
+                f"{archive}:2",
+                f"the archive cannot be read further (a malformed record header: {error})",
+            )
+        ]
 
 
 # --- the store survives all of it --------------------------------------------------------------

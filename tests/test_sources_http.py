@@ -1,7 +1,8 @@
 """Pages and feeds fetched from a real HTTP server the tests start on 127.0.0.1.
 
 Nothing here sends traffic anywhere else: the refused addresses (10.0.0.1, 169.254.169.254)
-are refused before any connection is made.
+are refused before any connection is made, and made-up host names (``names``) resolve to
+loopback addresses only.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from newsprism.ingest.fetch import USER_AGENT, Fetched, Fetcher
@@ -75,9 +79,14 @@ class Server:
     base: str
     routes: dict[str, Reply | Callable[[], Reply]]
     log: list[tuple[str, str]] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # the Host header of each request
 
     def url(self, path: str) -> str:
         return self.base + path
+
+    @property
+    def port(self) -> int:
+        return int(self.base.rsplit(":", 1)[1])
 
     def hits(self, path: str) -> int:
         return sum(1 for p, _ in self.log if p == path)
@@ -107,6 +116,7 @@ def server() -> Iterator[Server]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             srv.log.append((self.path, self.headers.get("User-Agent", "")))
+            srv.hosts.append(self.headers.get("Host", ""))
             route = routes.get(self.path)
             if route is None:
                 status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
@@ -365,3 +375,212 @@ def test_parse_interval() -> None:
     assert parse_interval("90") == 90.0
     with pytest.raises(argparse.ArgumentTypeError):
         parse_interval("soon")
+
+
+# --- names that resolve to private addresses, and DNS rebinding ----------------------------
+
+
+@dataclass
+class Names:
+    """A resolver for made-up host names: each answers with its addresses in turn (then the
+    last one forever); every other host resolves as usual. ``lookups`` logs the names asked."""
+
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+
+
+@pytest.fixture()
+def names(monkeypatch: pytest.MonkeyPatch) -> Names:
+    made_up = Names()
+    real = socket.getaddrinfo
+
+    def resolve(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in made_up.answers:
+            return real(host, port, *args, **kwargs)
+        made_up.lookups.append(name)
+        queue = made_up.answers[name]
+        address = queue.pop(0) if len(queue) > 1 else queue[0]
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return made_up
+
+
+def test_a_name_that_resolves_to_loopback_is_refused(
+    server: Server, names: Names, store: Store
+) -> None:
+    names.answers.update({"localhost": ["127.0.0.1"], "news.test": ["127.0.0.1"]})
+    for name in ("localhost", "news.test"):
+        url = f"http://{name}:{server.port}/news/dam.html"
+        summary = ingest_sources([url], store, FAST, progress=False)
+        assert (summary.new, summary.failed) == (0, 1)
+        assert summary.problems[0] == Problem(
+            url,
+            f"refused: {name} is a loopback, private, link-local or reserved address "
+            "(127.0.0.1); pass --allow-private to fetch it",
+        )
+    assert server.log == []
+
+
+def test_redirects_to_a_private_address_or_to_a_name_of_one_are_refused(
+    server: Server, names: Names
+) -> None:
+    names.answers["intranet.test"] = ["127.0.0.2"]  # loopback, but not a trusted network
+    to_name = f"http://intranet.test:{server.port}/news/dam.html"
+    server.routes["/to-name"] = (302, {"Location": to_name}, b"")
+    server.routes["/to-private"] = (301, {"Location": "http://192.168.1.1/router"}, b"")
+    result = fetch(server.url("/to-name"))
+    assert result == Problem(
+        server.url("/to-name"),
+        f"redirected to {to_name}: refused: intranet.test is a loopback, private, link-local "
+        "or reserved address (127.0.0.2); pass --allow-private to fetch it",
+    )
+    result = fetch(server.url("/to-private"))
+    assert isinstance(result, Problem)
+    assert result.message.startswith("redirected to http://192.168.1.1/router: refused")
+    # one Fetcher per ``fetch``: each reads robots.txt, then the redirect; nothing more
+    assert [p for p, _ in server.log] == ["/robots.txt", "/to-name", "/robots.txt", "/to-private"]
+
+
+def test_allow_private_fetches_a_name_on_loopback(
+    server: Server, names: Names, store: Store
+) -> None:
+    names.answers["news.test"] = ["127.0.0.1"]
+    url = f"http://news.test:{server.port}/news/dam.html"
+    summary = ingest_sources([url], store, FAST, allow_private=True, progress=False)
+    assert (summary.new, summary.failed) == (1, 0)
+    (article,) = store.list_articles()
+    assert (article.title, article.url) == ("Dam opens on the Red River", url)
+    assert server.hosts == [f"news.test:{server.port}"] * 2  # robots.txt and the page
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(server: Server, names: Names) -> None:
+    # DNS rebinding: the name answers 127.0.0.1 (trusted here) for the check, then
+    # 127.0.0.2, where nothing listens. Resolving again to connect would fail the fetch.
+    no_robots = IngestSettings(fetch_rate=0.0, fetch_backoff=0.01, fetch_robots=False)
+    names.answers["rebind.test"] = ["127.0.0.1", "127.0.0.2"]
+    url = f"http://rebind.test:{server.port}/news/dam.html"
+    with Fetcher(no_robots, trusted_networks=LOCAL) as fetcher:
+        page = fetcher.fetch(url)
+        assert isinstance(page, Fetched) and b"Red River" in page.body
+        assert (page.url, page.requested) == (url, url)
+        assert names.lookups == ["rebind.test"]  # the check only, never the connection
+        assert server.hosts == [f"rebind.test:{server.port}"]  # the name kept as Host
+        # Each redirect hop is checked and pinned: the next check now sees 127.0.0.2.
+        names.answers["rebind.test"] = ["127.0.0.1", "127.0.0.2"]
+        server.routes["/to-rebind"] = (302, {"Location": url}, b"")
+        moved = fetcher.fetch(server.url("/to-rebind"))
+        assert isinstance(moved, Fetched) and moved.url == url
+        assert server.hosts[1:] == [f"127.0.0.1:{server.port}", f"rebind.test:{server.port}"]
+        again = fetcher.fetch(url)
+    assert again == Problem(
+        url,
+        "refused: rebind.test is a loopback, private, link-local or reserved address "
+        "(127.0.0.2); pass --allow-private to fetch it",
+    )
+    assert names.lookups == ["rebind.test"] * 3
+
+
+def test_a_pinned_https_request_keeps_the_name_for_tls(names: Names) -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, content=DAM)
+
+    names.answers["secure.test"] = ["127.0.0.1"]
+    no_robots = IngestSettings(fetch_rate=0.0, fetch_robots=False)
+    with Fetcher(
+        no_robots, trusted_networks=LOCAL, transport=httpx.MockTransport(answer)
+    ) as fetcher:
+        page = fetcher.fetch("https://secure.test/news/dam.html")
+    assert isinstance(page, Fetched) and page.url == "https://secure.test/news/dam.html"
+    (request,) = seen
+    assert str(request.url) == "https://127.0.0.1/news/dam.html"  # the checked address
+    assert request.headers["Host"] == "secure.test"
+    assert request.extensions["sni_hostname"] == "secure.test"  # the TLS server name
+
+
+# --- feed entries whose page fails: the feed's own text stands in ---------------------------
+
+FLOOD_TEXT = (
+    "<p>Floods closed the valley road between Arden and Millbrook on Wednesday after two days "
+    "of heavy rain, and the fire service moved 120 people from farms near the river.</p>"
+    "<p>The county said the road would stay shut until engineers had checked the old stone "
+    "bridge at Millbrook, which lost part of its parapet when the water rose on Tuesday "
+    "night.</p><p>Schools in the valley stayed closed, and buses ran by the ring road. The "
+    "weather service expects more rain on Friday, when the river is forecast to peak again "
+    "near Arden &amp; Millbrook.</p>"
+)
+RELIEF_TEXT = (
+    "A relief centre for families forced from their homes by the floods opened in the "
+    "Millbrook sports hall on Thursday morning. Volunteers from three churches handed out "
+    "blankets, dry clothes and hot meals, and a nurse from the county health service "
+    "checked on elderly residents who had spent the night in their cars. The county said "
+    "about 80 people had registered by noon and that the hall would stay open through the "
+    "weekend. Donations of food and bedding can be left at the town library, which has "
+    "extended its opening hours until the river falls."
+)
+WIRE = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Valley Wire</title><link>/</link>
+<item><title>Floods close the valley road</title><link>/news/flood.html</link>
+<pubDate>Wed, 08 May 2024 07:00:00 +0000</pubDate><description>Floods in the valley.</description>
+<content:encoded><![CDATA[{FLOOD_TEXT}]]></content:encoded></item>
+<item><title>Flood relief centre opens</title><link>/news/blank.html</link>
+<description><![CDATA[{RELIEF_TEXT}]]></description></item>
+<item><title>Council to meet</title><link>/news/teaser.html</link>
+<description>The council will meet on Friday to discuss the bridge repairs.</description></item>
+<item><title>Dam opens on the Red River</title><link>/news/dam.html</link></item>
+</channel></rss>""".encode()
+
+
+def test_feed_text_stands_in_for_a_page_that_fails(server: Server, store: Store) -> None:
+    server.routes["/wire.xml"] = (200, {"Content-Type": "application/rss+xml"}, WIRE)
+    server.routes["/news/blank.html"] = html(b"  \n ")
+    summary = ingest_sources(
+        [server.url("/wire.xml")], store, FAST, allow_private=True, progress=False
+    )
+    assert (summary.new, summary.failed) == (3, 1)
+    assert summary.problems == [
+        Problem(
+            server.url("/news/teaser.html"),
+            "HTTP 404 Not Found; the feed's own text of the entry (11 words) is too short to "
+            "stand in for the article (ingest feed_text_min_words 80)",
+        )
+    ]
+    assert [p.input for p in summary.from_feed] == [
+        server.url("/news/flood.html"),
+        server.url("/news/blank.html"),
+    ]
+    assert summary.from_feed[0].message == (
+        "the page could not be used (HTTP 404 Not Found); stored the feed's own text of the "
+        "entry (93 words) instead"
+    )
+    assert summary.from_feed[1].message.startswith(
+        "the page could not be used (empty: the page holds no text); stored"
+    )
+    assert (
+        f"from the feed's text: {server.url('/news/flood.html')}: the page could not be used"
+        in "\n".join(summary.lines())
+    )
+    flood = next(a for a in store.list_articles() if a.title == "Floods close the valley road")
+    assert flood.url == server.url("/news/flood.html")
+    assert flood.text.startswith("Floods closed the valley road between Arden and Millbrook")
+    assert flood.text.endswith("near Arden & Millbrook.")
+    assert (
+        flood.published is not None and flood.published.isoformat() == "2024-05-08T07:00:00+00:00"
+    )
+    assert "from the feed Valley Wire" in flood.notes
+    assert (
+        "the text is the feed's own text of the entry: the page could not be used "
+        "(HTTP 404 Not Found)" in flood.notes
+    )
+    assert server.hits("/news/flood.html") == 1
+    # A second run knows every stored entry by its URL and fetches none of them again.
+    again = ingest_sources(
+        [server.url("/wire.xml")], store, FAST, allow_private=True, progress=False
+    )
+    assert (again.new, again.duplicates, again.failed, again.from_feed) == (0, 3, 1, [])
+    assert server.hits("/news/flood.html") == server.hits("/news/blank.html") == 1

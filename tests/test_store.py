@@ -1,16 +1,17 @@
-"""The SQLite store: round trip, idempotent saves, all-or-nothing saves, schema version."""
+"""The store, on SQLite and on PostgreSQL (``store_db``): round trip, idempotent saves,
+all-or-nothing saves, schema version, search."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
+import psycopg
 import pytest
 
 from newsprism.model import Article, Comparison
 from newsprism.report.jsonout import to_dict
-from newsprism.store import Store, StoreBackend, story_id_for
+from newsprism.store import Store, StoreBackend, is_postgres_url, open_store, story_id_for
 from newsprism.store.schema import SCHEMA_VERSION
 from test_report_fixture import OUTLETS, build_comparison
 
@@ -19,13 +20,13 @@ def count(store: Store, table: str) -> int:
     return int(store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
-def test_round_trip_after_reopening(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
+def test_round_trip_after_reopening(store_db: str) -> None:
+    db = store_db
     comparison = build_comparison()
-    with Store(db) as store:
+    with open_store(db) as store:
         story = store.save_comparison(comparison, OUTLETS)
     assert story == story_id_for(comparison) == "s4528a6ab06ac7e4f"
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.load_comparison(story) == to_dict(comparison, OUTLETS)
         model = store.load_comparison_model(story)
     assert model.story == story
@@ -35,19 +36,19 @@ def test_round_trip_after_reopening(tmp_path: Path) -> None:
     assert model.articles == comparison.articles
 
 
-def test_explicit_story_id_and_no_outlets(tmp_path: Path) -> None:
+def test_explicit_story_id_and_no_outlets(store_db: str) -> None:
     comparison = build_comparison()
     comparison.story = "story-42"
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         assert store.save_comparison(comparison) == "story-42"
         assert store.load_comparison("story-42") == to_dict(comparison)
         with pytest.raises(KeyError, match="no comparison 'nope'"):
             store.load_comparison("nope")
 
 
-def test_saving_twice_replaces_and_never_duplicates(tmp_path: Path) -> None:
+def test_saving_twice_replaces_and_never_duplicates(store_db: str) -> None:
     comparison = build_comparison()
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         story = store.save_comparison(comparison, OUTLETS)
         created = store.list_comparisons()[0]["created"]
         tables = ("articles", "comparisons", "claims", "alignments", "alignment_claims",
@@ -61,10 +62,11 @@ def test_saving_twice_replaces_and_never_duplicates(tmp_path: Path) -> None:
         loaded = store.load_comparison(story)
         assert loaded["alignments"][0]["label"] == "Putin and Guterres meet"
         assert store.list_comparisons()[0]["created"] == created
-        assert count(store, "articles_fts") == 2
+        assert count(store, "articles_fts") == 2  # the search index holds each article once
+        assert store.count_matches("Guterres") == 2
 
 
-def test_articles_shared_between_comparisons(tmp_path: Path) -> None:
+def test_articles_shared_between_comparisons(store_db: str) -> None:
     first = build_comparison()
     second = build_comparison()
     second.story = "rt-only"
@@ -73,7 +75,7 @@ def test_articles_shared_between_comparisons(tmp_path: Path) -> None:
     second.alignments, second.omissions, second.events, second.brief = [], [], [], []
     second.terms = [t for t in second.terms if t.article == "rt0002"]
     second.quote_balance = [q for q in second.quote_balance if q.article == "rt0002"]
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         a = store.save_comparison(first)
         b = store.save_comparison(second)
         assert [a.id for a in store.list_articles()] == ["mt0001", "rt0002"]
@@ -85,12 +87,12 @@ def test_articles_shared_between_comparisons(tmp_path: Path) -> None:
 
 
 def test_failed_save_leaves_previous_content(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "news.db"
+    db = store_db
     comparison = build_comparison()
     comparison.story = "kazan"
-    with Store(db) as store:
+    with open_store(db) as store:
         store.save_comparison(comparison, OUTLETS)
         expected = store.load_comparison("kazan")
 
@@ -112,53 +114,56 @@ def test_failed_save_leaves_previous_content(
         assert store.get_article("tass03") is None
         assert store.list_articles()[0].title == comparison.articles[0].title
         assert not store.conn.in_transaction
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.load_comparison("kazan") == expected
 
 
-def test_bad_reference_fails_whole_save(tmp_path: Path) -> None:
+def test_bad_reference_fails_whole_save(store_db: str) -> None:
     comparison = build_comparison()
     comparison.omissions[0].article = "not-an-article"
-    with Store(tmp_path / "news.db") as store:
-        with pytest.raises(sqlite3.IntegrityError):
+    with open_store(store_db) as store:
+        with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
             store.save_comparison(comparison)
         assert count(store, "articles") == 0 and count(store, "comparisons") == 0
 
 
-def test_schema_version_wal_and_foreign_keys(tmp_path: Path) -> None:
-    db = tmp_path / "news.db"
-    with Store(db) as store:
+def test_schema_version_wal_and_foreign_keys(store_db: str) -> None:
+    db = store_db
+    with open_store(db) as store:
         every = list(range(1, SCHEMA_VERSION + 1))
         assert store.schema_version() == SCHEMA_VERSION >= 2
-        rows = store.conn.execute("SELECT version FROM schema_version").fetchall()
+        rows = store.conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
         assert [r[0] for r in rows] == every
-        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        if not is_postgres_url(db):
+            assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert isinstance(store, StoreBackend)
-    with Store(db) as store:  # reopening applies nothing twice
-        assert [r[0] for r in store.conn.execute("SELECT version FROM schema_version")] == every
+    with open_store(db) as store:  # reopening applies nothing twice
+        rows = store.conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+        assert [r[0] for r in rows] == every
         store.conn.execute("INSERT INTO schema_version VALUES (99, 'future')")
     with pytest.raises(RuntimeError, match="schema version 99, newer"):
-        Store(db)
+        open_store(db)
 
 
-def test_articles_and_search(tmp_path: Path) -> None:
+def test_articles_and_search(store_db: str) -> None:
     comparison = build_comparison()
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         store.save_comparison(comparison)
         assert store.get_article("rt0002") == comparison.articles[1]
         assert store.get_article("missing") is None
         assert [a.id for a in store.search_articles("Kiev regime")] == ["rt0002"]
-        # RT's shorter text mentions Guterres more densely: BM25 ranks it first.
+        # RT's shorter text mentions Guterres more densely: BM25 (SQLite) and ts_rank by
+        # length (PostgreSQL) rank it first.
         assert [a.id for a in store.search_articles("Guterres Kazan")] == ["rt0002", "mt0001"]
         assert [a.id for a in store.search_articles("Kyiv")] == ["mt0001"]
         assert store.search_articles('"unbalanced (quote') == []
         assert store.search_articles("   ") == []
 
 
-def test_updated_article_metadata_is_kept_once(tmp_path: Path) -> None:
+def test_updated_article_metadata_is_kept_once(store_db: str) -> None:
     comparison = build_comparison()
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         store.save_comparison(comparison)
         comparison.articles[1] = replace(comparison.articles[1], title="Putin and Guterres talk")
         store.save_comparison(comparison)
@@ -168,8 +173,8 @@ def test_updated_article_metadata_is_kept_once(tmp_path: Path) -> None:
         assert [a.id for a in store.search_articles("talk")] == ["rt0002"]
 
 
-def test_closed_store_refuses(tmp_path: Path) -> None:
-    store = Store(tmp_path / "news.db")
+def test_closed_store_refuses(store_db: str) -> None:
+    store = open_store(store_db)
     store.close()
     store.close()
     with pytest.raises(RuntimeError, match="is closed"):

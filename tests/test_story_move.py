@@ -1,6 +1,7 @@
 """Moving an article to another story (``stories.corrections`` and ``newsprism move``): the
 article and its near-copies move, are pinned there, both stories are rebuilt, and no later
-filing moves the article back; bad ids and no-op moves are refused with a message."""
+filing moves the article back; bad ids and no-op moves are refused with a message. Each test
+runs on SQLite and on PostgreSQL (``store_db``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from newsprism.cli import main as cli_main
 from newsprism.model import Article
 from newsprism.settings import StorySettings
-from newsprism.store.sqlite import Store
+from newsprism.store import Store, open_store
 from newsprism.stories.corrections import UnknownArticle, UnknownStory, move_article
 from newsprism.stories.persist import CorrectionError, StoryFiler
 
@@ -63,9 +64,9 @@ FLOODS = [
 ]
 
 
-def filed_store(path: Path) -> Store:
+def filed_store(db: str) -> Store:
     """Floods f1 and f2 in story sf1, chess c1 in sc1, f3 stored but not filed."""
-    store = Store(path)
+    store = open_store(db)
     stored(store, FLOODS)
     filer = StoryFiler(store, StorySettings())
     assert [filer.file(a) for a in FLOODS[:3]] == ["sf1", "sc1", "sf1"]
@@ -73,11 +74,11 @@ def filed_store(path: Path) -> Store:
 
 
 def test_a_moved_article_stays_moved_when_later_filings_would_merge_the_stories(
-    tmp_path: Path,
+    store_db: str,
 ) -> None:
     settings = StorySettings()
     revising = StorySettings(merge_probability=0.0)  # merge every candidate a filing scores
-    with filed_store(tmp_path / "news.db") as store:
+    with filed_store(store_db) as store:
         move = move_article(store, "f2", "sc1", settings)
         assert (move.article, move.source, move.story, move.moved, move.merged) == (
             "f2",
@@ -108,9 +109,9 @@ def test_a_moved_article_stays_moved_when_later_filings_would_merge_the_stories(
         assert store.resolve_story("sf1") == "sf1" and store.resolve_story("sc1") == "sc1"
 
 
-def test_without_the_apart_pair_the_same_filing_merges_the_stories(tmp_path: Path) -> None:
+def test_without_the_apart_pair_the_same_filing_merges_the_stories(store_db: str) -> None:
     """The control of the test above: what keeps the article moved is the apart pair."""
-    with filed_store(tmp_path / "news.db") as store:
+    with filed_store(store_db) as store:
         move_article(store, "f2", "sc1", StorySettings())
         with store._transaction() as conn:
             conn.execute("DELETE FROM story_apart")
@@ -119,9 +120,9 @@ def test_without_the_apart_pair_the_same_filing_merges_the_stories(tmp_path: Pat
         assert after["f1"] == after["f2"]
 
 
-def test_moving_a_storys_only_article_makes_that_story_an_alias(tmp_path: Path) -> None:
+def test_moving_a_storys_only_article_makes_that_story_an_alias(store_db: str) -> None:
     settings = StorySettings()
-    with filed_store(tmp_path / "news.db") as store:
+    with filed_store(store_db) as store:
         move = move_article(store, "c1", "sf1", settings)
         assert (move.source, move.story, move.merged) == ("sc1", "sf1", True)
         assert memberships(store) == {"f1": "sf1", "c1": "sf1", "f2": "sf1"}
@@ -134,9 +135,9 @@ def test_moving_a_storys_only_article_makes_that_story_an_alias(tmp_path: Path) 
             move_article(store, "c1", "sc1", settings)
 
 
-def test_bad_moves_are_refused_and_change_nothing(tmp_path: Path) -> None:
+def test_bad_moves_are_refused_and_change_nothing(store_db: str) -> None:
     settings = StorySettings()
-    with filed_store(tmp_path / "news.db") as store:
+    with filed_store(store_db) as store:
         before = (memberships(store), store.story_seq())
         with pytest.raises(UnknownArticle, match="no article 'nope'"):
             move_article(store, "nope", "sf1", settings)
@@ -151,9 +152,9 @@ def test_bad_moves_are_refused_and_change_nothing(tmp_path: Path) -> None:
 
 
 def test_move_command_takes_near_copies_along_and_a_later_ingest_keeps_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(tmp_path / "news.db")
+    db = store_db
     first = tmp_path / "first.jsonl"
     records = [
         {"text": FLOOD_1, "title": "Floods kill 95 in Valencia", "published": "2024-10-30"},
@@ -164,7 +165,7 @@ def test_move_command_takes_near_copies_along_and_a_later_ingest_keeps_it(
     first.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert cli_main(["ingest", str(first), "--db", db, "--no-progress"]) == 0
     capsys.readouterr()
-    with Store(db) as store:
+    with open_store(db) as store:
         ids = {
             str(t): str(i)
             for i, t in store.conn.execute("SELECT id, text FROM articles").fetchall()
@@ -187,7 +188,7 @@ def test_move_command_takes_near_copies_along_and_a_later_ingest_keeps_it(
     )
     assert cli_main(["ingest", str(first), str(later), "--db", db, "--no-progress"]) == 0
     capsys.readouterr()
-    with Store(db) as store:
+    with open_store(db) as store:
         after = memberships(store)
         assert after[flood_1] == after[copy] == after[chess] == f"s{chess}"
         assert after[flood_2] == f"s{flood_1}"

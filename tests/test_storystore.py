@@ -1,19 +1,21 @@
 """Stories kept in the store: ingest files articles into stories that last between runs,
 near-copies join their original's story, corrections survive later ingests, listing filters,
-and ``compare --story`` runs the normal pipeline on a stored story."""
+and ``compare --story`` runs the normal pipeline on a stored story. Every test that uses a
+store runs on SQLite and on PostgreSQL (``store_db``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from newsprism.ingest.run import main as ingest_main
 from newsprism.model import Article
-from newsprism.settings import DEFAULT
-from newsprism.store.sqlite import Store
+from newsprism.settings import DEFAULT, StorySettings
+from newsprism.store import open_store
 from newsprism.stories import StoryClusterer
 from newsprism.stories.commands import (
     add_merge_arguments,
@@ -29,8 +31,6 @@ from newsprism.stories.commands import (
 from newsprism.stories.persist import (
     CorrectionError,
     StoryFiler,
-    decode_state,
-    encode_state,
     merge_stories,
     split_story,
 )
@@ -91,19 +91,19 @@ def dump(path: Path, records: list[dict[str, str]]) -> Path:
     return path
 
 
-def ingest(db: Path, source: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    assert ingest_main([str(source), "--db", str(db), "--no-progress"]) == 0
+def ingest(db: str, source: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert ingest_main([str(source), "--db", db, "--no-progress"]) == 0
     return capsys.readouterr().out
 
 
-def memberships(db: Path) -> dict[str, str]:
-    with Store(db) as store:
+def memberships(db: str) -> dict[str, str]:
+    with open_store(db) as store:
         rows = store.conn.execute("SELECT article, story FROM story_articles").fetchall()
     return {a: s for a, s in rows}
 
 
-def article_id(db: Path, text: str) -> str:
-    with Store(db) as store:
+def article_id(db: str, text: str) -> str:
+    with open_store(db) as store:
         row = store.conn.execute("SELECT id FROM articles WHERE text = ?", (text,)).fetchone()
     return str(row[0])
 
@@ -115,9 +115,9 @@ def cli(add: object, run: object, argv: list[str]) -> int:
 
 
 def test_ingest_files_stories_and_a_second_run_changes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "news.db"
+    db = store_db
     source = dump(tmp_path / "first.jsonl", FIRST)
     out = ingest(db, source, capsys)
     assert out.splitlines()[1] == (
@@ -126,7 +126,7 @@ def test_ingest_files_stories_and_a_second_run_changes_nothing(
     turkey, budget, copy = (article_id(db, r["text"]) for r in FIRST)
     first = memberships(db)
     assert first == {turkey: f"s{turkey}", budget: f"s{budget}", copy: f"s{turkey}"}
-    with Store(db) as store:
+    with open_store(db) as store:
         story = store.get_story(f"s{turkey}")
         assert story is not None
         assert (story.articles, story.copies) == (1, 1)  # the copy is not separate reporting
@@ -138,14 +138,14 @@ def test_ingest_files_stories_and_a_second_run_changes_nothing(
     out = ingest(db, source, capsys)
     assert out.startswith("0 new, 3 duplicate")
     assert memberships(db) == first
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.story_seq() == seq
 
 
 def test_story_ids_stay_as_stories_grow_across_runs(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "news.db"
+    db = store_db
     ingest(db, dump(tmp_path / "first.jsonl", FIRST), capsys)
     turkey = article_id(db, TURKEY_1)
     out = ingest(db, dump(tmp_path / "second.jsonl", SECOND), capsys)
@@ -153,7 +153,7 @@ def test_story_ids_stay_as_stories_grow_across_runs(
     members = memberships(db)
     assert members[article_id(db, TURKEY_2)] == f"s{turkey}"
     assert members[article_id(db, TURKEY_3)] == f"s{turkey}"
-    with Store(db) as store:
+    with open_store(db) as store:
         story = store.get_story(f"s{turkey}")
         assert story is not None
         assert (story.articles, story.copies) == (3, 1)
@@ -164,7 +164,7 @@ def test_story_ids_stay_as_stories_grow_across_runs(
 
 
 def test_filing_in_several_runs_equals_one_pass(
-    shared_data: Path, monkeypatch: pytest.MonkeyPatch
+    shared_data: Path, store_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The clusterer rebuilt from the store decides exactly as one that never stopped."""
     from newsprism.eval.tasks.stories import stream
@@ -175,7 +175,7 @@ def test_filing_in_several_runs_equals_one_pass(
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=20)]
     one_pass = StoryClusterer(DEFAULT.stories)
     expected = {a.id: one_pass.add(a) for a in articles}
-    with Store(":memory:") as store:
+    with open_store(store_db) as store:
         for start in range(0, len(articles), 13):
             filer = StoryFiler(store)  # a new run: state read back from the store
             with filer.batch(5):
@@ -184,9 +184,9 @@ def test_filing_in_several_runs_equals_one_pass(
         got = {a.id: store.story_of(a.id) for a in articles}
         assert got == expected
         counts = store.story_df()
-        assert {w: int(one_pass._df[w]) for w in counts} == counts
-        assert sum(counts.values()) == int(one_pass._df.sum())
-        assert store.story_name_df() == dict(one_pass._name_df)
+        words, names = one_pass.frequencies()
+        assert counts == words
+        assert store.story_name_df() == names
         assert store.conn.execute("SELECT COUNT(*) FROM story_df").fetchone()[0] > 0
         assert len(set(expected.values())) > 10
         # Only open stories are held in memory when a run starts.
@@ -199,22 +199,55 @@ def test_story_state_round_trips() -> None:
     clusterer = StoryClusterer(DEFAULT.stories)
     clusterer.add(Article(id="t1", text=TURKEY_1, title="Quake"))
     clusterer.add(Article(id="t2", text=TURKEY_2, title="Toll"))
-    story = clusterer._stories[0]
-    vector = clusterer._index._index.reconstruct(0)
-    back, back_vector = decode_state(encode_state(story, vector), 0, story.id, story.title)
-    assert back.words == story.words and back.leads == story.leads
-    assert back.names == story.names and list(back.names) == list(story.names)
-    assert [m.indices.tolist() for m in back.recent] == [m.indices.tolist() for m in story.recent]
-    assert [m.values.tolist() for m in back.recent_leads] == [
-        m.values.tolist() for m in story.recent_leads
-    ]
-    assert back_vector.tolist() == vector.tolist()
+    clusterer.add(Article(id="b1", text=BUDGET, title="Budget"))
+    assert clusterer.story_of("t2") == "st1"
+    state = clusterer.export_story("st1")
+    assert state[:4] == b"NPS1"
+    # A second clusterer with the same counts and the story put back: same bytes, and it
+    # files the next article exactly as the first one does.
+    words, names = clusterer.frequencies()
+    other = StoryClusterer(DEFAULT.stories)
+    other.load_counts(words, names, clusterer.documents, clusterer.clock)
+    other.restore_story("st1", "Quake", state, ["t1", "t2"])
+    other.restore_story("sb1", "Budget", clusterer.export_story("sb1"), ["b1"])
+    assert other.export_story("st1") == state
+    assert other.story_of("t1") == "st1" and other.open_stories() == {"st1", "sb1"}
+    info = other.story_info("st1")
+    assert info is not None and (info.articles, info.status) == (("t1", "t2"), "open")
+    third = Article(id="t3", text=TURKEY_3, title="Aftershocks")
+    assert other.add(third) == clusterer.add(third) == "st1"
+    assert other.export_story("st1") == clusterer.export_story("st1")
+    with pytest.raises(ValueError, match="not a newsprism story state"):
+        other.restore_story("sx", "", b"pickle", [])
+    with pytest.raises(ValueError, match="already here"):
+        other.restore_story("st1", "", state, [])
+
+
+def test_filer_forgets_closed_stories_and_notes_changes() -> None:
+    clusterer = StoryClusterer(StorySettings(window_days=30.0))
+    clusterer.add(Article(id="t1", text=TURKEY_1, published=datetime(2023, 2, 6, tzinfo=UTC)))
+    changes = clusterer.take_changes()
+    assert (changes.created, changes.joined, changes.closed) == (["st1"], ["st1"], [])
+    clusterer.add(Article(id="b1", text=BUDGET, published=datetime(2023, 9, 8, tzinfo=UTC)))
+    changes = clusterer.take_changes()
+    # The Turkey story fell out of the window when the budget article moved the clock on.
+    assert (changes.created, changes.closed) == (["sb1"], ["st1"])
+    assert changes.touched() == ["sb1", "st1"]
+    info = clusterer.story_info("st1")
+    assert info is not None and info.status == "closed"
+    with pytest.raises(ValueError, match="not open"):
+        clusterer.export_story("st1")
+    clusterer.forget("st1")
+    assert clusterer.story_info("st1") is None and clusterer.story_of("t1") is None
+    assert [s.id for s in clusterer.stories()] == ["sb1"]
+    with pytest.raises(ValueError, match="is open"):
+        clusterer.forget("sb1")
 
 
 def test_merge_and_split_survive_later_ingests(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "news.db"
+    db = store_db
     ingest(
         db,
         dump(
@@ -231,9 +264,9 @@ def test_merge_and_split_survive_later_ingests(
     assert set(memberships(db).values()) == {f"s{turkey}", f"s{morocco}", f"s{budget}"}
 
     # A user says the two quakes are one story (earthquakes): the first id stays.
-    assert cli(add_merge_arguments, run_merge, [f"s{turkey}", f"s{morocco}", "--db", str(db)]) == 0
+    assert cli(add_merge_arguments, run_merge, [f"s{turkey}", f"s{morocco}", "--db", db]) == 0
     assert capsys.readouterr().out == f"merged into s{turkey} (2 articles)\n"
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.resolve_story(f"s{morocco}") == f"s{turkey}"
         assert story_id_of(store, f"s{morocco}") == f"s{turkey}"
         assert [a.id for a in load_story_articles(store, f"s{morocco}")] == [turkey, morocco]
@@ -273,7 +306,7 @@ def test_merge_and_split_survive_later_ingests(
     after = memberships(db)
     assert after[morocco] == after[morocco_2] == new_story  # the split held
     assert after[article_id(db, TURKEY_2)] == after[article_id(db, TURKEY_3)] == f"s{turkey}"
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.story_apart() == {(f"s{turkey}", new_story), (new_story, f"s{turkey}")}
         pinned = store.conn.execute(
             "SELECT article FROM story_articles WHERE pinned = 1 ORDER BY article"
@@ -287,8 +320,10 @@ def test_merge_and_split_survive_later_ingests(
             merge_stories(store, [f"s{turkey}", f"s{morocco}"])  # the alias is the same story
 
 
-def test_stories_listing_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "news.db"
+def test_stories_listing_filters(
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = store_db
     ingest(db, dump(tmp_path / "first.jsonl", FIRST + SECOND), capsys)
     turkey, budget = article_id(db, TURKEY_1), article_id(db, BUDGET)
 
@@ -324,11 +359,11 @@ def test_stories_listing_filters(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_compare_story_end_to_end(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], nlp: object
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str], nlp: object
 ) -> None:
     from newsprism.pipeline import compare_articles
 
-    db = tmp_path / "news.db"
+    db = store_db
     ingest(
         db,
         dump(
@@ -341,7 +376,7 @@ def test_compare_story_end_to_end(
         capsys,
     )
     story = f"s{article_id(db, TURKEY_1)}"
-    with Store(db) as store:
+    with open_store(db) as store:
         articles = load_story_articles(store, story)
         assert [a.outlet for a in articles] == ["Reuters", "BBC"]
         comparison = compare_articles(articles)
@@ -352,14 +387,14 @@ def test_compare_story_end_to_end(
     assert [a.id for a in saved.articles] == [a.id for a in articles]
     assert saved.story == story
     assert {c.article for c in saved.analyses[0].claims} == {articles[0].id}
-    with pytest.raises(KeyError), Store(db) as store:
+    with pytest.raises(KeyError), open_store(db) as store:
         load_story_articles(store, "sunknown")
 
 
 def test_catch_up_files_what_a_run_left_unfiled(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "news.db"
+    db = store_db
     source = dump(tmp_path / "first.jsonl", FIRST)
     assert ingest_main([str(source), "--db", str(db), "--no-progress", "--no-stories"]) == 0
     assert capsys.readouterr().out.startswith("2 new, 0 duplicate, 1 near-copy linked, 0 failed")
@@ -369,17 +404,17 @@ def test_catch_up_files_what_a_run_left_unfiled(
     turkey = article_id(db, TURKEY_1)
     assert set(memberships(db).values()) == {f"s{turkey}", f"s{article_id(db, BUDGET)}"}
     assert memberships(db)[article_id(db, TURKEY_1_COPY)] == f"s{turkey}"
-    with Store(db) as store:  # a later start looks only at articles stored since
+    with open_store(db) as store:  # a later start looks only at articles stored since
         assert store.story_meta()["checked_rowid"] == "3"
         assert store.unfiled_articles() == []
 
 
-def test_two_writers_never_lose_a_filing(tmp_path: Path) -> None:
+def test_two_writers_never_lose_a_filing(store_db: str) -> None:
     """A filer whose view is stale (another process filed) reloads and files again."""
-    db = tmp_path / "news.db"
+    db = store_db
     texts = [TURKEY_1, BUDGET, TURKEY_2, MOROCCO]
     articles = [Article(id=f"a{k}", text=t, title=f"title {k}") for k, t in enumerate(texts)]
-    with Store(db) as one, Store(db) as two:
+    with open_store(db) as one, open_store(db) as two:
         with one._transaction() as conn:
             one._save_articles(conn, articles, "test")
         first, second = StoryFiler(one), StoryFiler(two)
@@ -394,7 +429,7 @@ def test_two_writers_never_lose_a_filing(tmp_path: Path) -> None:
         assert one.story_meta()["documents"] == "4"
 
 
-def test_clusterer_merges_are_stored_and_never_undo_a_split(tmp_path: Path) -> None:
+def test_clusterer_merges_are_stored_and_never_undo_a_split(store_db: str) -> None:
     """With revision on, a merge the clusterer makes moves the members in the store and
     leaves an alias; two stories a user split apart are never merged again."""
     from newsprism.settings import StorySettings
@@ -402,19 +437,19 @@ def test_clusterer_merges_are_stored_and_never_undo_a_split(tmp_path: Path) -> N
     settings = StorySettings(merge_probability=0.0)  # merge every candidate it scores
     texts = [TURKEY_1, BUDGET, TURKEY_2, TURKEY_3]
     articles = [Article(id=f"a{k}", text=t, title=f"title {k}") for k, t in enumerate(texts)]
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         with store._transaction() as conn:
             store._save_articles(conn, articles, "test")
         filer = StoryFiler(store, settings)
         assert [filer.file(a) for a in articles[:3]] == ["sa0", "sa1", "sa0"]
-        assert memberships(tmp_path / "news.db") == {"a0": "sa0", "a1": "sa0", "a2": "sa0"}
+        assert memberships(store_db) == {"a0": "sa0", "a1": "sa0", "a2": "sa0"}
         assert store.resolve_story("sa1") == "sa0"
         story = store.get_story("sa0")
         assert story is not None and story.articles == 3
 
         assert split_story(store, "sa0", ["a1"], settings) == "sa1-2"
         assert filer.file(articles[3]) == "sa0"  # it reloads: the split is seen
-        assert memberships(tmp_path / "news.db") == {
+        assert memberships(store_db) == {
             "a0": "sa0",
             "a1": "sa1-2",
             "a2": "sa0",

@@ -1,6 +1,7 @@
 """The web app's reading side on a real store: the two demo articles ingested into one story
 (compared by the app's own job), plus three other stories (one carrying script payloads, two
-merged), read through FastAPI's TestClient."""
+merged), read through FastAPI's TestClient. The whole module runs on a SQLite store, then on a
+PostgreSQL one (``site_db``)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from fastapi.testclient import TestClient
 
 from newsprism.ingest.run import main as ingest_main
 from newsprism.settings import DEFAULT
-from newsprism.store.sqlite import Store
+from newsprism.store import is_postgres_url, open_store
 from newsprism.stories.persist import merge_stories
 from newsprism.web.app import create_app
+from pg_server import BACKENDS, backend_db
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -63,7 +65,7 @@ BRIDGE_TEXT = (
 class Site:
     """The store and app every test reads, and what the compare job path showed."""
 
-    db: Path
+    db: str
     client: TestClient
     script_story: str = ""
     script_article: str = ""
@@ -72,8 +74,8 @@ class Site:
     job_path: dict[str, Any] = field(default_factory=dict)
 
 
-def _story_of(db: Path, text_start: str) -> tuple[str, str]:
-    with Store(db) as store:
+def _story_of(db: str, text_start: str) -> tuple[str, str]:
+    with open_store(db) as store:
         row = store.conn.execute(
             "SELECT a.id, m.story FROM articles a JOIN story_articles m ON m.article = a.id "
             "WHERE a.text LIKE ?",
@@ -92,11 +94,21 @@ def _wait_for_job(client: TestClient, job_id: str) -> dict[str, Any]:
     raise AssertionError(f"job {job_id} did not finish")
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def site_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The store the module reads: a SQLite file, then a PostgreSQL database."""
+    folder = tmp_path_factory.mktemp("web_read_store")
+    with backend_db(request, request.param, folder / "store.db") as db:
+        yield db
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(site_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("web_read")
-    db = folder / "store.db"
-    assert ingest_main([str(EXAMPLES), "--db", str(db), "--no-progress"]) == 0
+    db = site_db
+    assert ingest_main([str(EXAMPLES), "--db", db, "--no-progress"]) == 0
     extra = folder / "extra.jsonl"
     records = [
         {
@@ -120,13 +132,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         },
     ]
     extra.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    assert ingest_main([str(extra), "--db", str(db), "--no-progress"]) == 0
+    assert ingest_main([str(extra), "--db", db, "--no-progress"]) == 0
 
-    site = Site(db=db, client=TestClient(create_app(str(db))))
+    site = Site(db=db, client=TestClient(create_app(db)))
     site.script_article, site.script_story = _story_of(db, "The harbour authority")
     _, orchard = _story_of(db, "Apple growers")
     _, bridge = _story_of(db, "Engineers closed")
-    with Store(db) as store:
+    with open_store(db) as store:
         site.merged_into = merge_stories(store, [bridge, orchard], DEFAULT.stories)
     site.merged_from = orchard
 
@@ -536,21 +548,28 @@ def test_openapi_describes_the_reading_endpoints(site: Site) -> None:
     assert params == {"q", "outlet", "country", "ownership", "since", "until", "page", "per_page"}
 
 
-def test_a_comparison_of_other_articles_is_not_shown(site: Site, tmp_path: Path) -> None:
+def test_a_comparison_of_other_articles_is_not_shown(
+    site: Site, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     """A story whose stored comparison covers other articles than its members now (an
     article joined or left) must be compared again, not shown stale."""
     from newsprism.web.browse import story_detail
 
-    copy = tmp_path / "copy.db"
-    with Store(site.db) as store:
-        store.conn.execute("VACUUM INTO ?", (str(copy),))
-    with Store(copy) as store:
+    if is_postgres_url(site.db):
+        copy = request.getfixturevalue("pg_server").copy(site.db)
+    else:
+        copy = str(tmp_path / "copy.db")
+        with open_store(site.db) as store:
+            store.conn.execute("VACUUM INTO ?", (copy,))
+    with open_store(copy) as store:
         fresh = story_detail(store, KAZAN)
         assert fresh is not None and fresh.status == "compared"
         comparison = store.load_comparison_model(KAZAN)
         comparison.story = site.merged_into  # the Kazan findings saved under the merged story
         store.save_comparison(comparison)
         stale = story_detail(store, site.merged_into)
+    if is_postgres_url(copy):
+        request.getfixturevalue("pg_server").drop(copy)
     assert stale is not None
     assert stale.status == "analysing" and stale.comparison is None
     assert len(stale.compared_articles) == 2

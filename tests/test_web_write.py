@@ -1,7 +1,8 @@
 """The web app's writing side, driven through FastAPI's TestClient on a temporary store: adding
 articles (pasted, uploaded, fetched from a server the test starts on 127.0.0.1) as jobs that
 land on the article's story, duplicates, story corrections (merge, move), the write token,
-body limits, upload names that try to be paths, bad requests, and escaping of hostile text."""
+body limits, upload names that try to be paths, bad requests, and escaping of hostile text.
+Each test runs on a SQLite store and on a PostgreSQL one (``store_db``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsprism.cli import main as cli_main
-from newsprism.store.sqlite import Store
+from newsprism.store import open_store
 from newsprism.web.app import create_app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -53,8 +54,8 @@ def seed(path: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def client(tmp_path: Path, **options: Any) -> Iterator[TestClient]:
-    app = create_app(str(tmp_path / "news.db"), **options)
+def client(db: str, **options: Any) -> Iterator[TestClient]:
+    app = create_app(db, **options)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -76,14 +77,14 @@ def added(web: TestClient, record: dict[str, str], **headers: str) -> dict[str, 
     return wait(web, answer.json()["id"])
 
 
-def memberships(tmp_path: Path) -> dict[str, str]:
-    with Store(tmp_path / "news.db") as store:
+def memberships(db: str) -> dict[str, str]:
+    with open_store(db) as store:
         rows = store.conn.execute("SELECT article, story FROM story_articles").fetchall()
     return {str(a): str(s) for a, s in rows}
 
 
-def test_paste_then_upload_land_in_one_story_and_a_repeat_is_a_duplicate(tmp_path: Path) -> None:
-    with client(tmp_path) as web:
+def test_paste_then_upload_land_in_one_story_and_a_repeat_is_a_duplicate(store_db: str) -> None:
+    with client(store_db) as web:
         # paste the RFE/RL article through the Add page's form
         page = web.get("/add")
         assert page.status_code == 200
@@ -121,8 +122,8 @@ def test_paste_then_upload_land_in_one_story_and_a_repeat_is_a_duplicate(tmp_pat
         assert [(a["id"], a["outlet"], a["outcome"]) for a in job["added"]["articles"]] == [
             (RT_ID, "RT", "new")
         ]
-        assert memberships(tmp_path) == {RFE_ID: KAZAN_STORY, RT_ID: KAZAN_STORY}
-        with Store(tmp_path / "news.db") as store:
+        assert memberships(store_db) == {RFE_ID: KAZAN_STORY, RT_ID: KAZAN_STORY}
+        with open_store(store_db) as store:
             stored = store.get_article(RT_ID)
             assert stored is not None and stored.source == "upload rt.json"
             assert store.get_story(KAZAN_STORY) is not None
@@ -141,7 +142,7 @@ def test_paste_then_upload_land_in_one_story_and_a_repeat_is_a_duplicate(tmp_pat
         assert page.status_code == 200  # it says so, then moves on to the story
         assert f'<meta http-equiv="refresh" content="4; url=/stories/{KAZAN_STORY}">' in page.text
         assert "already stored: Putin to meet" in page.text
-        with Store(tmp_path / "news.db") as store:
+        with open_store(store_db) as store:
             assert store.count_articles() == 2
 
 
@@ -197,9 +198,9 @@ def site() -> Iterator[Site]:
 
 
 def test_add_by_url_is_refused_on_loopback_unless_the_app_allows_it(
-    tmp_path: Path, site: Site
+    store_db: str, site: Site
 ) -> None:
-    with client(tmp_path) as web:  # as `newsprism serve` runs: no private addresses
+    with client(store_db) as web:  # as `newsprism serve` runs: no private addresses
         job = added(web, {"url": site.url})
         assert job["state"] == "failed" and job["story"] is None
         (problem,) = job["added"]["problems"]
@@ -212,13 +213,13 @@ def test_add_by_url_is_refused_on_loopback_unless_the_app_allows_it(
         assert page.status_code == 200 and "Nothing was added." in page.text
         assert "refused: 127.0.0.1 is a loopback" in page.text
 
-    with client(tmp_path, allow_private=True) as web:  # what the tests' config allows
+    with client(store_db, allow_private=True) as web:  # what the tests' config allows
         job = added(web, {"url": site.url})
         assert (job["state"], job["story"]) == ("done", f"s{RT_ID}")
         (article,) = job["added"]["articles"]
         assert (article["id"], article["outlet"], article["outcome"]) == (RT_ID, "RT", "new")
         assert site.requests == ["/robots.txt", "/news/kazan.html"]
-        with Store(tmp_path / "news.db") as store:
+        with open_store(store_db) as store:
             stored = store.get_article(RT_ID)
             assert stored is not None and stored.url == site.url
             assert (
@@ -231,14 +232,14 @@ def test_add_by_url_is_refused_on_loopback_unless_the_app_allows_it(
         assert site.requests == ["/robots.txt", "/news/kazan.html"]
 
 
-def test_merge_two_stories_and_the_merged_id_leads_to_the_survivor(tmp_path: Path) -> None:
-    with client(tmp_path) as web:
+def test_merge_two_stories_and_the_merged_id_leads_to_the_survivor(store_db: str) -> None:
+    with client(store_db) as web:
         kazan = added(web, seed(RFE))["story"]
         budget = added(web, {"text": BUDGET, "title": "EU budget passes"})["story"]
         assert kazan == KAZAN_STORY and budget != kazan
         answer = web.post("/stories/merge", data={"story": [kazan, budget]}, follow_redirects=False)
         assert (answer.status_code, answer.headers["location"]) == (303, f"/stories/{kazan}")
-        with Store(tmp_path / "news.db") as store:
+        with open_store(store_db) as store:
             assert store.resolve_story(budget) == kazan
             assert [c["kind"] for c in store.story_corrections()] == ["merge"]
         alias = web.get(f"/stories/{budget}", follow_redirects=False)
@@ -261,8 +262,8 @@ def test_merge_two_stories_and_the_merged_id_leads_to_the_survivor(tmp_path: Pat
         assert again.json()["detail"] == "give two or more different stories to merge"
 
 
-def test_merge_api_and_its_bad_requests(tmp_path: Path) -> None:
-    with client(tmp_path) as web:
+def test_merge_api_and_its_bad_requests(store_db: str) -> None:
+    with client(store_db) as web:
         kazan = added(web, seed(RFE))["story"]
         budget = added(web, {"text": BUDGET, "title": "EU budget passes"})["story"]
         unknown = web.post("/api/stories/merge", json={"into": kazan, "others": ["snope"]})
@@ -278,20 +279,20 @@ def test_merge_api_and_its_bad_requests(tmp_path: Path) -> None:
 
 
 def test_move_an_article_and_a_later_ingest_does_not_move_it_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, store_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with client(tmp_path) as web:
+    with client(store_db) as web:
         added(web, seed(RFE))
         added(web, seed(RT))
         quake = added(web, {"text": QUAKE, "title": "Quake in Morocco", "published": "2023-09-08"})
         quake_story = quake["story"]
-        assert memberships(tmp_path)[RT_ID] == KAZAN_STORY
+        assert memberships(store_db)[RT_ID] == KAZAN_STORY
 
         answer = web.post(
             f"/articles/{RT_ID}/move", data={"story": quake_story}, follow_redirects=False
         )
         assert (answer.status_code, answer.headers["location"]) == (303, f"/stories/{quake_story}")
-        assert memberships(tmp_path)[RT_ID] == quake_story
+        assert memberships(store_db)[RT_ID] == quake_story
 
         # unknown ids and a move to where it already is
         assert web.post(f"/api/articles/{RT_ID}/move", json={"story": "snope"}).status_code == 404
@@ -311,18 +312,18 @@ def test_move_an_article_and_a_later_ingest_does_not_move_it_back(
         {"text": QUAKE_2, "title": "Toll rises", "published": "2023-09-09"},
     ]
     later.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    db = str(tmp_path / "news.db")
+    db = store_db
     assert cli_main(["ingest", str(later), "--db", db, "--no-progress"]) == 0
     assert capsys.readouterr().out.startswith("1 new, 2 duplicate")
-    after = memberships(tmp_path)
+    after = memberships(store_db)
     assert after[RT_ID] == quake_story and after[RFE_ID] == KAZAN_STORY
-    with Store(db) as store:
+    with open_store(db) as store:
         assert store.story_apart() == {(KAZAN_STORY, quake_story), (quake_story, KAZAN_STORY)}
         assert [c["kind"] for c in store.story_corrections()] == ["move"]
 
 
-def test_writes_need_the_token_and_reads_do_not(tmp_path: Path) -> None:
-    with client(tmp_path, token="s3cret") as web:
+def test_writes_need_the_token_and_reads_do_not(store_db: str) -> None:
+    with client(store_db, token="s3cret") as web:
         record = {"text": BUDGET, "title": "EU budget passes"}
         for headers in ({}, {"X-Newsprism-Token": "wrong"}):
             refused = web.post("/api/articles", json=record, headers=headers)
@@ -339,7 +340,7 @@ def test_writes_need_the_token_and_reads_do_not(tmp_path: Path) -> None:
             assert web.post(path, data=data, follow_redirects=False).status_code == 403
         for path in ("/api/stories/merge", "/api/articles/a/move"):
             assert web.post(path, json={"into": "sa", "others": ["sb"]}).status_code == 403
-        with Store(tmp_path / "news.db") as store:
+        with open_store(store_db) as store:
             assert store.count_articles() == 0
 
         # reads work without it; a page opened with ?token= carries it in its forms
@@ -372,8 +373,8 @@ def test_writes_need_the_token_and_reads_do_not(tmp_path: Path) -> None:
         assert cross.status_code == 403 and "another site" in cross.text
 
 
-def test_bodies_over_the_limit_are_refused_with_413(tmp_path: Path) -> None:
-    app = create_app(str(tmp_path / "news.db"))
+def test_bodies_over_the_limit_are_refused_with_413(store_db: str) -> None:
+    app = create_app(store_db)
     with TestClient(app) as web:
         assert app.state.config.max_upload_bytes == 20 * 1024 * 1024
         huge = b"word " * (4 * 1024 * 1024 + 1)
@@ -404,22 +405,24 @@ def test_bodies_over_the_limit_are_refused_with_413(tmp_path: Path) -> None:
             "the request body is over this server's 1000 bytes limit for an upload "
             "(max_upload_bytes); nothing was stored",
         )
-        with Store(tmp_path / "news.db") as store:
+        with open_store(store_db) as store:
             assert store.count_articles() == 0
 
 
-def test_upload_names_are_never_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_upload_names_are_never_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_db: str
+) -> None:
     work = tmp_path / "work" / "here"
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
     names = ["../../x.txt", "/srv/abs.txt", "..\\..\\win.txt", "....//dots.txt", "../../etc/passwd"]
     texts = [BUDGET, QUAKE, QUAKE_2, seed(RFE)["text"], "root:x:0:0:root:/root:/bin/bash"]
     files = [("files", (n, t.encode())) for n, t in zip(names, texts, strict=True)]
-    with client(tmp_path) as web:
+    with client(store_db) as web:
         posted = web.post("/add", files=files, follow_redirects=False)  # the Add page's form
         assert posted.status_code == 303
         job = wait(web, posted.headers["location"].removeprefix("/jobs/"))
-    with Store(tmp_path / "news.db") as store:
+    with open_store(store_db) as store:
         sources = sorted(str(r[0]) for r in store.conn.execute("SELECT source FROM articles"))
     assert sources == ["upload abs.txt", "upload dots.txt", "upload win.txt", "upload x.txt"]
     assert job["added"]["problems"] == [
@@ -430,8 +433,8 @@ def test_upload_names_are_never_paths(tmp_path: Path, monkeypatch: pytest.Monkey
     assert not Path("/srv/abs.txt").exists()
 
 
-def test_bad_requests_are_answered_with_clear_4xx(tmp_path: Path) -> None:
-    with client(tmp_path) as web:
+def test_bad_requests_are_answered_with_clear_4xx(store_db: str) -> None:
+    with client(store_db) as web:
         bad_json = web.post(
             "/api/articles", content=b'{"text": ', headers={"Content-Type": "application/json"}
         )
@@ -487,9 +490,9 @@ SCRIPT_TEXT = (
 )
 
 
-def test_script_payloads_show_escaped_on_the_job_page(tmp_path: Path) -> None:
+def test_script_payloads_show_escaped_on_the_job_page(store_db: str) -> None:
     record = {"text": SCRIPT_TEXT, "title": SCRIPT_TITLE, "outlet": SCRIPT_OUTLET}
-    with client(tmp_path) as web:
+    with client(store_db) as web:
         first = added(web, record)
         assert first["added"]["articles"][0]["title"] == SCRIPT_TITLE
         again = added(web, record)  # a duplicate: its page shows the title

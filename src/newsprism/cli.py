@@ -150,18 +150,21 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from newsprism.store.sqlite import Store, StoreError
+    from newsprism.store.open import open_store
+    from newsprism.store.sqlite import StoreError
     from newsprism.web.app import create_app
 
     try:  # open (and migrate) once up front, so a bad --db is one clear message
-        Store(args.db).close()
+        store = open_store(args.db)
+        store.close()
     except StoreError as exc:
         _say(f"error: {exc}")
         return 2
     token = args.token or os.environ.get("NEWSPRISM_TOKEN") or None
     if args.host not in ("127.0.0.1", "localhost", "::1") and token is None:
         _say(f"warning: serving on {args.host} without --token: anyone who can reach it can write")
-    _say(f"newsprism: serving {args.db} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
+    shown = store.path  # a PostgreSQL URL without its password
+    _say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
     uvicorn.run(
         create_app(args.db, token=token), host=args.host, port=args.port, log_level="warning"
     )
@@ -235,7 +238,9 @@ def _compare(args: argparse.Namespace) -> int:
     if args.story and (args.inputs or not overrides.is_empty()):
         _say("error: give either files to compare or --story ID, not both")
         return 2
-    if args.story and not Path(args.db).is_file():
+    from newsprism.store.open import is_postgres_url
+
+    if args.story and not is_postgres_url(args.db) and not Path(args.db).is_file():
         _say(f"error: no store at {args.db} (give the --db that `newsprism ingest` wrote)")
         return 2
     if args.story:
@@ -274,11 +279,11 @@ def _compare(args: argparse.Namespace) -> int:
     # Open the store before the analysis, so that a bad --db fails at once.
     store = None
     if not args.no_db:
-        from newsprism.store.sqlite import Store, StoreError
+        from newsprism.store.open import open_store
+        from newsprism.store.sqlite import StoreError
 
         try:
-            Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-            store = Store(args.db)
+            store = open_store(args.db)
         except (StoreError, OSError) as exc:
             _say(f"error: {exc}")
             return 2

@@ -60,6 +60,10 @@ class IngestSettings:
     near_copy_shingle: int = 4  # words per shingle
     near_copy_perm: int = 128  # MinHash permutations
     near_copy_min_words: int = 40  # shorter texts are never linked as near-copies
+    # A feed entry whose page cannot be fetched or read is stored from the feed's own text
+    # (its content, else its summary) when that has at least this many words; shorter ones
+    # are teasers, not articles. Not tuned.
+    feed_text_min_words: int = 80
 
 
 @dataclass(slots=True)

@@ -58,6 +58,9 @@ class Page:
 # libxml2's HTML parser keeps at most 256 levels of nesting and silently drops what is
 # deeper; a page nested deeper than MAX_DEPTH keeps only the tags that carry meaning.
 MAX_DEPTH = 200
+# Characters lxml refuses in a text it is given (control characters, lone surrogates, the
+# two non-characters): the page's parse keeps them, so they are removed before parsing.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -157,6 +160,7 @@ def extract_html(html: str, url: str = "") -> Page:
     scripts or styles. The leading headline line is left to the caller.
     """
     notes: list[str] = []
+    html = _NOT_XML.sub("", html)
     depth = nesting_depth(html)
     if depth > MAX_DEPTH:
         html = flatten(html)

@@ -1,12 +1,15 @@
 """RSS and Atom feeds (feedparser): a fetched feed -> its entries' URLs and metadata.
 
-The caller fetches and extracts each entry's page (``ingest.run``). A body that is not a
-feed (a web page, other XML, broken markup with no entries) becomes a ``Problem`` that says
-what it is instead.
+The caller fetches and extracts each entry's page (``ingest.run``); an entry's own text
+(``FeedEntry.summary``: its content, else its summary, as plain text with one paragraph a
+line) stands in for a page that cannot be fetched or read when it is long enough. A body that
+is not a feed (a web page, other XML, broken markup with no entries) becomes a ``Problem``
+that says what it is instead.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +19,7 @@ from newsprism.model import Problem
 
 _HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<(?:br|hr)\b[^>]*>|</(?:p|div|li|h[1-6]|blockquote|pre|tr|ul|ol)\s*>", re.I)
 
 
 @dataclass
@@ -26,7 +30,12 @@ class FeedEntry:
     title: str = ""
     published: str = ""  # the feed's own string (RFC 822 or ISO 8601), parsed later
     author: str = ""
-    summary: str = ""  # the entry's text without markup (content, else summary)
+    summary: str = ""  # the entry's text without markup (content, else summary), by paragraph
+
+    @property
+    def words(self) -> int:
+        """How many words the entry's own text has."""
+        return len(self.summary.split())
 
 
 @dataclass
@@ -39,8 +48,11 @@ class Feed:
     skipped: int = 0  # entries without a link
 
 
-def _text(html: str) -> str:
-    return " ".join(_TAG.sub(" ", html).split())
+def _text(markup: str) -> str:
+    """Plain text of an entry's HTML: one line a paragraph, entities decoded."""
+    text = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", markup)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def parse_feed(body: bytes, url: str) -> Feed | Problem:
@@ -50,7 +62,10 @@ def parse_feed(body: bytes, url: str) -> Feed | Problem:
     """
     if not body.strip():
         return Problem(url, "not an RSS or Atom feed: the body is empty")
-    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    try:
+        parsed = feedparser.parse(body, response_headers={"content-location": url})
+    except Exception as err:  # noqa: BLE001 - feedparser raises on some broken encoding names
+        return Problem(url, f"not a readable RSS or Atom feed ({type(err).__name__}: {err})")
     if not parsed.version and not parsed.entries:
         if _HTML.search(body[:4096]):
             return Problem(url, "not an RSS or Atom feed: the URL serves a web page (HTML)")

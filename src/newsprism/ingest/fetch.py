@@ -6,8 +6,13 @@ raises for a bad URL or server. What it does, per request:
 - refuses schemes other than http/https, and hosts that resolve to a loopback, private,
   link-local, reserved, multicast or otherwise non-global address (every address the name
   resolves to is checked) unless ``allow_private`` is set;
-- follows at most ``fetch_max_redirects`` redirects itself, re-checking each hop (scheme,
-  address, robots.txt);
+- connects to an address it checked, never resolving the name again (DNS rebinding: a
+  name that answers with a public address for the check and a private one for the
+  connection): the request goes to that address, with the name in the Host header and as
+  the TLS server name (so certificates are still checked against the name), and
+  connections are shared only between requests to the same name;
+- follows at most ``fetch_max_redirects`` redirects itself, re-checking and re-pinning each
+  hop (scheme, address, robots.txt);
 - obeys robots.txt (RFC 9309 via protego: a missing robots.txt allows everything, an
   unreachable one (5xx, network error) disallows the host), including its crawl delay;
 - waits ``fetch_rate`` seconds between two requests to the same host;
@@ -18,9 +23,7 @@ raises for a bad URL or server. What it does, per request:
 - accepts only HTML, XML feeds and plain text, and streams the body, stopping at
   ``fetch_max_bytes`` (decoded bytes, so a compressed bomb is stopped too).
 
-Known limit: the address check resolves the name before httpx connects, and httpx resolves
-it again; a DNS server that answers differently the second time (DNS rebinding) is not
-caught.
+With ``allow_private`` nothing is refused, so names are left to httpx to resolve.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import re
 import socket
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +73,7 @@ _FEED_SNIFF = re.compile(
 )
 _XML_SNIFF = re.compile(rb"^\s*<\?xml\b")
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body)\b", re.I)
+_NAMED_CLIENTS = 16  # connection pools kept for pinned names (least recently used dropped)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -110,6 +115,10 @@ class _Retry(Exception):
 
 class _Refused(Exception):
     """A final failure for this URL (its message becomes the Problem)."""
+
+
+class _Unreachable(Exception):
+    """Connecting failed (the next checked address may do better)."""
 
 
 def _is_public(address: Address) -> bool:
@@ -166,13 +175,29 @@ class Fetcher:
         self._last: dict[str, float] = {}
         self._delay: dict[str, float] = {}
         self._robots: dict[str, Protego | str] = {}  # host -> parser, or why it is refused
-        self._client = httpx.Client(
-            timeout=httpx.Timeout(settings.fetch_timeout),
+        self._transport = transport
+        self._client = self._new_client()
+        # Pinned requests go to an address, so their connections are pooled per name: a TLS
+        # connection checked for one name is never reused for another on the same address.
+        self._named: OrderedDict[str, httpx.Client] = OrderedDict()
+
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(
+            timeout=httpx.Timeout(self.settings.fetch_timeout),
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
             trust_env=False,  # no proxy from the environment: it would bypass the checks
-            transport=transport,
+            transport=self._transport,
         )
+
+    def _client_for(self, name: str) -> httpx.Client:
+        client = self._named.get(name)
+        if client is None:
+            client = self._named[name] = self._new_client()
+            while len(self._named) > _NAMED_CLIENTS:
+                self._named.popitem(last=False)[1].close()
+        self._named.move_to_end(name)
+        return client
 
     def __enter__(self) -> Self:
         return self
@@ -183,46 +208,58 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pools."""
         self._client.close()
+        for client in self._named.values():
+            client.close()
+        self._named.clear()
 
     # --- checks -----------------------------------------------------------------------------
 
     def check_url(self, url: str) -> str | None:
         """Why ``url`` may not be fetched (scheme, host, address), or None when it may."""
+        return self._check(url)[0]
+
+    def _check(self, url: str) -> tuple[str | None, tuple[str, ...]]:
+        """(why ``url`` may not be fetched or None, the checked addresses of its host name in
+        the resolver's order: the ones to connect to; empty for an address literal, or
+        when private addresses are allowed and nothing needs checking)."""
         try:
             parts = urlsplit(url)
         except ValueError as err:  # "http://[" (an unclosed IPv6 bracket)
-            return f"not a valid URL ({err})"
+            return f"not a valid URL ({err})", ()
         if parts.scheme not in ("http", "https"):
-            return f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}"
+            return f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}", ()
         host = parts.hostname
         if not host:
-            return "the URL has no host"
+            return "the URL has no host", ()
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
-            return "the URL's port is not a number"
+            return "the URL's port is not a number", ()
         if self.allow_private:
-            return None
+            return None, ()
+        resolved: tuple[str, ...] = ()
         try:
             addresses: list[Address] = [ipaddress.ip_address(host)]
         except ValueError:
             try:
                 infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
             except (socket.gaierror, UnicodeError) as err:
-                return f"cannot resolve the host {host} ({err})"
-            addresses = sorted(
-                {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}, key=str
-            )
+                return f"cannot resolve the host {host} ({err})", ()
+            found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+            addresses = sorted(set(found), key=str)
+            resolved = tuple(dict.fromkeys(str(a) for a in found))  # the resolver's order
         for address in addresses:
             if _is_public(address) or any(address in net for net in self.trusted):
                 continue
             return (
                 f"refused: {host} is a loopback, private, link-local or reserved address "
                 f"({address}); pass --allow-private to fetch it"
-            )
-        return None
+            ), ()
+        if not addresses:
+            return f"cannot resolve the host {host} (no address)", ()
+        return None, resolved
 
     def _robots_for(self, url: str) -> Protego | str:
         parts = urlsplit(url)
@@ -277,7 +314,7 @@ class Fetcher:
     ) -> Fetched:
         current = url
         for _hop in range(self.settings.fetch_max_redirects + 1):
-            why = self.check_url(current)
+            why, addresses = self._check(current)
             if why is not None:
                 raise _Refused(why if current == url else f"redirected to {current}: {why}")
             if robots:
@@ -287,7 +324,7 @@ class Fetcher:
                 if not rules.can_fetch(current, ROBOTS_AGENT):
                     raise _Refused(f"robots.txt disallows {current} for {ROBOTS_AGENT}")
             self._pace(current)
-            location = self._request(current, url, accept, max_bytes)
+            location = self._request(current, url, accept, max_bytes, addresses)
             if isinstance(location, Fetched):
                 return location
             try:
@@ -314,12 +351,43 @@ class Fetcher:
         return not self.stop.wait(seconds)
 
     def _request(
-        self, url: str, requested: str, accept: frozenset[str] | None, max_bytes: int
+        self,
+        url: str,
+        requested: str,
+        accept: frozenset[str] | None,
+        max_bytes: int,
+        addresses: tuple[str, ...] = (),
     ) -> Fetched | str:
-        """One GET: the body, or the Location of a redirect."""
-        settings = self.settings
+        """One GET: the body, or the Location of a redirect. With ``addresses`` (checked
+        ones of the URL's host name), connect to them in turn instead of resolving the name
+        again; the next one is tried only when connecting to one fails."""
+        for k, address in enumerate(addresses):
+            try:
+                return self._request_at(url, requested, accept, max_bytes, address)
+            except _Unreachable as err:
+                if k == len(addresses) - 1:
+                    raise _Refused(str(err)) from err
         try:
-            with self._client.stream("GET", url) as response:
+            return self._request_at(url, requested, accept, max_bytes, "")
+        except _Unreachable as err:
+            raise _Refused(str(err)) from err
+
+    def _request_at(
+        self, url: str, requested: str, accept: frozenset[str] | None, max_bytes: int, address: str
+    ) -> Fetched | str:
+        """One GET, to ``address`` when given (the name kept as Host and TLS server name)."""
+        settings = self.settings
+        client, target = self._client, httpx.URL(url)
+        headers: dict[str, str] = {}
+        extensions: dict[str, str] = {}
+        if address:
+            name = target.raw_host.decode("ascii")
+            client = self._client_for(name)
+            headers["Host"] = target.netloc.decode("ascii")
+            extensions["sni_hostname"] = name
+            target = target.copy_with(host=address)
+        try:
+            with client.stream("GET", target, headers=headers, extensions=extensions) as response:
                 status = response.status_code
                 if status in (301, 302, 303, 307, 308):
                     location = response.headers.get("location")
@@ -360,13 +428,15 @@ class Fetcher:
                         raise _Retry("the server sends too slowly")
                     chunks.append(chunk)
                 return Fetched(
-                    url=str(response.url),
+                    url=str(httpx.URL(url)) if address else str(response.url),
                     requested=requested,
                     status=status,
                     media_type=media,
                     charset=charset_match.group(1) if charset_match else "",
                     body=b"".join(chunks),
                 )
+        except httpx.ConnectError as err:
+            raise _Unreachable(f"cannot fetch: {type(err).__name__}: {err}") from err
         except httpx.TimeoutException as err:
             raise _Retry(f"timed out ({type(err).__name__})") from err
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as err:

@@ -46,6 +46,7 @@ _DATELINE = re.compile(
     r"\s*(?:\([^)]{1,40}\))?\s*[-–—:]",
     re.IGNORECASE,
 )
+_RFC_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\s+(\d{2,})\b")  # RFC 2822: 21 Oct 2024
 _DATEPARSER_SETTINGS: dict[str, Any] = {
     "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
     "REQUIRE_PARTS": ["day", "month", "year"],
@@ -73,6 +74,15 @@ def _dateparser_languages(language: str) -> tuple[str, ...]:
     return ("en",) if language in ("", "en") else ("en", language)
 
 
+def _rfc_year(parsed: datetime, text: str) -> datetime:
+    """``parsed`` with the year as written: the email parser reads a year under 100 as
+    19xx or 20xx even when it has four digits ("01 Jan 0001" is not 2001)."""
+    written = _RFC_YEAR.search(text)
+    if written and len(written[1]) > 2 and int(written[1]) != parsed.year:
+        return parsed.replace(year=int(written[1]))  # ValueError for year 0
+    return parsed
+
+
 def parse_time(value: object, language: str = "en") -> datetime | None:
     """Parse a publication time from metadata: a datetime, a date, or a string with a full date.
 
@@ -98,7 +108,7 @@ def parse_time(value: object, language: str = "en") -> datetime | None:
     except ValueError:
         pass
     try:
-        return as_utc_aware(parsedate_to_datetime(text))
+        return _rfc_year(as_utc_aware(parsedate_to_datetime(text)), text)
     except (TypeError, ValueError, IndexError):
         pass
     if not re.search(r"\b\d{4}\b", text) or len(re.findall(r"\d+", text)) < 2:

@@ -11,6 +11,10 @@ nothing already stored, and running it again stores nothing twice:
 - a syndicated near-copy (MinHash LSH, ``dedup``) is stored and linked to the article it
   copies (``Store.original_of`` / ``copies_of``), not reported to ``on_article``.
 
+A feed entry whose page cannot be fetched or read is stored from the feed's own text of the
+entry when that is long enough to be an article (``feed_text_min_words``); the summary lists
+each such entry (``from_feed``) and the article carries a note saying so.
+
     python -m newsprism.ingest.run SOURCE... --db newsprism.db
 """
 
@@ -35,7 +39,7 @@ from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextCol
 from rich.text import Text
 
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
-from newsprism.ingest.feeds import Feed, parse_feed
+from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
 from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
@@ -44,6 +48,7 @@ from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.store.open import open_store
 from newsprism.store.sqlite import Store, StoreError
 
 if TYPE_CHECKING:
@@ -51,6 +56,7 @@ if TYPE_CHECKING:
 
 OnArticle = Callable[[Article], object]  # what it returns is ignored
 OnCopy = Callable[[Article, str], object]
+OnDuplicate = Callable[[str], object]  # the id of the stored article it duplicates
 
 
 @dataclass
@@ -64,6 +70,7 @@ class IngestSummary:
     skipped: int = 0  # archive records that hold no page (images, redirects, ...)
     problems: list[Problem] = field(default_factory=list)  # one per failure
     warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
+    from_feed: list[Problem] = field(default_factory=list)  # stored from the feed's own text
     links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
     interrupted: bool = False
     seconds: float = 0.0
@@ -77,6 +84,7 @@ class IngestSummary:
         )
         out = [head + (" - interrupted" if self.interrupted else "")]
         out.extend(f"failed: {p.input}: {p.message}" for p in self.problems)
+        out.extend(f"from the feed's text: {p.input}: {p.message}" for p in self.from_feed)
         return out
 
     def to_dict(self) -> dict[str, object]:
@@ -84,6 +92,7 @@ class IngestSummary:
         data = asdict(self)
         data["problems"] = [asdict(p) for p in self.problems]
         data["warnings"] = [asdict(p) for p in self.warnings]
+        data["from_feed"] = [asdict(p) for p in self.from_feed]
         return data
 
 
@@ -112,6 +121,7 @@ class _Ingest:
         stop: threading.Event | None,
         feeds_only: bool,
         advance: Callable[[str], None],
+        on_duplicate: OnDuplicate | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -120,6 +130,7 @@ class _Ingest:
         self.trusted = tuple(trusted_networks)
         self.on_article = on_article
         self.on_copy = on_copy
+        self.on_duplicate = on_duplicate
         self.stop = stop
         self.feeds_only = feeds_only
         self.advance = advance
@@ -154,20 +165,27 @@ class _Ingest:
     # --- storing ----------------------------------------------------------------------------
 
     def store_raw(self, raw: RawDoc, urls: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+        built = self.build(raw, notes)
+        if isinstance(built, Article):
+            self.store_article(built, urls)
+        else:
+            for problem in built:
+                self.fail(problem)
+
+    def build(self, raw: RawDoc, notes: Iterable[str] = ()) -> Article | list[Problem]:
+        """The clean article (its remarks kept as warnings), or why there is none."""
         problems: list[Problem] = []
         article = build_article(raw, None, self.registry, problems, self.settings)
         if article is None:
-            for problem in problems:
-                self.fail(problem)
-            return
+            return problems
         self.summary.warnings.extend(problems)
         article.notes.extend(notes)
-        self.store_article(article, urls)
+        return article
 
     def store_article(self, article: Article, urls: Iterable[str] = ()) -> None:
         """Store one article in one transaction and count what happened."""
         self.check_stop()
-        keys = sorted({canonical_url(u) for u in [article.url, *urls] if u})
+        keys = sorted({k for u in [article.url, *urls] if u and (k := canonical_url(u))})
         found = self.fingerprint_of(article)
         threshold = self.settings.near_copy_threshold
 
@@ -184,6 +202,8 @@ class _Ingest:
         summary = self.summary
         if outcome == "duplicate":
             summary.duplicates += 1
+            if self.on_duplicate is not None:
+                self.on_duplicate(article.id)
         elif outcome == "near_copy":
             summary.near_copies += 1
             summary.links.append((article.id, original, score))
@@ -200,8 +220,12 @@ class _Ingest:
 
     def known_url(self, url: str) -> bool:
         """True (and counted as a duplicate) when an article from ``url`` is stored."""
-        if url and self.store.article_for_url(canonical_url(url)) is not None:
+        key = canonical_url(url) if url else ""  # "" for junk such as "?": not a URL
+        stored = self.store.article_for_url(key) if key else None
+        if stored is not None:
             self.summary.duplicates += 1
+            if self.on_duplicate is not None:
+                self.on_duplicate(stored)
             self.advance("duplicate")
             return True
         return False
@@ -315,6 +339,17 @@ class _Ingest:
         self.store.record_source(canonical_url(url), "ok")
 
     def page(self, fetched: Fetched, meta: ArticleMeta | None, notes: Iterable[str] = ()) -> None:
+        built = self.page_article(fetched, meta, notes)
+        if isinstance(built, Article):
+            self.store_article(built, [fetched.requested, fetched.url])
+        else:
+            for problem in built:
+                self.fail(problem)
+
+    def page_article(
+        self, fetched: Fetched, meta: ArticleMeta | None, notes: Iterable[str] = ()
+    ) -> Article | list[Problem]:
+        """The article a fetched page holds, or why it holds none."""
         raw = raw_from_web(
             fetched.body,
             fetched.requested,
@@ -324,9 +359,8 @@ class _Ingest:
             fallback=meta,
         )
         if isinstance(raw, Problem):
-            self.fail(raw)
-            return
-        self.store_raw(raw, urls=[fetched.requested, fetched.url], notes=notes)
+            return [raw]
+        return self.build(raw, notes)
 
     def feed(self, fetched: Fetched) -> None:
         feed = parse_feed(fetched.body, fetched.url)
@@ -340,10 +374,6 @@ class _Ingest:
             self.check_stop()
             if self.known_url(entry.url):
                 continue
-            page = self.fetcher.fetch(entry.url, HTML_TYPES | TEXT_TYPES)
-            if isinstance(page, Problem):
-                self.fail(page)
-                continue
             meta = ArticleMeta(
                 published=entry.published or None,
                 title=entry.title or None,
@@ -352,7 +382,51 @@ class _Ingest:
             notes = [f"from the feed {feed.title or fetched_name(feed)}"]
             if entry.author:
                 notes.append(f"author (from the feed): {entry.author}")
-            self.page(page, meta, notes)
+            page = self.fetcher.fetch(entry.url, HTML_TYPES | TEXT_TYPES)
+            if isinstance(page, Problem):
+                failed = [page]
+            else:
+                built = self.page_article(page, meta, notes)
+                if isinstance(built, Article):
+                    self.store_article(built, [page.requested, page.url])
+                    continue
+                failed = built
+            if not self.entry_text(entry, meta, notes, failed):
+                for problem in failed:
+                    self.fail(problem)
+
+    def entry_text(
+        self, entry: FeedEntry, meta: ArticleMeta, notes: list[str], problems: list[Problem]
+    ) -> bool:
+        """Store the feed's own text of an entry whose page failed (``problems``) when it is
+        long enough to be an article; False (and a remark on the first problem when the text
+        is too short) when it is not stored."""
+        why = "; ".join(p.message for p in problems) or "no article on the page"
+        words = entry.words
+        if words < self.settings.feed_text_min_words:
+            if words and problems:
+                problems[0] = Problem(
+                    problems[0].input,
+                    f"{problems[0].message}; the feed's own text of the entry ({words} words) "
+                    f"is too short to stand in for the article (ingest feed_text_min_words "
+                    f"{self.settings.feed_text_min_words})",
+                )
+            return False
+        raw = RawDoc(entry.summary, entry.url, "text", meta, "metadata")
+        note = f"the text is the feed's own text of the entry: the page could not be used ({why})"
+        built = self.build(raw, [*notes, note])
+        if not isinstance(built, Article):
+            problems.extend(built)
+            return False
+        self.summary.from_feed.append(
+            Problem(
+                entry.url,
+                f"the page could not be used ({why}); stored the feed's own text of the entry "
+                f"({words} words) instead",
+            )
+        )
+        self.store_article(built, [entry.url])
+        return True
 
 
 def fetched_name(feed: Feed) -> str:
@@ -398,6 +472,7 @@ def ingest_sources(
     stop: threading.Event | None = None,
     feeds_only: bool = False,
     trusted_networks: Iterable[Network] = (),
+    on_duplicate: OnDuplicate | None = None,
 ) -> IngestSummary:
     """Ingest every source into ``store``, one transaction per article; never raises for a
     bad source (each failure is a ``Problem`` in the summary).
@@ -406,7 +481,8 @@ def ingest_sources(
     duplicates or near-copies; ``on_copy(article, original_id)`` for near-copies). ``stop``
     (set by a signal handler) ends the run after the current article; the summary then says
     ``interrupted``. ``rate`` overrides ``fetch_rate`` (seconds between requests to a
-    host); ``feeds_only`` refuses anything but feed URLs (``watch``).
+    host); ``feeds_only`` refuses anything but feed URLs (``watch``). ``on_duplicate(id)``
+    is called with the stored article's id for each duplicate (same text or URL).
     """
     ingest_settings = settings.ingest if isinstance(settings, Settings) else settings
     started = time.monotonic()
@@ -422,6 +498,7 @@ def ingest_sources(
             stop=stop,
             feeds_only=feeds_only,
             advance=advance,
+            on_duplicate=on_duplicate,
         )
         try:
             for item in sources:
@@ -431,6 +508,44 @@ def ingest_sources(
             run.summary.interrupted = True
         finally:
             run.close()
+    run.summary.seconds = time.monotonic() - started
+    return run.summary
+
+
+def ingest_documents(
+    documents: Iterable[RawDoc | Problem],
+    store: Store,
+    settings: IngestSettings = DEFAULT.ingest,
+    *,
+    on_article: OnArticle | None = None,
+    on_copy: OnCopy | None = None,
+    on_duplicate: OnDuplicate | None = None,
+) -> IngestSummary:
+    """Store documents already read (the web app's pasted text and uploaded files) exactly
+    as ``ingest_sources`` stores a file's: cleaned, one transaction each, duplicates and
+    near-copies found, the callbacks as there. Never raises for a bad document."""
+    started = time.monotonic()
+    run = _Ingest(
+        store,
+        settings,
+        allow_private=False,
+        rate=None,
+        trusted_networks=(),
+        on_article=on_article,
+        on_copy=on_copy,
+        stop=None,
+        feeds_only=False,
+        advance=lambda outcome: None,
+        on_duplicate=on_duplicate,
+    )
+    try:
+        for document in documents:
+            if isinstance(document, Problem):
+                run.fail(document)
+            else:
+                run.store_raw(document)
+    finally:
+        run.close()
     run.summary.seconds = time.monotonic() - started
     return run.summary
 
@@ -447,6 +562,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="files, folders, .jsonl, .warc(.gz), '-' (stdin), or http(s) URLs of pages or feeds",
     )
     _common(parser)
+    parser.add_argument(
+        "--engine",
+        choices=("single", "ray"),
+        default="single",
+        help="single: one process (default); ray: read, clean and cluster on Ray workers",
+    )
+    parser.add_argument(
+        "--address", default=None, help="with --engine ray: a running Ray cluster's address"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="with --engine ray: worker processes of the local Ray (default: CPU count)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -552,7 +682,7 @@ def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | Non
 def _open_store(path: str) -> Store | None:
     """The store at ``path``, or None (with an error on stderr) when it cannot be opened."""
     try:
-        return Store(path)
+        return open_store(path)
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return None
@@ -561,6 +691,10 @@ def _open_store(path: str) -> Store | None:
 def run(args: argparse.Namespace) -> int:
     """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
     2 when the store cannot be opened, 130 when interrupted (what was stored stays stored)."""
+    if getattr(args, "engine", "single") == "ray":
+        from newsprism.ingest import ray_engine
+
+        return ray_engine.run(args)
     store = _open_store(args.db)
     if store is None:
         return 2

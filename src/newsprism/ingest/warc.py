@@ -177,3 +177,9 @@ def iter_warc(
             yield Problem(
                 where, f"the archive cannot be read further ({type(err).__name__}: {err})"
             )
+        except (AttributeError, OverflowError, TypeError) as err:  # warcio on a broken header
+            yield Problem(
+                f"{name}:{number + 1}",
+                "the archive cannot be read further (a malformed record header: "
+                f"{type(err).__name__}: {err})",
+            )

@@ -1,12 +1,14 @@
-"""Persistence: every stage's results in one store (SQLite by default).
+"""Persistence: every stage's results in one store, SQLite by default, PostgreSQL on request.
 
-``Store`` (in ``newsprism.store.sqlite``) implements ``StoreBackend`` (``newsprism.store.base``),
-the interface another backend (PostgreSQL) would implement.
+``open_store(db)`` opens the store a ``--db`` names: ``Store`` (``newsprism.store.sqlite``) for
+a file, ``PostgresStore`` (``newsprism.store.postgres``) for a ``postgresql://`` URL. Both
+implement ``StoreBackend`` (``newsprism.store.base``) with the same SQL (``store.dialect``).
 """
 
 from __future__ import annotations
 
 from newsprism.store.base import StoreBackend
+from newsprism.store.open import is_postgres_url, open_store
 from newsprism.store.sqlite import Store, StoreError, story_id_for
 
-__all__ = ["Store", "StoreBackend", "StoreError", "story_id_for"]
+__all__ = ["Store", "StoreBackend", "StoreError", "is_postgres_url", "open_store", "story_id_for"]

@@ -1,4 +1,4 @@
-"""The interface every store backend implements (SQLite now; PostgreSQL can follow).
+"""The interface every store backend implements (``Store``: SQLite; ``PostgresStore``).
 
 A store keeps articles once (by their stable id) and, per comparison (story), every derived
 layer: sentences, mentions, concepts, quotes, claims, times, alignments, omissions, loaded

@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from newsprism.store.dialect import Connection
 from newsprism.store.stories import StoryRecord
 
 # A filter (outlets, words) matching fewer articles than this collects the matching stories
@@ -71,7 +72,7 @@ def _refs_sql(refs: list[OutletRef], alias: str = "a") -> tuple[str, list[object
         )
         args.extend(names)
     if not parts:
-        return "0", []
+        return "FALSE", []
     return "(" + " OR ".join(parts) + ")", args
 
 
@@ -85,7 +86,7 @@ def _period_sql(since: str | None, until: str | None, alias: str = "a") -> tuple
     if until:
         parts.append(f"{alias}.published < ?")
         args.append(until)
-    return (" AND ".join(parts) or "1"), args
+    return (" AND ".join(parts) or "TRUE"), args
 
 
 def _story(row: sqlite3.Row) -> StoryRecord:
@@ -105,13 +106,6 @@ def _story(row: sqlite3.Row) -> StoryRecord:
     )
 
 
-def _match_query(query: str) -> str:
-    """A user's words as an FTS5 query: every word must occur; no FTS syntax, no control
-    characters (a NUL would end the query early)."""
-    cleaned = "".join(c if c.isprintable() else " " for c in query)
-    return " ".join('"' + w.replace('"', '""') + '"' for w in cleaned.split())
-
-
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
     return [items[k : k + size] for k in range(0, len(items), size)]
 
@@ -124,7 +118,17 @@ class BrowseQueries:
     """Read queries of ``Store`` for the web app (needs its ``conn``)."""
 
     @property
-    def conn(self) -> sqlite3.Connection:  # provided by Store
+    def conn(self) -> Connection:  # provided by Store
+        raise NotImplementedError
+
+    def _story_match_sql(  # provided by Store (a dialect hook: full-text search)
+        self, query: str, per_story: bool
+    ) -> tuple[str, list[object]] | None:
+        raise NotImplementedError
+
+    def _article_match_sql(  # provided by Store (a dialect hook: full-text search)
+        self, query: str
+    ) -> tuple[str, list[object]] | None:
         raise NotImplementedError
 
     # --- the story list ------------------------------------------------------------------
@@ -134,19 +138,19 @@ class BrowseQueries:
         condition, args = _refs_sql(refs)
         limit = -1 if cap is None else cap
         row = self.conn.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM articles a WHERE {condition} LIMIT ?)",
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM articles a WHERE {condition} LIMIT ?) AS found",
             [*args, limit],
         ).fetchone()
         return int(row[0])
 
     def count_matches(self, query: str, cap: int | None = None) -> int:
         """How many articles hold every word of ``query`` (at most ``cap`` are counted)."""
-        fts = _match_query(query)
-        if not fts:
+        match = self._article_match_sql(query)
+        if match is None:
             return 0
         row = self.conn.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
-            (fts, -1 if cap is None else cap),
+            f"SELECT COUNT(*) FROM ({match[0]} LIMIT ?) AS found",
+            [*match[1], -1 if cap is None else cap],
         ).fetchone()
         return int(row[0])
 
@@ -165,7 +169,7 @@ class BrowseQueries:
         ``outlet_sets``: for each set, the story has an article by one outlet of it (an empty
         set matches nothing); ``since``/``until``: ISO times in UTC; the story's time range
         reaches ``since`` and starts before ``until``; ``query``: words one member's title or
-        text holds (FTS5)."""
+        text holds (full-text search)."""
         where = ["s.status != 'merged'", "s.articles + s.copies > 0"]
         args: list[object] = []
         if since:
@@ -190,22 +194,12 @@ class BrowseQueries:
                 )
             args.extend(values)
         if query is not None:
-            fts = _match_query(query)
-            if not fts:
+            many = self.count_matches(query, COLLECT_BELOW) >= COLLECT_BELOW
+            match = self._story_match_sql(query, per_story=many)
+            if match is None:
                 return []
-            if self.count_matches(query, COLLECT_BELOW) < COLLECT_BELOW:
-                where.append(
-                    "s.id IN (SELECT m.story FROM articles_fts JOIN articles a "
-                    "ON a.rowid = articles_fts.rowid JOIN story_articles m ON m.article = a.id "
-                    "WHERE articles_fts MATCH ?)"
-                )
-            else:
-                where.append(
-                    "EXISTS (SELECT 1 FROM story_articles m JOIN articles a ON a.id = m.article "
-                    "JOIN articles_fts f ON f.rowid = a.rowid "
-                    "WHERE m.story = s.id AND articles_fts MATCH ?)"
-                )
-            args.append(fts)
+            where.append(match[0])
+            args.extend(match[1])
         sql = (
             f"SELECT {STORY_COLUMNS} FROM stories s WHERE "
             + " AND ".join(where)
@@ -229,8 +223,9 @@ class BrowseQueries:
         out: dict[str, list[OutletCount]] = {s: [] for s in story_ids}
         for chunk in _chunks(story_ids):
             rows = self.conn.execute(
-                "SELECT m.story, a.outlet_id, a.outlet, SUM(m.copy_of = '') AS originals, "
-                "SUM(m.copy_of != '') AS copies FROM story_articles m "
+                "SELECT m.story, a.outlet_id, a.outlet, COUNT(CASE WHEN m.copy_of = '' THEN 1 END) "
+                "AS originals, COUNT(CASE WHEN m.copy_of != '' THEN 1 END) AS copies "
+                "FROM story_articles m "
                 f"JOIN articles a ON a.id = m.article WHERE m.story IN ({_marks(chunk)}) "
                 "GROUP BY m.story, a.outlet_id, a.outlet",
                 chunk,
@@ -395,11 +390,15 @@ class BrowseQueries:
         rows = self.conn.execute(
             window + "SELECT k.name AS name, COUNT(DISTINCT o.comparison) AS stories, "
             "COUNT(DISTINCT o.comparison || ' ' || o.alignment) AS facts FROM mine "
-            "JOIN omissions o ON o.article = mine.article AND o.comparison = mine.story "
-            "JOIN alignment_claims ac ON ac.comparison = o.comparison "
-            "AND ac.alignment = o.alignment "
-            "JOIN claims c ON c.comparison = ac.comparison AND c.id = ac.claim "
-            "JOIN concepts k ON k.comparison = c.comparison "
+            # SQLite joins CROSS JOIN tables in the order written: the outlet's omissions
+            # first, then only their claims (left to itself, it walked every claim of each
+            # comparison first: 80 ms on a 3k store, 17 ms this way).
+            "CROSS JOIN omissions o CROSS JOIN alignment_claims ac CROSS JOIN claims c "
+            "CROSS JOIN concepts k "
+            "WHERE o.article = mine.article AND o.comparison = mine.story "
+            "AND ac.comparison = o.comparison AND ac.alignment = o.alignment "
+            "AND c.comparison = ac.comparison AND c.id = ac.claim "
+            "AND k.comparison = c.comparison "
             "AND k.id IN (c.subject_concept, c.object_concept) AND k.kind != 'NP' "
             "GROUP BY k.name ORDER BY stories DESC, facts DESC, k.name LIMIT ?",
             [*args, limit],

@@ -44,6 +44,7 @@ from newsprism.model import (
 )
 from newsprism.report.jsonout import loaded_spans, ordered_analyses, to_dict
 from newsprism.store.browse import BrowseQueries
+from newsprism.store.dialect import Connection, query_words
 from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newsprism.store.stories import StoryTables
 
@@ -75,8 +76,7 @@ def _spans_from(text: str) -> list[Span]:
 
 def _fts_query(query: str) -> str:
     """A user's words as an FTS5 query: every word must occur (no FTS syntax errors)."""
-    words = [w.replace('"', '""') for w in query.split()]
-    return " ".join(f'"{w}"' for w in words)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in query_words(query))
 
 
 class StoreError(RuntimeError):
@@ -88,14 +88,18 @@ class Store(StoryTables, BrowseQueries):
     methods, from ``StoryTables``, implement ``StoryStoreBackend``; its web app queries, from
     ``BrowseQueries``, implement ``BrowseStoreBackend``)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, check_same_thread: bool = True) -> None:
         """Open (creating it if needed) and migrate the store at ``path``.
+
+        ``check_same_thread=False`` lets other threads use the connection, one at a time (the
+        web app opens, uses and closes a request's store in worker threads that may differ).
 
         Raises ``StoreError`` naming the path when it is not a SQLite database (a text file
         given as --db), cannot be opened (a folder), or was written by a newer newsprism;
         the file is left untouched.
         """
         self.path = str(path)
+        self._check_same_thread = check_same_thread
         self._conn: sqlite3.Connection | None = None
         try:
             self._open()
@@ -112,7 +116,9 @@ class Store(StoryTables, BrowseQueries):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: transactions are opened explicitly, one per save.
-        self._conn = sqlite3.connect(self.path, isolation_level=None)
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=self._check_same_thread
+        )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute("PRAGMA busy_timeout = 5000")
@@ -124,7 +130,10 @@ class Store(StoryTables, BrowseQueries):
     # --- connection and schema --------------------------------------------------------------
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
+        return self._sqlite()
+
+    def _sqlite(self) -> sqlite3.Connection:
         if self._conn is None:
             raise RuntimeError(f"the store {self.path} is closed")
         return self._conn
@@ -142,7 +151,7 @@ class Store(StoryTables, BrowseQueries):
             self._conn = None
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Connection]:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -176,10 +185,10 @@ class Store(StoryTables, BrowseQueries):
                 f"VALUES ({version + 1}, '{_now()}');\nCOMMIT;"
             )
             try:
-                self.conn.executescript(script)
+                self._sqlite().executescript(script)
             except sqlite3.Error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                if self._sqlite().in_transaction:
+                    self._sqlite().execute("ROLLBACK")
                 raise
 
     # --- saving -----------------------------------------------------------------------------
@@ -219,7 +228,7 @@ class Store(StoryTables, BrowseQueries):
         return story_id
 
     def _save_outlets(
-        self, conn: sqlite3.Connection, comparison: Comparison, outlets: Mapping[str, Outlet]
+        self, conn: Connection, comparison: Comparison, outlets: Mapping[str, Outlet]
     ) -> None:
         used = sorted({a.outlet_id for a in comparison.articles if a.outlet_id in outlets})
         conn.executemany(
@@ -243,7 +252,7 @@ class Store(StoryTables, BrowseQueries):
             ],
         )
 
-    def _save_articles(self, conn: sqlite3.Connection, articles: list[Article], now: str) -> None:
+    def _save_articles(self, conn: Connection, articles: list[Article], now: str) -> None:
         conn.executemany(
             "INSERT INTO articles(id, outlet, outlet_id, url, title, published, "
             "published_source, language, text, source, notes, added) "
@@ -271,9 +280,7 @@ class Store(StoryTables, BrowseQueries):
             ],
         )
 
-    def _save_analysis(
-        self, conn: sqlite3.Connection, story: str, analysis: ArticleAnalysis
-    ) -> None:
+    def _save_analysis(self, conn: Connection, story: str, analysis: ArticleAnalysis) -> None:
         art = analysis.article
         conn.executemany(
             'INSERT INTO sentences(comparison, article, idx, start, "end") VALUES (?, ?, ?, ?, ?)',
@@ -417,7 +424,7 @@ class Store(StoryTables, BrowseQueries):
             number_rows,
         )
 
-    def _save_findings(self, conn: sqlite3.Connection, story: str, comparison: Comparison) -> None:
+    def _save_findings(self, conn: Connection, story: str, comparison: Comparison) -> None:
         conn.executemany(
             "INSERT INTO concepts(comparison, id, position, name, kind) VALUES (?, ?, ?, ?, ?)",
             [(story, c.id, k, c.name, c.kind) for k, c in enumerate(comparison.concepts)],
@@ -595,9 +602,7 @@ class Store(StoryTables, BrowseQueries):
             return "near_copy", original, similarity
 
     @staticmethod
-    def _band_candidates(
-        conn: sqlite3.Connection, bands: list[tuple[int, int]]
-    ) -> list[tuple[str, bytes]]:
+    def _band_candidates(conn: Connection, bands: list[tuple[int, int]]) -> list[tuple[str, bytes]]:
         ids: set[str] = set()
         for band, key in bands:
             ids.update(
@@ -691,6 +696,37 @@ class Store(StoryTables, BrowseQueries):
         ).fetchall()
         return [self._article(r) for r in rows]
 
+    # --- dialect hooks: SQL that differs by backend (``postgres.PostgresStore`` has its own) --
+
+    def _story_match_sql(self, query: str, per_story: bool) -> tuple[str, list[object]] | None:
+        """A condition on stories ``s``: one member's title or text holds every word of
+        ``query`` (FTS5), with its arguments; None when ``query`` has no words. The matching
+        articles are collected first, or, with ``per_story``, each story is checked."""
+        fts = _fts_query(query)
+        if not fts:
+            return None
+        if per_story:
+            return (
+                "EXISTS (SELECT 1 FROM story_articles m JOIN articles a ON a.id = m.article "
+                "JOIN articles_fts f ON f.rowid = a.rowid "
+                "WHERE m.story = s.id AND articles_fts MATCH ?)",
+                [fts],
+            )
+        return (
+            "s.id IN (SELECT m.story FROM articles_fts JOIN articles a "
+            "ON a.rowid = articles_fts.rowid JOIN story_articles m ON m.article = a.id "
+            "WHERE articles_fts MATCH ?)",
+            [fts],
+        )
+
+    def _article_match_sql(self, query: str) -> tuple[str, list[object]] | None:
+        """A query with one row per article whose title or text holds every word of ``query``
+        (FTS5), with its arguments; None when ``query`` has no words."""
+        fts = _fts_query(query)
+        if not fts:
+            return None
+        return "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ?", [fts]
+
     def list_comparisons(self) -> list[dict[str, Any]]:
         """Stored comparisons (oldest first): id, title, created, updated, articles."""
         out = []
@@ -767,19 +803,21 @@ class Store(StoryTables, BrowseQueries):
                 "SELECT * FROM loaded_spans WHERE comparison = ? ORDER BY position", story
             )
         ]
-        analyses = [self._load_analysis(story, a.id, loaded) for a in articles]
-        concepts = []
-        for r in self._rows("SELECT * FROM concepts WHERE comparison = ? ORDER BY position", story):
-            mentions = [
-                m["mention"]
-                for m in self._rows(
-                    "SELECT mention FROM concept_mentions WHERE comparison = ? AND concept = ? "
-                    "ORDER BY position",
-                    story,
-                    r["id"],
-                )
-            ]
-            concepts.append(Concept(r["id"], r["name"], r["kind"], mentions))
+        tables = self._analysis_rows(story)
+        analyses = [self._load_analysis(a.id, loaded, tables) for a in articles]
+        concept_mentions: dict[str, list[str]] = {}
+        for r in self._rows(  # one query, not one per concept (a round trip each on a server)
+            "SELECT concept, mention FROM concept_mentions WHERE comparison = ? "
+            "ORDER BY concept, position",
+            story,
+        ):
+            concept_mentions.setdefault(r["concept"], []).append(r["mention"])
+        concepts = [
+            Concept(r["id"], r["name"], r["kind"], concept_mentions.get(r["id"], []))
+            for r in self._rows(
+                "SELECT * FROM concepts WHERE comparison = ? ORDER BY position", story
+            )
+        ]
         alignment_claims: dict[str, list[str]] = {}
         for r in self._rows(
             "SELECT alignment, claim FROM alignment_claims WHERE comparison = ? "
@@ -863,17 +901,49 @@ class Store(StoryTables, BrowseQueries):
             timings=json.loads(row["timings"]),
         )
 
-    def _load_analysis(self, story: str, article: str, loaded: list[LoadedSpan]) -> ArticleAnalysis:
-        def rows(table: str, order: str = "position") -> list[sqlite3.Row]:
-            return self._rows(
-                f"SELECT * FROM {table} WHERE comparison = ? AND article = ? ORDER BY {order}",
-                story,
-                article,
-            )
+    # Per-article tables of a comparison and the order of their rows within an article.
+    _ANALYSIS_TABLES = (
+        ("sentences", "idx"),
+        ("mentions", "position"),
+        ("times", "position IS NULL, position, id"),
+        ("quantities", "position IS NULL, position, id"),
+        ("quotes", "position"),
+        ("claims", "position"),
+    )
 
-        sentences = [
-            Sentence(article, r["idx"], r["start"], r["end"]) for r in rows("sentences", "idx")
+    def _analysis_rows(self, story: str) -> dict[str, dict[str, list[sqlite3.Row]]]:
+        """The rows of a comparison's per-article tables (and its claims' numbers), by table
+        and article: one query a table, not one an article (a round trip each on a server)."""
+        out: dict[str, dict[str, list[sqlite3.Row]]] = {}
+        queries = [
+            (table, f"SELECT * FROM {table} WHERE comparison = ? ORDER BY article, {order}")
+            for table, order in self._ANALYSIS_TABLES
         ]
+        queries.append(
+            (
+                "claim_numbers",
+                "SELECT c.article, cn.claim, cn.quantity FROM claim_numbers cn JOIN claims c "
+                "ON c.comparison = cn.comparison AND c.id = cn.claim "
+                "WHERE cn.comparison = ? ORDER BY c.article, cn.claim, cn.position",
+            )
+        )
+        for table, sql in queries:
+            grouped: dict[str, list[sqlite3.Row]] = {}
+            for r in self._rows(sql, story):
+                grouped.setdefault(r["article"], []).append(r)
+            out[table] = grouped
+        return out
+
+    def _load_analysis(
+        self,
+        article: str,
+        loaded: list[LoadedSpan],
+        tables: dict[str, dict[str, list[sqlite3.Row]]],
+    ) -> ArticleAnalysis:
+        def rows(table: str) -> list[sqlite3.Row]:  # in the order of _ANALYSIS_TABLES
+            return tables[table].get(article, [])
+
+        sentences = [Sentence(article, r["idx"], r["start"], r["end"]) for r in rows("sentences")]
         mentions = [
             Mention(
                 r["id"],
@@ -888,7 +958,7 @@ class Store(StoryTables, BrowseQueries):
             )
             for r in rows("mentions")
         ]
-        time_rows = rows("times", "position IS NULL, position, id")
+        time_rows = rows("times")
         times_by_id = {
             r["id"]: TimeExpr(
                 article,
@@ -902,19 +972,13 @@ class Store(StoryTables, BrowseQueries):
             )
             for r in time_rows
         }
-        quantity_rows = rows("quantities", "position IS NULL, position, id")
+        quantity_rows = rows("quantities")
         quantities_by_id = {
             r["id"]: Quantity(article, r["start"], r["end"], r["text"], r["value"], r["unit"])
             for r in quantity_rows
         }
         numbers: dict[str, list[Quantity]] = {}
-        for r in self._rows(
-            "SELECT cn.claim, cn.quantity FROM claim_numbers cn JOIN claims c "
-            "ON c.comparison = cn.comparison AND c.id = cn.claim "
-            "WHERE cn.comparison = ? AND c.article = ? ORDER BY cn.claim, cn.position",
-            story,
-            article,
-        ):
+        for r in rows("claim_numbers"):
             numbers.setdefault(r["claim"], []).append(quantities_by_id[r["quantity"]])
         quotes = [
             Quote(

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.model import Article
+from newsprism.store.dialect import Connection
 
 
 class StoryConflict(RuntimeError):
@@ -83,11 +84,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _fts_query(query: str) -> str:
-    words = [w.replace('"', '""') for w in query.split()]
-    return " ".join(f'"{w}"' for w in words)
-
-
 def _record(row: sqlite3.Row) -> StoryRecord:
     return StoryRecord(
         id=row["id"],
@@ -109,10 +105,15 @@ class StoryTables:
     """Story methods of ``Store`` (needs its ``conn`` and ``_transaction``)."""
 
     @property
-    def conn(self) -> sqlite3.Connection:  # provided by Store
+    def conn(self) -> Connection:  # provided by Store
         raise NotImplementedError
 
-    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:  # provided by Store
+    def _transaction(self) -> AbstractContextManager[Connection]:  # provided by Store
+        raise NotImplementedError
+
+    def _story_match_sql(  # provided by Store (a dialect hook)
+        self, query: str, per_story: bool
+    ) -> tuple[str, list[object]] | None:
         raise NotImplementedError
 
     # --- reading the clusterer state -----------------------------------------------------
@@ -199,7 +200,7 @@ class StoryTables:
         with self._transaction() as conn:
             last = conn.execute("SELECT MAX(rowid) FROM articles").fetchone()[0] or 0
             unfiled = conn.execute(
-                "SELECT 1 FROM articles a WHERE a.rowid > (SELECT CAST(COALESCE(MAX(value), 0) "
+                "SELECT 1 FROM articles a WHERE a.rowid > (SELECT CAST(COALESCE(MAX(value), '0') "
                 "AS INTEGER) FROM story_meta WHERE key = 'checked_rowid') "
                 "AND NOT EXISTS (SELECT 1 FROM story_articles s WHERE s.article = a.id) LIMIT 1"
             ).fetchone()
@@ -259,7 +260,7 @@ class StoryTables:
         """Stories, newest first (by their newest member's publication time, else by when
         they last changed). ``since``: ISO time in UTC the story must reach; ``outlet``: an
         outlet name or id one member has; ``query``: words one member's title or text holds
-        (FTS5)."""
+        (full-text search)."""
         where = ["s.status != 'merged'", "s.articles + s.copies > 0"]
         args: list[object] = []
         if since:
@@ -273,15 +274,11 @@ class StoryTables:
             )
             args.extend([outlet, outlet])
         if query is not None:
-            fts = _fts_query(query)
-            if not fts:
+            match = self._story_match_sql(query, per_story=False)
+            if match is None:
                 return []
-            where.append(
-                "s.id IN (SELECT m.story FROM articles_fts JOIN articles a "
-                "ON a.rowid = articles_fts.rowid JOIN story_articles m ON m.article = a.id "
-                "WHERE articles_fts MATCH ?)"
-            )
-            args.append(fts)
+            where.append(match[0])
+            args.extend(match[1])
         sql = (
             "SELECT s.* FROM stories s WHERE "
             + " AND ".join(where)
@@ -293,14 +290,14 @@ class StoryTables:
     # --- writing -------------------------------------------------------------------------
 
     @staticmethod
-    def _check_seq(conn: sqlite3.Connection, expect: int) -> None:
+    def _check_seq(conn: Connection, expect: int) -> None:
         row = conn.execute("SELECT value FROM story_meta WHERE key = 'seq'").fetchone()
         found = int(row[0]) if row else 0
         if found != expect:
             raise StoryConflict(f"stories changed (seq {found}, expected {expect})")
 
     @staticmethod
-    def _set_meta(conn: sqlite3.Connection, values: dict[str, str]) -> None:
+    def _set_meta(conn: Connection, values: dict[str, str]) -> None:
         conn.executemany(
             "INSERT INTO story_meta(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -308,7 +305,7 @@ class StoryTables:
         )
 
     @staticmethod
-    def _upsert_stories(conn: sqlite3.Connection, records: list[StoryRecord], now: str) -> None:
+    def _upsert_stories(conn: Connection, records: list[StoryRecord], now: str) -> None:
         conn.executemany(
             'INSERT INTO stories(id, title, start, "end", status, merged_into, last_joined, '
             "state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -334,7 +331,7 @@ class StoryTables:
         )
 
     @staticmethod
-    def _recount(conn: sqlite3.Connection, story_ids: set[str]) -> None:
+    def _recount(conn: Connection, story_ids: set[str]) -> None:
         conn.executemany(
             "UPDATE stories SET "
             "articles = (SELECT COUNT(*) FROM story_articles WHERE story = ?1 AND copy_of = ''), "
@@ -390,17 +387,17 @@ class StoryTables:
                 meta["clock"] = filing.clock
             self._set_meta(conn, meta)
 
-    def _fold(self, conn: sqlite3.Connection) -> None:
+    def _fold(self, conn: Connection) -> None:
         """Add the pending counts into the frequency tables (sorted: few pages touched)."""
         words, names = self._unfolded()
         conn.executemany(
             "INSERT INTO story_df(feature, count) VALUES (?, ?) "
-            "ON CONFLICT(feature) DO UPDATE SET count = count + excluded.count",
+            "ON CONFLICT(feature) DO UPDATE SET count = story_df.count + excluded.count",
             sorted(words.items()),
         )
         conn.executemany(
             "INSERT INTO story_name_df(name, count) VALUES (?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET count = count + excluded.count",
+            "ON CONFLICT(name) DO UPDATE SET count = story_name_df.count + excluded.count",
             sorted(names.items()),
         )
         conn.execute("DELETE FROM story_df_pending")

@@ -15,6 +15,21 @@ Stories close (leave the index) when they fall out of the time window or when to
 open; closed stories stay in ``stories()``. Optionally (``merge_probability`` <= 1) an article
 that also fits a second open story merges it into the older one, revising earlier filings;
 off by default because it moved mean B-cubed F1 by only +0.004 on the dev sets.
+
+Scoring one candidate costs the same however long the story has run: the article's weighted
+vector is scattered once into a dense scratch array, and each story keeps its recent
+members' weighted vectors as one concatenated block and its name norm, refreshed (like every
+cached weighting) when the story changes or the stream has grown by a tenth, and its names
+as an array of name numbers whose document counts are one array look-up away. So a story
+that has run for years with hundreds of members and names is scored with a few array
+operations, not a Python loop over its members and names.
+
+A store keeps the clusterer between runs (``stories.persist``) through public hooks only:
+``export_story``/``restore_story`` (one open story's state as bytes), ``load_counts`` and
+``frequencies`` (the online document frequencies), ``documents``/``clock``,
+``take_changes`` (what filing changed since the last call), ``story_info``, ``forget``
+(drop a closed story from memory), ``set_title`` and ``keep_apart`` (pairs of stories a
+user split, never merged again).
 """
 
 from __future__ import annotations
@@ -22,7 +37,9 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import struct
 from collections import Counter, OrderedDict, deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -45,11 +62,16 @@ PAIR_FEATURES = (
     "time_unknown",  # 1 when either side has no publication time
     "log_size",  # log of the story's number of articles
 )
+STATE_MAGIC = b"NPS1"  # the first bytes of ``export_story``'s state
 
 
 def _aware(when: datetime) -> datetime:
     """Naive times are read as UTC, so every comparison is between aware datetimes."""
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return None if when is None else _aware(when).astimezone(UTC).isoformat()
 
 
 @dataclass
@@ -85,6 +107,36 @@ class StoryModel:
         )
 
 
+@dataclass(frozen=True)
+class StoryInfo:
+    """A read-only view of one story of the clusterer (times are aware, UTC)."""
+
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    start: datetime | None
+    end: datetime | None
+    status: str  # "open" (in the index), "closed" or "merged"
+    merged_into: str  # the story it went into when "merged", else ""
+
+
+@dataclass
+class StoryChanges:
+    """What filing changed since the last ``take_changes`` (story ids, creation order)."""
+
+    created: list[str] = field(default_factory=list)  # stories started
+    joined: list[str] = field(default_factory=list)  # stories that took an article or a merge
+    closed: list[str] = field(default_factory=list)  # stories that left the index
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (merged story, kept story)
+
+    def touched(self) -> list[str]:
+        """Every story whose row changed: joined, closed or merged away (no repeats)."""
+        seen: dict[str, None] = {}
+        for story_id in [*self.joined, *self.closed, *(gone for gone, _ in self.merged)]:
+            seen.setdefault(story_id, None)
+        return list(seen)
+
+
 @dataclass
 class _Sparse:
     """A sparse vector as sorted index and value arrays."""
@@ -100,14 +152,39 @@ class _Sparse:
         vals = np.array([items[int(k)] for k in keys], dtype=np.float64)
         return cls(keys, vals)
 
+    @classmethod
+    def empty(cls) -> _Sparse:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
-def _add_unit(total: dict[int, float], counts: dict[int, float]) -> _Sparse:
-    """Add ``counts`` scaled to unit length into ``total``; return ``counts`` as a vector."""
-    vector = _Sparse.of(counts)
-    norm = float(np.linalg.norm(vector.values)) or 1.0
-    for i, v in zip(vector.indices.tolist(), vector.values.tolist(), strict=True):
-        total[i] = total.get(i, 0.0) + v / norm
-    return vector
+
+def _plus(total: _Sparse, add: _Sparse, scale: float) -> _Sparse:
+    """``total + add / scale`` as a new vector (the sum of a story's member vectors); costs
+    a copy of ``total`` plus a binary search per entry of ``add``, no sort."""
+    at = np.searchsorted(total.indices, add.indices)
+    found = at < len(total.indices)
+    found[found] = total.indices[at[found]] == add.indices[found]
+    values = total.values.copy()
+    values[at[found]] += add.values[found] / scale
+    new = ~found
+    if not new.any():
+        return _Sparse(total.indices.copy(), values)
+    indices = np.insert(total.indices, at[new], add.indices[new])
+    return _Sparse(indices, np.insert(values, at[new], add.values[new] / scale))
+
+
+def _unit_scale(vector: _Sparse) -> float:
+    return float(np.linalg.norm(vector.values)) or 1.0
+
+
+@dataclass
+class _Block:
+    """A story's recent members' weighted vectors, concatenated, to score them at once."""
+
+    indices: np.ndarray
+    values: np.ndarray
+    owner: np.ndarray  # the member each entry belongs to
+    count: int
+    until: float  # a member's cached weighting is refreshed past this document count
 
 
 @dataclass
@@ -116,16 +193,96 @@ class _StoryState:
     id: str
     title: str
     articles: list[str] = field(default_factory=list)
-    words: dict[int, float] = field(default_factory=dict)  # sum of members' unit word vectors
+    words: _Sparse = field(default_factory=_Sparse.empty)  # sum of members' unit word vectors
     names: Counter[str] = field(default_factory=Counter)
     recent: deque[_Sparse] = field(default_factory=deque)
-    leads: dict[int, float] = field(default_factory=dict)  # sum of members' unit lead vectors
+    leads: _Sparse = field(default_factory=_Sparse.empty)  # sum of members' unit lead vectors
     recent_leads: deque[_Sparse] = field(default_factory=deque)
-    lead_centroid: _Sparse | None = None
     merged_into: str = ""  # set when a later article showed this story is another one
     start: datetime | None = None
     end: datetime | None = None
-    centroid: _Sparse | None = None  # cache of ``words``, rebuilt after a join
+    members: _Block | None = None  # cache of ``recent``, dropped when it changes
+    lead_members: _Block | None = None  # cache of ``recent_leads``
+    name_numbers: np.ndarray | None = None  # cache of ``names``: name numbers and counts
+    name_counts: np.ndarray | None = None
+
+    def changed(self) -> None:
+        """Drop the caches of the members and names (after a join or a merge)."""
+        self.members = self.lead_members = None
+        self.name_numbers = self.name_counts = None
+
+
+# --- state as bytes -----------------------------------------------------------------------
+
+
+def _pack(header: dict[str, object], arrays: list[np.ndarray]) -> bytes:
+    header = {**header, "arrays": [[a.dtype.str, int(a.size)] for a in arrays]}
+    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    parts = [STATE_MAGIC, struct.pack("<I", len(head)), head, *(a.tobytes() for a in arrays)]
+    return b"".join(parts)
+
+
+def _unpack(blob: bytes) -> tuple[dict[str, object], list[np.ndarray]]:
+    if blob[:4] != STATE_MAGIC:
+        raise ValueError("not a newsprism story state")
+    (size,) = struct.unpack_from("<I", blob, 4)
+    header = json.loads(blob[8 : 8 + size].decode("utf-8"))
+    offset = 8 + size
+    arrays = []
+    for dtype, count in header["arrays"]:
+        dt = np.dtype(dtype)
+        arrays.append(np.frombuffer(blob, dtype=dt, count=count, offset=offset).copy())
+        offset += dt.itemsize * count
+    return header, arrays
+
+
+def _sorted_sparse(indices: np.ndarray, values: np.ndarray) -> _Sparse:
+    order = np.argsort(indices, kind="stable")  # states written before 2026-11 were unsorted
+    return _Sparse(indices[order].astype(np.int64), values[order].astype(np.float64))
+
+
+def _encode_state(story: _StoryState, vector: np.ndarray) -> bytes:
+    arrays = [
+        story.words.indices.astype("<i4"),
+        story.words.values.astype("<f8"),
+        story.leads.indices.astype("<i4"),
+        story.leads.values.astype("<f8"),
+    ]
+    for member in [*story.recent, *story.recent_leads]:
+        arrays.extend([member.indices.astype("<i4"), member.values.astype("<f8")])
+    arrays.append(np.asarray(vector, dtype="<f4"))
+    header: dict[str, object] = {
+        "v": 1,
+        "names": dict(story.names),
+        "recent": len(story.recent),
+        "start": _iso(story.start),
+        "end": _iso(story.end),
+    }
+    return _pack(header, arrays)
+
+
+def _decode_state(
+    blob: bytes, key: int, story_id: str, title: str
+) -> tuple[_StoryState, np.ndarray]:
+    header, arrays = _unpack(blob)
+    names = header["names"]
+    if not isinstance(names, dict) or len(arrays) < 5:
+        raise ValueError("not a newsprism story state")
+    recent = int(str(header["recent"]))
+    story = _StoryState(key=key, id=story_id, title=title)
+    story.words = _sorted_sparse(arrays[0], arrays[1])
+    story.leads = _sorted_sparse(arrays[2], arrays[3])
+    story.names = Counter({str(k): int(v) for k, v in names.items()})
+    members = [
+        _Sparse(arrays[k].astype(np.int64), arrays[k + 1].astype(np.float64))
+        for k in range(4, 4 + 4 * recent, 2)
+    ]
+    story.recent = deque(members[:recent])
+    story.recent_leads = deque(members[recent:])
+    start, end = header.get("start"), header.get("end")
+    story.start = datetime.fromisoformat(start) if isinstance(start, str) else None
+    story.end = datetime.fromisoformat(end) if isinstance(end, str) else None
+    return story, arrays[-1].astype(np.float32)
 
 
 class StoryClusterer:
@@ -135,16 +292,61 @@ class StoryClusterer:
         self.settings = settings
         self.model = model if model is not None else StoryModel.load(settings.weights_path)
         self._df = np.zeros(2**HASH_BITS, dtype=np.int32)
-        self._name_df: Counter[str] = Counter()
+        self._name_numbers: dict[str, int] = {}  # every name seen -> its number
+        self._name_df = np.zeros(1024, dtype=np.int64)  # document count by name number
         self._documents = 0
-        self._stories: list[_StoryState] = []
+        self._stories: dict[int, _StoryState] = {}  # by key, in order of creation
+        self._next_key = 0
+        self._key_of: dict[str, int] = {}  # a story's own id -> its key
+        self._merged: dict[str, str] = {}  # a merged story's id -> the story it went into
         self._story_of: dict[str, str] = {}
-        self._by_id: dict[str, int] = {}
         self._index = StoryIndex(settings.index_dimensions)
         self._open: OrderedDict[int, None] = OrderedDict()  # least recently joined first
         self._ends: list[tuple[datetime, int]] = []  # heap of (story end, key), lazy
         self._clock: datetime | None = None
+        self._apart: set[tuple[str, str]] = set()
+        self._changes = StoryChanges()
+        self._scratch: np.ndarray | None = None  # dense copy of the article being scored
         self.scored = 0  # candidate stories scored so far (for tests and speed reports)
+
+    # -- counters and document frequencies --------------------------------------------------
+
+    @property
+    def documents(self) -> int:
+        """Articles counted in the document frequencies so far."""
+        return self._documents
+
+    @property
+    def clock(self) -> datetime | None:
+        """The newest publication time seen (the time window is measured from it)."""
+        return self._clock
+
+    def load_counts(
+        self,
+        words: Mapping[int, int],
+        names: Mapping[str, int],
+        documents: int,
+        clock: datetime | None,
+    ) -> None:
+        """Set the online document frequencies and counters (a run continuing a store)."""
+        self._df[:] = 0
+        if words:
+            keys = np.fromiter(words.keys(), dtype=np.int64, count=len(words))
+            self._df[keys] = np.fromiter(words.values(), dtype=np.int64, count=len(words))
+        self._name_numbers = {}
+        self._name_df = np.zeros(1024, dtype=np.int64)
+        if names:
+            numbers = np.array([self._name_number(n) for n in names], dtype=np.int64)
+            self._name_df[numbers] = np.fromiter(names.values(), dtype=np.int64, count=len(names))
+        self._documents = int(documents)
+        self._clock = None if clock is None else _aware(clock)
+
+    def frequencies(self) -> tuple[dict[int, int], dict[str, int]]:
+        """Document counts of every hashed word and every name seen (for checks)."""
+        seen = np.flatnonzero(self._df)
+        words = dict(zip(seen.tolist(), self._df[seen].tolist(), strict=True))
+        names = {n: int(self._name_df[k]) for n, k in self._name_numbers.items()}
+        return words, {n: c for n, c in names.items() if c}
 
     # -- weights ------------------------------------------------------------------------
 
@@ -152,37 +354,72 @@ class StoryClusterer:
         df = self._df[indices].astype(np.float64)
         return np.log((1.0 + self._documents) / (1.0 + df)) + 1.0
 
+    def _name_number(self, name: str) -> int:
+        number = self._name_numbers.get(name)
+        if number is None:
+            number = self._name_numbers[name] = len(self._name_numbers)
+            if number >= len(self._name_df):
+                self._name_df = np.concatenate([self._name_df, np.zeros_like(self._name_df)])
+        return number
+
     def _name_idf(self, name: str) -> float:
-        return math.log((1.0 + self._documents) / (1.0 + self._name_df[name])) + 1.0
+        count = self._name_df[self._name_number(name)]
+        return math.log((1.0 + self._documents) / (1.0 + float(count))) + 1.0
 
     def _weighted(self, vector: _Sparse) -> np.ndarray:
         values = vector.values * self._idf(vector.indices)
         norm = float(np.linalg.norm(values))
         return values / norm if norm > 0 else values
 
-    def _cached_weighted(self, vector: _Sparse) -> np.ndarray:
+    def _stale(self, at: int) -> bool:
         # IDF moves slowly: a cached weighting is reused until the stream grows by a tenth.
-        if vector.weighted is None or self._documents > vector.weighted_at * 1.1 + 1:
+        return self._documents > at * 1.1 + 1
+
+    def _cached_weighted(self, vector: _Sparse) -> np.ndarray:
+        if vector.weighted is None or self._stale(vector.weighted_at):
             vector.weighted = self._weighted(vector)
             vector.weighted_at = self._documents
         return vector.weighted
 
-    def _cosine(self, doc: _Sparse, doc_weighted: np.ndarray, other: _Sparse) -> float:
-        other_weighted = self._cached_weighted(other)
-        _, a, b = np.intersect1d(
-            doc.indices, other.indices, assume_unique=True, return_indices=True
+    def _block(self, story: _StoryState, leads: bool) -> _Block:
+        """The story's recent members (or their leads) weighted, as one block."""
+        block = story.lead_members if leads else story.members
+        if block is not None and self._documents <= block.until:
+            return block
+        members = story.recent_leads if leads else story.recent
+        if not members:  # only a damaged state has no members: nothing to compare
+            return _Block(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64), 0, math.inf)
+        values = [self._cached_weighted(m) for m in members]
+        sizes = [len(m.indices) for m in members]
+        block = _Block(
+            indices=np.concatenate([m.indices for m in members]),
+            values=np.concatenate(values),
+            owner=np.repeat(np.arange(len(members)), sizes),
+            count=len(members),
+            until=min(m.weighted_at * 1.1 + 1 for m in members),
         )
-        return float(doc_weighted[a] @ other_weighted[b])
+        if leads:
+            story.lead_members = block
+        else:
+            story.members = block
+        return block
 
-    def _name_cosine(self, doc: Counter[str], story: Counter[str]) -> float:
-        if not doc or not story:
-            return 0.0
-        dot = sum(c * story[n] * self._name_idf(n) ** 2 for n, c in doc.items() if n in story)
-        if dot == 0:
-            return 0.0
-        a = math.sqrt(sum((c * self._name_idf(n)) ** 2 for n, c in doc.items()))
-        b = math.sqrt(sum((c * self._name_idf(n)) ** 2 for n, c in story.items()))
-        return dot / (a * b)
+    def _name_norm(self, story: _StoryState) -> float:
+        """The IDF-weighted length of the story's names (with the IDF of now)."""
+        if story.name_numbers is None or story.name_counts is None:
+            try:  # every name of a story was counted when its article was observed
+                numbers = map(self._name_numbers.__getitem__, story.names)
+                story.name_numbers = np.fromiter(numbers, dtype=np.int64, count=len(story.names))
+            except KeyError:  # a story restored without its counts
+                story.name_numbers = np.array(
+                    [self._name_number(n) for n in story.names], dtype=np.int64
+                )
+            story.name_counts = np.fromiter(
+                story.names.values(), dtype=np.float64, count=len(story.names)
+            )
+        df = self._name_df[story.name_numbers].astype(np.float64)
+        weighted = story.name_counts * (np.log((1.0 + self._documents) / (1.0 + df)) + 1.0)
+        return math.sqrt(float(weighted @ weighted))
 
     # -- time window ----------------------------------------------------------------------
 
@@ -202,14 +439,16 @@ class StoryClusterer:
             horizon = self._clock - timedelta(days=self.settings.window_days)
             while self._ends and self._ends[0][0] < horizon:
                 end, key = heapq.heappop(self._ends)
-                story = self._stories[key]
-                if story.end == end and key in self._open:  # stale heap entries are skipped
-                    self._close(key)
+                story = self._stories.get(key)
+                if story is not None and story.end == end and key in self._open:
+                    self._close(key)  # stale heap entries are skipped
         while len(self._open) > self.settings.max_active_stories:
             oldest = next(iter(self._open))
             self._close(oldest)
 
     def _close(self, key: int) -> None:
+        if key in self._index:
+            self._changes.closed.append(self._stories[key].id)
         self._index.remove(key)
         self._open.pop(key, None)
 
@@ -222,44 +461,42 @@ class StoryClusterer:
 
     # -- scoring ------------------------------------------------------------------------
 
-    def pair_features(
-        self,
-        doc: _Sparse,
-        doc_weighted: np.ndarray,
-        lead: _Sparse,
-        lead_weighted: np.ndarray,
-        features: StoryFeatures,
-        story: _StoryState,
-    ) -> np.ndarray:
-        """The ``PAIR_FEATURES`` row for one article and one candidate story."""
-        if story.centroid is None:
-            story.centroid = _Sparse.of(story.words)
-        if story.lead_centroid is None:
-            story.lead_centroid = _Sparse.of(story.leads)
-        centroid = self._cosine(doc, doc_weighted, story.centroid)
-        member = max(self._cosine(doc, doc_weighted, m) for m in story.recent)
-        lead_centroid = self._cosine(lead, lead_weighted, story.lead_centroid)
-        lead_member = max(self._cosine(lead, lead_weighted, m) for m in story.recent_leads)
-        names = self._name_cosine(features.names, story.names)
-        days = self._days_apart(features.published, story)
-        return np.array(
-            [
-                centroid,
-                member,
-                lead_centroid,
-                lead_member,
-                names,
-                math.log1p(days) if days is not None else 0.0,
-                1.0 if days is None else 0.0,
-                math.log(len(story.articles)),
-            ]
-        )
+    def _dense(self) -> np.ndarray:
+        if self._scratch is None:
+            self._scratch = np.zeros(2**HASH_BITS, dtype=np.float64)
+        return self._scratch
+
+    def _similarities(
+        self, vector: _Sparse, weighted: np.ndarray, stories: list[_StoryState], leads: bool
+    ) -> list[tuple[float, float]]:
+        """(cosine to the centroid, highest cosine to a recent member) of each story."""
+        dense = self._dense()
+        dense[vector.indices] = weighted
+        try:
+            out = []
+            for story in stories:
+                centroid = story.leads if leads else story.words
+                to_centroid = float(dense[centroid.indices] @ self._cached_weighted(centroid))
+                block = self._block(story, leads)
+                best = 0.0
+                if block.count:
+                    per_member = np.bincount(
+                        block.owner,
+                        weights=dense[block.indices] * block.values,
+                        minlength=block.count,
+                    )
+                    best = float(per_member.max())
+                out.append((to_centroid, best))
+            return out
+        finally:
+            dense[vector.indices] = 0.0
 
     def candidates(self, features: StoryFeatures) -> list[tuple[str, np.ndarray]]:
-        """Story ids and pair features of the open stories nearest to an article.
+        """Story ids and pair features (``PAIR_FEATURES``) of the open stories nearest to an
+        article.
 
         Read-only except for the IDF counts, which must already include the article (``add``
-        does that); used by ``add`` and by the trainer.
+        does that), and caches; used by ``add`` and by the trainer.
         """
         doc = _Sparse.of(features.words)
         doc_weighted = self._weighted(doc)
@@ -268,12 +505,40 @@ class StoryClusterer:
             self.settings.candidates,
         )
         self.scored += len(keys)
+        if not keys:
+            return []
+        stories = [self._stories[key] for key in keys]
         lead = _Sparse.of(features.lead)
-        lead_weighted = self._weighted(lead)
+        words = self._similarities(doc, doc_weighted, stories, leads=False)
+        leads = self._similarities(lead, self._weighted(lead), stories, leads=True)
+        idf2 = {n: self._name_idf(n) ** 2 for n in features.names}
+        doc_norm = math.sqrt(sum((c * self._name_idf(n)) ** 2 for n, c in features.names.items()))
         out = []
-        for key in keys:
-            story = self._stories[key]
-            values = self.pair_features(doc, doc_weighted, lead, lead_weighted, features, story)
+        for story, (centroid, member), (lead_centroid, lead_member) in zip(
+            stories, words, leads, strict=True
+        ):
+            names = 0.0
+            if features.names and story.names:
+                dot = sum(
+                    c * story.names[n] * idf2[n]
+                    for n, c in features.names.items()
+                    if n in story.names
+                )
+                if dot != 0:
+                    names = dot / (doc_norm * self._name_norm(story))
+            days = self._days_apart(features.published, story)
+            values = np.array(
+                [
+                    centroid,
+                    member,
+                    lead_centroid,
+                    lead_member,
+                    names,
+                    math.log1p(days) if days is not None else 0.0,
+                    1.0 if days is None else 0.0,
+                    math.log(len(story.articles)),
+                ]
+            )
             out.append((story.id, values))
         return out
 
@@ -285,9 +550,17 @@ class StoryClusterer:
         if features.words:
             idx = np.fromiter(features.words, dtype=np.int64, count=len(features.words))
             self._df[idx] += 1
-        self._name_df.update(features.names.keys())
+        if features.names:
+            numbers = [self._name_number(n) for n in features.names]
+            self._name_df[np.array(numbers, dtype=np.int64)] += 1
         self._advance_clock(features.published)
         self._close_old()
+
+    def _resolve(self, story_id: str) -> int:
+        """The key of the story ``story_id`` is (or was merged into)."""
+        while story_id in self._merged:
+            story_id = self._merged[story_id]
+        return self._key_of[story_id]
 
     def add(self, article: Article, features: StoryFeatures | None = None) -> str:
         """File one article; return the id of the story it joins (or starts)."""
@@ -309,25 +582,32 @@ class StoryClusterer:
             if -minus_p < self.settings.merge_probability:
                 break
             self.merge(story_id, other)
-        return self._stories[self._by_id[story_id]].id  # the older id when merged
+        return self._stories[self._resolve(story_id)].id  # the older id when merged
+
+    def keep_apart(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Never merge these pairs of stories (a user split them apart)."""
+        for a, b in pairs:
+            self._apart.update(((a, b), (b, a)))
 
     def merge(self, into: str, other: str) -> None:
         """Revise earlier filings: move every article of story ``other`` into ``into``.
 
-        The older story's id survives (``into`` when it was created first)."""
-        a, b = self._stories[self._by_id[into]], self._stories[self._by_id[other]]
+        The older story's id survives (``into`` when it was created first). Nothing happens
+        for two stories kept apart (``keep_apart``)."""
+        a, b = self._stories[self._resolve(into)], self._stories[self._resolve(other)]
+        if a.key == b.key or (a.id, b.id) in self._apart:
+            return
         if b.key < a.key:
             a, b = b, a
-        for i, v in b.words.items():
-            a.words[i] = a.words.get(i, 0.0) + v
-        for i, v in b.leads.items():
-            a.leads[i] = a.leads.get(i, 0.0) + v
+        a.words = _plus(a.words, b.words, 1.0)
+        a.leads = _plus(a.leads, b.leads, 1.0)
         a.names.update(b.names)
         a.recent.extend(b.recent)
         a.recent_leads.extend(b.recent_leads)
         while len(a.recent) > self.settings.recent_members:
             a.recent.popleft()
             a.recent_leads.popleft()
+        a.changed()
         a.articles.extend(b.articles)
         for article_id in b.articles:
             self._story_of[article_id] = a.id
@@ -337,35 +617,39 @@ class StoryClusterer:
             heapq.heappush(self._ends, (a.end, a.key))
         b.articles = []
         b.merged_into = a.id
-        self._by_id[b.id] = a.key
+        self._merged[b.id] = a.id
         self._close(b.key)
-        centroid = _Sparse.of(a.words)
-        a.centroid, a.lead_centroid = centroid, None
         self._index.put(
             a.key,
-            project(centroid.indices, self._weighted(centroid), self.settings.index_dimensions),
+            project(a.words.indices, self._weighted(a.words), self.settings.index_dimensions),
         )
         self._open[a.key] = None
+        self._changes.joined.extend((a.id, b.id))
+        self._changes.merged.append((b.id, a.id))
 
     def join(self, article: Article, features: StoryFeatures, story_id: str | None) -> str:
         """Put an article into the story ``story_id`` (a new story when None)."""
         if story_id is None:
-            key = len(self._stories)
+            key = self._next_key
+            self._next_key += 1
             story = _StoryState(key=key, id=f"s{article.id}", title=article.title)
-            self._stories.append(story)
-            self._by_id[story.id] = key
+            self._stories[key] = story
+            self._key_of[story.id] = key
+            self._changes.created.append(story.id)
         else:
-            key = self._by_id[story_id]
+            key = self._resolve(story_id)
             story = self._stories[key]
-        doc = _add_unit(story.words, features.words)
-        lead = _add_unit(story.leads, features.lead)
-        story.lead_centroid = None
+        doc = _Sparse.of(features.words)
+        lead = _Sparse.of(features.lead)
+        story.words = _plus(story.words, doc, _unit_scale(doc))
+        story.leads = _plus(story.leads, lead, _unit_scale(lead))
         story.names.update(features.names)
         story.recent.append(doc)
         story.recent_leads.append(lead)
         while len(story.recent) > self.settings.recent_members:
             story.recent.popleft()
             story.recent_leads.popleft()
+        story.changed()
         story.articles.append(article.id)
         if features.published is not None:
             when = _aware(features.published)
@@ -373,16 +657,96 @@ class StoryClusterer:
             story.end = when if story.end is None else max(story.end, when)
             heapq.heappush(self._ends, (story.end, key))
         self._story_of[article.id] = story.id
-        centroid = _Sparse.of(story.words)
-        story.centroid = centroid
         self._index.put(
             key,
-            project(centroid.indices, self._weighted(centroid), self.settings.index_dimensions),
+            project(
+                story.words.indices, self._weighted(story.words), self.settings.index_dimensions
+            ),
         )
         self._open[key] = None
         self._open.move_to_end(key)
+        self._changes.joined.append(story.id)
         self._close_old()
         return story.id
+
+    # -- what a store keeps ----------------------------------------------------------------
+
+    def take_changes(self) -> StoryChanges:
+        """What changed since the last call (and start noting afresh)."""
+        changes, self._changes = self._changes, StoryChanges()
+        return changes
+
+    def story_info(self, story_id: str) -> StoryInfo | None:
+        """The story with this id (its own id, merges not followed), or None when unknown
+        or forgotten."""
+        key = self._key_of.get(story_id)
+        if key is None:
+            return None
+        story = self._stories[key]
+        status = "merged" if story.merged_into else "open" if key in self._index else "closed"
+        return StoryInfo(
+            id=story.id,
+            title=story.title,
+            articles=tuple(story.articles),
+            start=story.start,
+            end=story.end,
+            status=status,
+            merged_into=story.merged_into,
+        )
+
+    def set_title(self, story_id: str, title: str) -> None:
+        """Rename a story (the title a store shows for it)."""
+        self._stories[self._key_of[story_id]].title = title
+
+    def export_story(self, story_id: str) -> bytes:
+        """An open story's clustering state as bytes: its members' summed word and lead
+        vectors, names, recent members' vectors, time range and index vector (a JSON header
+        and raw arrays; never pickle). ``restore_story`` reads it back."""
+        key = self._key_of[story_id]
+        if key not in self._index:
+            raise ValueError(f"story {story_id} is not open: only open stories keep a state")
+        return _encode_state(self._stories[key], self._index.vector(key))
+
+    def restore_story(
+        self, story_id: str, title: str, state: bytes, articles: Iterable[str]
+    ) -> None:
+        """Put back an open story saved by ``export_story``, with its member articles (it
+        becomes the most recently joined open story). Raises ValueError for bytes that are not
+        a story state."""
+        if story_id in self._key_of:
+            raise ValueError(f"story {story_id} is already here")
+        key = self._next_key
+        story, vector = _decode_state(state, key, story_id, title)
+        self._next_key += 1
+        story.articles = list(articles)
+        self._stories[key] = story
+        self._key_of[story_id] = key
+        for article_id in story.articles:
+            self._story_of[article_id] = story_id
+        self._index.put(key, vector)
+        self._open[key] = None
+        if story.end is not None:
+            heapq.heappush(self._ends, (story.end, key))
+
+    def forget(self, story_id: str) -> None:
+        """Drop a closed or merged story from memory (a store keeps its row); no-op for an
+        unknown one. An open story cannot be forgotten."""
+        key = self._key_of.get(story_id)
+        if key is None:
+            return
+        if key in self._index:
+            raise ValueError(f"story {story_id} is open")
+        story = self._stories.pop(key)
+        del self._key_of[story_id]
+        for article_id in story.articles:
+            if self._story_of.get(article_id) == story_id:
+                del self._story_of[article_id]
+
+    # -- reading --------------------------------------------------------------------------
+
+    def open_count(self) -> int:
+        """How many stories can take new articles (the size of the index)."""
+        return len(self._index)
 
     def open_stories(self) -> set[str]:
         """Ids of the stories that can still take new articles (those in the index)."""
@@ -393,7 +757,7 @@ class StoryClusterer:
         return self._story_of.get(article_id)
 
     def stories(self) -> list[Story]:
-        """Every story so far, in order of creation."""
+        """Every story so far (forgotten ones excepted), in order of creation."""
         return [
             Story(
                 id=s.id,
@@ -403,6 +767,6 @@ class StoryClusterer:
                 end=s.end,
                 concepts=[n for n, _ in sorted(s.names.items(), key=lambda x: (-x[1], x[0]))[:10]],
             )
-            for s in self._stories
+            for s in self._stories.values()
             if not s.merged_into
         ]

@@ -20,6 +20,7 @@ from typing import Any
 
 from newsprism.model import Article
 from newsprism.settings import DEFAULT
+from newsprism.store.open import open_store
 from newsprism.store.sqlite import Store, StoreError
 from newsprism.store.stories import StoryConflict, StoryRecord
 
@@ -34,7 +35,7 @@ def _say(message: str) -> None:
 
 def _open(path: str) -> Store | None:
     try:
-        return Store(path)
+        return open_store(path)
     except StoreError as err:
         _say(f"error: {err}")
         return None
@@ -237,6 +238,6 @@ def story_for_compare(db: str, story_id: str) -> tuple[str, list[Article]]:
     """For ``newsprism compare --story ID``: (the id to save the comparison under, the story's
     articles). ``KeyError`` when there is no such story, ``StoreError`` when the store
     cannot be opened."""
-    with Store(db) as store:
+    with open_store(db) as store:
         resolved = story_id_of(store, story_id)
         return resolved, load_story_articles(store, resolved)

@@ -1,7 +1,7 @@
 """Stories that last: the online clusterer's state kept in the store between runs.
 
 ``StoryFiler(store)`` rebuilds a ``StoryClusterer`` from the store (the OPEN stories only,
-their index vectors, the online document frequencies and counters; closed stories stay on
+their saved states, the online document frequencies and counters; closed stories stay on
 disk), files articles one at a time (``file``, ``file_copy``) and writes each filing - the
 membership row, the changed story rows with their state, the frequency increments - in one
 transaction (``Store.save_filing``; the word and name counts are appended as one row and
@@ -10,24 +10,24 @@ article already filed is not filed again, and ``catch_up`` files stored articles
 run left unfiled, so killing ``ingest`` at any moment and running it again loses and
 duplicates nothing.
 
-A story's state (``encode_state``) is its members' summed word and lead vectors, its names,
-its recent members' vectors, its time range and its index vector, packed as a JSON header
-and raw arrays (never pickle: a store may come from elsewhere). Closed stories drop their
-state in the store and in memory, so neither the cost of filing one article nor the memory
-of a long run grows with the store.
+Only the clusterer's public hooks are used: ``restore_story``/``export_story`` move an open
+story's state (its members' summed word and lead vectors, names, recent members' vectors,
+time range and index vector, as bytes: never pickle, a store may come from elsewhere) in and
+out, ``load_counts`` sets the frequencies, ``take_changes`` says which stories a filing
+changed, closed or merged, and ``forget`` drops closed stories from memory, so neither the
+cost of filing one article nor the memory of a long run grows with the store.
 
 User corrections (``merge_stories``, ``split_story``) rebuild the states of the stories
 they touch from their members' texts and are recorded in the store: a merged story's id is
 an alias of the surviving one, split-off articles are pinned to their new story, and the two
-stories of a split are never merged again by the clusterer. A running filer notices any
-other writer (``story_meta.seq`` changed) and reloads before filing its next article.
+stories of a split are never merged again by the clusterer (``keep_apart``). A running filer
+notices any other writer (``story_meta.seq`` changed) and reloads before filing its next
+article.
 """
 
 from __future__ import annotations
 
 import json
-import struct
-from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,11 +39,9 @@ from newsprism.model import Article
 from newsprism.settings import DEFAULT, StorySettings
 from newsprism.store.sqlite import Store
 from newsprism.store.stories import Correction, Filing, StoryConflict, StoryRecord
-from newsprism.stories.cluster import StoryClusterer, StoryModel, _Sparse, _StoryState
+from newsprism.stories.cluster import StoryChanges, StoryClusterer, StoryModel
 from newsprism.stories.features import StoryFeatures, extract_features
-from newsprism.stories.index import StoryIndex
 
-_MAGIC = b"NPS1"
 TITLE_CHARS = 100  # a story of untitled articles is named by its first article's opening
 # Filed articles' word and name counts wait in an append-only table and are added into the
 # frequency tables every this many articles (bench/bench_ingest.py filing: updating the
@@ -72,172 +70,6 @@ def fallback_title(article: Article) -> str:
         return text
     cut = text.rfind(" ", 0, TITLE_CHARS)
     return text[: cut if cut > 0 else TITLE_CHARS] + "…"
-
-
-# --- state encoding ------------------------------------------------------------------------
-
-
-def _pack(header: dict[str, object], arrays: list[np.ndarray]) -> bytes:
-    header = {**header, "arrays": [[a.dtype.str, int(a.size)] for a in arrays]}
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b"".join([_MAGIC, struct.pack("<I", len(head)), head, *(a.tobytes() for a in arrays)])
-
-
-def _unpack(blob: bytes) -> tuple[dict[str, object], list[np.ndarray]]:
-    if blob[:4] != _MAGIC:
-        raise ValueError("not a newsprism story state")
-    (size,) = struct.unpack_from("<I", blob, 4)
-    header = json.loads(blob[8 : 8 + size].decode("utf-8"))
-    offset = 8 + size
-    arrays = []
-    for dtype, count in header["arrays"]:
-        dt = np.dtype(dtype)
-        arrays.append(np.frombuffer(blob, dtype=dt, count=count, offset=offset).copy())
-        offset += dt.itemsize * count
-    return header, arrays
-
-
-def _dict_arrays(values: dict[int, float]) -> list[np.ndarray]:
-    keys = np.fromiter(values.keys(), dtype="<i4", count=len(values))
-    vals = np.fromiter(values.values(), dtype="<f8", count=len(values))
-    return [keys, vals]
-
-
-def encode_state(story: _StoryState, vector: np.ndarray) -> bytes:
-    """One open story's clustering state (see the module docstring) as bytes."""
-    arrays = [*_dict_arrays(story.words), *_dict_arrays(story.leads)]
-    for member in [*story.recent, *story.recent_leads]:
-        arrays.extend([member.indices.astype("<i4"), member.values.astype("<f8")])
-    arrays.append(np.asarray(vector, dtype="<f4"))
-    header: dict[str, object] = {
-        "v": 1,
-        "names": dict(story.names),
-        "recent": len(story.recent),
-        "start": _iso(story.start),
-        "end": _iso(story.end),
-    }
-    return _pack(header, arrays)
-
-
-def decode_state(
-    blob: bytes, key: int, story_id: str, title: str
-) -> tuple[_StoryState, np.ndarray]:
-    """The story state and index vector ``encode_state`` wrote."""
-    header, arrays = _unpack(blob)
-    names = header["names"]
-    assert isinstance(names, dict)
-    recent = int(str(header["recent"]))
-    story = _StoryState(key=key, id=story_id, title=title)
-    story.words = dict(zip(arrays[0].tolist(), arrays[1].tolist(), strict=True))
-    story.leads = dict(zip(arrays[2].tolist(), arrays[3].tolist(), strict=True))
-    story.names = Counter({str(k): int(v) for k, v in names.items()})
-    members = [
-        _Sparse(arrays[k].astype(np.int64), arrays[k + 1]) for k in range(4, 4 + 4 * recent, 2)
-    ]
-    story.recent = deque(members[:recent])
-    story.recent_leads = deque(members[recent:])
-    story.start = _time(header["start"] if isinstance(header["start"], str) else None)
-    story.end = _time(header["end"] if isinstance(header["end"], str) else None)
-    return story, arrays[-1].astype(np.float32)
-
-
-# --- the clusterer, recording what changed -------------------------------------------------
-
-
-class _RecordingIndex(StoryIndex):
-    """The story index, keeping each open story's vector so it can be stored."""
-
-    def __init__(self, dimensions: int) -> None:
-        super().__init__(dimensions)
-        self.vectors: dict[int, np.ndarray] = {}
-
-    def put(self, key: int, vector: np.ndarray) -> None:
-        super().put(key, vector)
-        self.vectors[key] = vector
-
-    def remove(self, key: int) -> None:
-        super().remove(key)
-        self.vectors.pop(key, None)
-
-
-class _FilingClusterer(StoryClusterer):
-    """A ``StoryClusterer`` that notes which stories changed, closed or merged, and never
-    merges two stories a user split apart."""
-
-    def __init__(self, settings: StorySettings, model: StoryModel | None) -> None:
-        super().__init__(settings, model)
-        self._index: _RecordingIndex = _RecordingIndex(settings.index_dimensions)
-        self.changed: set[int] = set()
-        self.closed: set[int] = set()
-        self.merges: list[tuple[str, str]] = []  # (merged story, surviving story)
-        self.created: set[int] = set()
-        self.apart: set[tuple[str, str]] = set()
-        self.last_joined: dict[int, int] = {}
-        self.title_source: Article | None = None
-
-    def join(self, article: Article, features: StoryFeatures, story_id: str | None) -> str:
-        """As ``StoryClusterer.join``, noting the story as changed."""
-        count = len(self._stories)
-        result = super().join(article, features, story_id)
-        key = self._by_id[result]
-        if len(self._stories) > count:
-            self.created.add(key)
-            self._stories[key].title = fallback_title(article)
-        self.changed.add(key)
-        return result
-
-    def merge(self, into: str, other: str) -> None:
-        """As ``StoryClusterer.merge``, unless a user split the two stories apart."""
-        a, b = self._stories[self._by_id[into]], self._stories[self._by_id[other]]
-        if a.key == b.key or (a.id, b.id) in self.apart:
-            return
-        super().merge(into, other)
-        gone, kept = (b, a) if b.merged_into else (a, b)
-        self.merges.append((gone.id, kept.id))
-        self.changed.update((a.key, b.key))
-
-    def _close(self, key: int) -> None:
-        super()._close(key)
-        self.closed.add(key)
-
-    def forget(self, key: int) -> None:
-        """Drop a closed story's state from memory (its row keeps what is needed)."""
-        story = self._stories[key]
-        for article_id in story.articles:
-            self._story_of.pop(article_id, None)
-        story.articles = []
-        story.words, story.leads, story.names = {}, {}, Counter()
-        story.recent, story.recent_leads = deque(), deque()
-        story.centroid = story.lead_centroid = None
-        if self._by_id.get(story.id) == key:
-            del self._by_id[story.id]
-
-    def vector(self, key: int) -> np.ndarray:
-        return self._index.vectors[key]
-
-    def is_open(self, key: int) -> bool:
-        return key in self._index
-
-    def restore(self, record: StoryRecord, members: list[str]) -> None:
-        """Put one stored open story back (its key is its place in load order)."""
-        assert record.state is not None
-        key = len(self._stories)
-        story, vector = decode_state(record.state, key, record.id, record.title)
-        story.articles = list(members)
-        self._stories.append(story)
-        self._by_id[story.id] = key
-        for article_id in members:
-            self._story_of[article_id] = story.id
-        self._index.put(key, vector)
-        self._open[key] = None
-        if story.end is not None:
-            self._ends.append((story.end, key))
-        self.last_joined[key] = record.last_joined
-
-    def sorted_ends(self) -> None:
-        import heapq
-
-        heapq.heapify(self._ends)
 
 
 # --- the filer -----------------------------------------------------------------------------
@@ -283,35 +115,48 @@ class StoryFiler:
 
     def _load(self) -> None:
         store = self.store
-        clusterer = _FilingClusterer(self.settings, self.model)
+        clusterer = StoryClusterer(self.settings, self.model)
         meta = store.story_meta()
         self.seq = int(meta.get("seq", "0"))
-        counts = store.story_df()
-        if counts:
-            words = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            clusterer._df[words] = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-        clusterer._name_df = Counter(store.story_name_df())
-        clusterer._documents = int(meta.get("documents", "0"))
-        clusterer._clock = _time(meta.get("clock"))
-        for record in store.open_stories():
+        clusterer.load_counts(
+            store.story_df(),
+            store.story_name_df(),
+            int(meta.get("documents", "0")),
+            _time(meta.get("clock")),
+        )
+        last_joined: dict[str, int] = {}
+        for record in store.open_stories():  # least recently joined first
+            if record.state is None:
+                continue
             members = [m["article"] for m in store.story_members(record.id) if not m["copy_of"]]
-            clusterer.restore(record, members)
-        clusterer.sorted_ends()
-        clusterer.apart = store.story_apart()
+            clusterer.restore_story(record.id, record.title, record.state, members)
+            last_joined[record.id] = record.last_joined
+        clusterer.keep_apart(store.story_apart())
         self.clusterer = clusterer
+        self._last_joined = last_joined  # open story -> seq of its last change
         self._pending = Filing(expect_seq=self.seq, seq=self.seq)
         self._pending_story: dict[str, str] = {}  # article -> story, not yet written
-        self._records: dict[str, tuple[int, StoryRecord]] = {}  # story rows to write
+        self._records: dict[str, StoryRecord] = {}  # story rows to write
         self._pending_work: list[tuple[Article, str, bool]] = []  # for a replay on conflict
 
     @property
     def documents(self) -> int:
         """Articles counted in the document frequencies (near-copies excluded)."""
-        return self.clusterer._documents
+        return self.clusterer.documents
+
+    @property
+    def pending(self) -> int:
+        """Articles filed but not written yet (see ``batch``)."""
+        return len(self._pending.members)
+
+    @property
+    def pending_articles(self) -> int:
+        """Articles to store with the next write (``file(..., store=True)``)."""
+        return len(self._pending.articles)
 
     def open_story_count(self) -> int:
         """How many stories can take new articles (the size of the index)."""
-        return len(self.clusterer._index)
+        return self.clusterer.open_count()
 
     def _sync(self) -> None:
         """Reload when another writer (a correction, another process) changed the stories."""
@@ -349,13 +194,16 @@ class StoryFiler:
         words = np.fromiter(features.words.keys(), dtype="<i4", count=len(features.words))
         names = json.dumps(list(features.names.keys()), ensure_ascii=False)
         pending.counted.append((self.seq, words.tobytes(), names))
-        pending.documents = clusterer._documents
-        pending.clock = _iso(clusterer._clock)
-        if clusterer._by_id.get(story_id) in clusterer.created:
+        pending.documents = clusterer.documents
+        pending.clock = _iso(clusterer.clock)
+        changes = clusterer.take_changes()
+        for created in changes.created:
+            clusterer.set_title(created, fallback_title(article))
+        if story_id in changes.created:
             self.counts.new_stories += 1
         else:
             self.counts.joined += 1
-        self._collect()
+        self._collect(changes)
         if len(pending.members) >= max(1, self._batch):
             self.flush()
         return story_id
@@ -374,7 +222,7 @@ class StoryFiler:
             story = self.file(stored)
         self._sync()
         clusterer = self.clusterer
-        in_memory = clusterer._story_of.get(original)
+        in_memory = clusterer.story_of(original)
         if in_memory is not None:
             story = in_memory
         elif original not in self._pending_story:
@@ -385,42 +233,36 @@ class StoryFiler:
         self._pending_work.append((article, original, store))
         if store:
             self._pending.articles.append(article)
-        self._pending.documents = clusterer._documents
-        self._pending.clock = _iso(clusterer._clock)
+        self._pending.documents = clusterer.documents
+        self._pending.clock = _iso(clusterer.clock)
         self.counts.copies += 1
         if len(self._pending.members) >= max(1, self._batch):
             self.flush()
         return story
 
-    def _collect(self) -> None:
-        """Move the clusterer's changed, closed and merged stories into the pending write."""
+    def _collect(self, changes: StoryChanges) -> None:
+        """Note the rows of the stories a filing changed, closed or merged for the next
+        write; closed and merged stories leave memory."""
         clusterer = self.clusterer
-        keys = sorted(clusterer.changed | clusterer.closed)
-        records = self._records
-        for key in keys:
-            story = clusterer._stories[key]
-            if key in clusterer.changed:
-                clusterer.last_joined[key] = self.seq
-            record = StoryRecord(
-                id=story.id,
-                title=story.title,
-                start=_iso(story.start),
-                end=_iso(story.end),
-                last_joined=clusterer.last_joined.get(key, self.seq),
+        for story_id in changes.joined:
+            self._last_joined[story_id] = self.seq
+        for story_id in changes.touched():
+            info = clusterer.story_info(story_id)
+            if info is None:
+                continue
+            self._records[story_id] = StoryRecord(
+                id=info.id,
+                title=info.title,
+                start=_iso(info.start),
+                end=_iso(info.end),
+                status=info.status,  # an open one gets its state when written
+                merged_into=info.merged_into,
+                last_joined=self._last_joined.get(story_id, self.seq),
             )
-            if story.merged_into:
-                record.status, record.merged_into = "merged", story.merged_into
-            elif not clusterer.is_open(key):
-                record.status = "closed"  # open ones get their state when written
-            records[story.id] = (key, record)
-            if record.status != "open":
-                clusterer.forget(key)
-                clusterer.last_joined.pop(key, None)
-        self._pending.moved.extend(clusterer.merges)
-        clusterer.changed.clear()
-        clusterer.closed.clear()
-        clusterer.created.clear()
-        clusterer.merges.clear()
+            if info.status != "open":
+                clusterer.forget(story_id)
+                self._last_joined.pop(story_id, None)
+        self._pending.moved.extend(changes.merged)
 
     def flush(self) -> None:
         """Write what is pending in one transaction. When another writer got there first,
@@ -431,11 +273,9 @@ class StoryFiler:
         pending.seq = self.seq
         pending.fold_at = FOLD_EVERY
         pending.stories = []
-        for key, record in self._records.values():
+        for record in self._records.values():
             if record.status == "open":
-                record.state = encode_state(
-                    self.clusterer._stories[key], self.clusterer.vector(key)
-                )
+                record.state = self.clusterer.export_story(record.id)
             pending.stories.append(record)
         try:
             self.store.save_filing(pending)
@@ -512,23 +352,36 @@ def _build(
 ) -> StoryRecord:
     """A story row whose state is rebuilt from its members' texts, in filing order."""
     articles = [a for a in (store.get_article(i) for i in article_ids) if a is not None]
-    clusterer = _FilingClusterer(settings, StoryModel(weights={}, bias=0.0))
+    clusterer = StoryClusterer(settings, StoryModel(weights={}, bias=0.0))
     features = [extract_features(a) for a in articles]
     needed = sorted({w for f in features for w in [*f.words, *f.lead]})
-    for word, count in store.story_df_for(needed).items():
-        clusterer._df[word] = count
-    clusterer._documents = int(store.story_meta().get("documents", "0"))
-    built: _StoryState | None = None
+    documents = int(store.story_meta().get("documents", "0"))
+    clusterer.load_counts(store.story_df_for(needed), {}, documents, None)
+    built: str | None = None
     for article, found in zip(articles, features, strict=True):
-        clusterer.join(article, found, built.id if built else None)
-        built = clusterer._stories[0]
+        built = clusterer.join(article, found, built)
     record = StoryRecord(id=story_id, title=title, status="closed", last_joined=seq)
-    if built is not None:
-        record.start, record.end = _iso(built.start), _iso(built.end)
+    info = clusterer.story_info(built) if built is not None else None
+    if built is not None and info is not None:
+        record.start, record.end = _iso(info.start), _iso(info.end)
         if keep_open:
             record.status = "open"
-            record.state = encode_state(built, clusterer.vector(0))
+            record.state = clusterer.export_story(built)
     return record
+
+
+def rebuild_story(
+    store: Store,
+    settings: StorySettings,
+    story_id: str,
+    title: str,
+    article_ids: list[str],
+    keep_open: bool,
+    seq: int,
+) -> StoryRecord:
+    """A story row whose clustering state is rebuilt from ``article_ids`` (stored articles,
+    in filing order), as a correction writes it (``stories.corrections``)."""
+    return _build(store, settings, story_id, title, article_ids, keep_open, seq)
 
 
 def _require(store: Store, story_id: str) -> str:

@@ -34,6 +34,7 @@ from newsprism.ingest.meta import meta_from_mapping
 from newsprism.ingest.run import IngestSummary, ingest_documents, ingest_sources, story_filer
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings
+from newsprism.store.open import open_store
 from newsprism.store.sqlite import Store
 from newsprism.web.jobs import Job, JobRunner, Progress
 
@@ -324,7 +325,7 @@ def run_add(
     """Store and file ``source`` in the store at ``db``, filling ``report``; return the story
     to land on (the first article's). ``AddFailed`` when no article came of it."""
     progress(0.02, "opening the store")
-    with Store(db) as store, story_filer(store) as filer:
+    with open_store(db) as store, story_filer(store) as filer:
         assert filer is not None
         filing = _Filing(store, filer, report)
         if isinstance(source, FromUrl):

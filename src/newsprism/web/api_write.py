@@ -29,7 +29,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
 from newsprism.settings import DEFAULT
-from newsprism.store.sqlite import Store
+from newsprism.store.open import open_store
 from newsprism.store.stories import StoryConflict
 from newsprism.web.adding import (
     MAX_UPLOAD_FILES,
@@ -323,7 +323,7 @@ def merge(db: str, story_ids: list[str]) -> Merged:
     from newsprism.stories.persist import CorrectionError, merge_stories
 
     ids = [s.strip() for s in story_ids if s.strip()]
-    with Store(db) as store:
+    with open_store(db) as store:
         unknown = [s for s in ids if store.resolve_story(s) is None]
         if unknown:
             raise HTTPException(status_code=404, detail=f"no story {', '.join(unknown)}")
@@ -348,7 +348,7 @@ def move(db: str, article_id: str, story_id: str) -> Moved:
     from newsprism.stories.corrections import UnknownArticle, UnknownStory, move_article
     from newsprism.stories.persist import CorrectionError
 
-    with Store(db) as store:
+    with open_store(db) as store:
         try:
             done = _retrying(lambda: move_article(store, article_id, story_id.strip()))
         except (UnknownArticle, UnknownStory) as err:

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 
+from newsprism.store.open import open_store
 from newsprism.store.sqlite import Store
 
 HERE = Path(__file__).parent
@@ -40,8 +41,9 @@ def config(request: Request) -> WebConfig:
 
 def get_store(request: Request) -> Iterator[Store]:
     """One store connection for the request (SQLite in WAL mode: readers never block the
-    writer, and each request sees the last committed state)."""
-    store = Store(config(request).db)
+    writer, and each request sees the last committed state). FastAPI opens it, runs the route
+    and closes it one after another, but in worker threads that may differ."""
+    store = open_store(config(request).db, check_same_thread=False)
     try:
         yield store
     finally:

@@ -217,11 +217,11 @@ def submit_compare(runner: JobRunner, db: str, story_id: str) -> Job:
     def work(progress: Progress) -> str:
         from newsprism.ingest.outlets import load_registry
         from newsprism.pipeline import compare_articles
-        from newsprism.store.sqlite import Store
+        from newsprism.store.open import open_store
         from newsprism.stories.commands import load_story_articles, story_id_of
 
         progress(0.0, "reading the story's articles")
-        with Store(db) as store:
+        with open_store(db) as store:
             resolved = story_id_of(store, story_id)
             articles = load_story_articles(store, resolved)
         if not articles:
@@ -237,7 +237,7 @@ def submit_compare(runner: JobRunner, db: str, story_id: str) -> Job:
         registry = load_registry()
         outlets = {a.outlet_id: o for a in articles if (o := registry.get(a.outlet_id))}
         progress(0.95, "saving the comparison")
-        with Store(db) as store:
+        with open_store(db) as store:
             store.save_comparison(comparison, outlets)
         return resolved
 

@@ -1,0 +1,570 @@
+"""``newsprism ingest --engine ray``: the same ingest, its heavy work spread over Ray workers.
+
+The driver (this process) reads the sources into rows, one per document (a file, a JSONL
+line, a WARC record); URLs, feeds and standard input are fetched and stored by the
+single-process path (``ingest_sources``), in their place among the sources, because fetching
+keeps per-host politeness limits in one process. Each chunk of rows then goes through two
+``map_batches`` stages of Ray Data on a pool of actors (each loads its models once):
+
+1. ``Reader``: read, extract and clean each document into an ``Article`` (its id is the
+   hash of the clean text);
+2. the driver drops articles whose id or URL is already stored (a re-run after a killed
+   driver or a dead worker does no more work for them), and ``Featurer`` computes the
+   MinHash fingerprint, the story-clustering features and, when asked, the full analysis.
+
+The driver stores the articles one transaction each, in the order the single-process path
+stores them, so duplicates and near-copies are decided the same way. Then the articles not
+filed yet are clustered into stories by ``stories.partition`` (partitions by publication
+time clustered in parallel as Ray tasks, joined exactly at the seams by one sequential pass)
+and written through the story tables one partition per transaction. The store has one
+writer: only the driver writes.
+
+    newsprism ingest dump.jsonl archive.warc.gz --engine ray --workers 4 --db news.db
+    newsprism ingest dump.jsonl --engine ray --address 127.0.0.1:6379   # an existing cluster
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
+from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
+from newsprism.ingest.jsonl import iter_jsonl
+from newsprism.ingest.loader import build_article, raw_from_web, registry_for
+from newsprism.ingest.meta import ArticleMeta
+from newsprism.ingest.run import IngestSummary, ingest_sources, stop_on_signals
+from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
+from newsprism.model import Article, Problem
+from newsprism.settings import DEFAULT, Settings
+from newsprism.store.open import open_store
+from newsprism.store.sqlite import Store, StoreError
+from newsprism.stories.features import StoryFeatures, extract_features
+from newsprism.stories.partition import (
+    PARTITION_DAYS,
+    Copy,
+    Item,
+    Settled,
+    Speculation,
+    Start,
+    StoryWriter,
+    Totals,
+    partitionable,
+    settle,
+    speculate,
+    split,
+    starts,
+    totals,
+)
+from newsprism.stories.persist import FilingCounts, StoryFiler, fallback_title
+
+CHUNK = 4096  # documents read per Ray Data pass (bounds the driver's memory)
+BATCH = 16  # documents per map_batches call
+
+# A job for the Reader: ("file", name, path) | ("raw", RawDoc, notes) | ("warc", WarcPage)
+Job = tuple[Any, ...]
+
+
+@dataclass
+class RayIngest:
+    """What an ingest on Ray did: the usual summary, the filing counts, the partitions."""
+
+    summary: IngestSummary
+    counts: FilingCounts | None = None
+    partitions: int = 0
+    refiled: int = 0  # articles the sequential seam pass filed again
+    analysed: int = 0
+    workers: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+# --- Ray ----------------------------------------------------------------------------------
+
+
+def start_ray(address: str | None, workers: int) -> None:
+    """Start a local Ray with ``workers`` CPUs on 127.0.0.1 (no dashboard), or connect to
+    the cluster at ``address``; quiet either way."""
+    import ray
+    import ray.data
+
+    if ray.is_initialized():
+        return
+    quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if address:
+        ray.init(address=address, **quiet)  # type: ignore[arg-type]
+    else:
+        ray.init(
+            num_cpus=workers,
+            include_dashboard=False,
+            _node_ip_address="127.0.0.1",
+            **quiet,  # type: ignore[arg-type]
+        )
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+
+
+def _map(
+    rows: list[dict[str, Any]], actor: type, args: tuple[Any, ...], workers: int
+) -> list[dict[str, Any]]:
+    """Run ``actor`` over ``rows`` with a pool of ``workers`` actors; rows back in order."""
+    import ray.data
+
+    if not rows:
+        return []
+    dataset = ray.data.from_items(rows).map_batches(
+        actor,
+        batch_size=BATCH,
+        batch_format="numpy",
+        compute=ray.data.ActorPoolStrategy(size=workers),
+        fn_constructor_args=args,
+        num_cpus=1,
+    )
+    out = list(dataset.iter_rows())
+    out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
+    return out
+
+
+class Reader:
+    """A Ray actor: documents -> cleaned articles (the outlet registry loaded once)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings.ingest
+        self.registry = registry_for(self.settings, [])
+
+    def build(self, raw: RawDoc, notes: list[str]) -> tuple[Any, ...]:
+        problems: list[Problem] = []
+        article = build_article(raw, None, self.registry, problems, self.settings)
+        if article is None:
+            return ("problem", problems[0] if problems else Problem(raw.source, "no text"))
+        article.notes.extend(notes)
+        return ("article", article, problems)
+
+    def read(self, job: Job) -> list[tuple[Any, ...]]:
+        if job[0] == "raw":
+            return [self.build(job[1], list(job[2]))]
+        if job[0] == "warc":
+            page: WarcPage = job[1]
+            raw = raw_from_web(
+                page.body,
+                page.source,
+                page.url,
+                charset=page.charset,
+                fallback=ArticleMeta(published=page.date or None),
+            )
+            if isinstance(raw, Problem):
+                return [("problem", raw)]
+            notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
+            if raw.meta_source == "metadata" and page.date:
+                notes.append("no publication time on the page; the capture time is used")
+            return [self.build(raw, notes)]
+        _, name, path = job
+        return [
+            ("problem", raw) if isinstance(raw, Problem) else self.build(raw, [])
+            for raw in read_input(name, Path(path), self.settings)
+        ]
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {"pos": [], "sub": [], "result": []}
+        for pos, job in zip(batch["pos"], batch["job"], strict=True):
+            try:
+                results = self.read(tuple(job))
+            except Exception as err:  # one bad document must not end the run
+                results = [("problem", Problem(str(job[1]), f"could not be read: {err}"))]
+            for sub, result in enumerate(results):
+                out["pos"].append(int(pos))
+                out["sub"].append(sub)
+                out["result"].append(result)
+        return out
+
+
+class Featurer:
+    """A Ray actor: articles -> fingerprint, story features, title (and the full analysis
+    when ``analyze``; the spaCy and embedding models are loaded once per actor)."""
+
+    def __init__(self, settings: Settings, analyze: bool) -> None:
+        self.settings = settings
+        self.analyze = analyze
+        if analyze:
+            from newsprism.analyze.nlp import get_nlp
+
+            get_nlp(settings.models)
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+        articles: list[Article] = list(batch["article"])
+        analysed = [False] * len(articles)
+        if self.analyze:
+            from newsprism.analyze.article import analyze_articles
+
+            done = analyze_articles(articles)
+            analysed = [True] * len(done) + [False] * (len(articles) - len(done))
+        return {
+            "pos": [int(p) for p in batch["pos"]],
+            "sub": [0] * len(articles),
+            "fingerprint": [fingerprint(a.text, self.settings.ingest) for a in articles],
+            "features": [extract_features(a) for a in articles],
+            "title": [fallback_title(a) for a in articles],
+            "analysed": analysed,
+        }
+
+
+def _remote_totals(items: list[Item]) -> Totals:
+    return totals(items)
+
+
+def _remote_speculate(
+    items: list[Item], start: Start, settings: Settings, apart: list[tuple[str, str]]
+) -> Speculation:
+    return speculate(items, start, settings.stories, apart=apart)
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Kept:
+    article: Article
+    urls: list[str]
+    url: str  # the URL a duplicate is recognised by before storing ("" when none)
+
+
+class _RayRun:
+    """One run's state on the driver."""
+
+    def __init__(
+        self, store: Store, settings: Settings, workers: int, analyze: bool, days: float
+    ) -> None:
+        self.days = days
+        self.store = store
+        self.settings = settings
+        self.workers = workers
+        self.analyze = analyze
+        self.summary = IngestSummary()
+        self.items: dict[str, Item] = {}  # features of the articles stored by this run
+        self.analysed = 0
+        self.stages: dict[str, float] = {}
+
+    def timed(self, stage: str, started: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
+
+    def fail(self, problem: Problem) -> None:
+        self.summary.failed += 1
+        self.summary.problems.append(problem)
+
+    def known_url(self, url: str) -> bool:
+        key = canonical_url(url) if url else ""
+        if key and self.store.article_for_url(key) is not None:
+            self.summary.duplicates += 1
+            return True
+        return False
+
+    # -- reading the sources into jobs ---------------------------------------------------
+
+    def jobs(self, item: str) -> Iterator[Job]:
+        """The jobs of one local source (failures and skips counted here)."""
+        if is_warc(item):
+            yield from self.warc(Path(item), item)
+        elif Path(item).is_file() and kind_of(Path(item)) == "jsonl":
+            yield from self.jsonl(Path(item), item)
+        else:
+            yield from self.files(item)
+
+    def files(self, item: str) -> Iterator[Job]:
+        targets: list[tuple[str, Path | None] | Problem] = expand([item])
+        if Path(item).is_dir():  # archives in a folder too, as the single-process path
+            base = Path(item)
+            archives = sorted(
+                (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
+                key=lambda p: p.relative_to(base).as_posix(),
+            )
+            if archives:
+                targets = [t for t in targets if not isinstance(t, Problem)]
+                targets.extend((str(p), p) for p in archives)
+        for target in targets:
+            if isinstance(target, Problem):
+                self.fail(target)
+                continue
+            name, path = target
+            if path is not None and is_warc(path.name):
+                yield from self.warc(path, name)
+            elif path is not None and kind_of(path) == "jsonl":
+                yield from self.jsonl(path, name)
+            elif path is not None:
+                yield ("file", name, str(path))
+
+    def jsonl(self, path: Path, name: str) -> Iterator[Job]:
+        limit = self.settings.ingest.max_jsonl_line_bytes
+        for raw in iter_jsonl(path, name, limit):
+            if isinstance(raw, Problem):
+                self.fail(raw)
+            elif not self.known_url(raw.meta.url or ""):
+                yield ("raw", raw, [])
+
+    def warc(self, path: Path, name: str) -> Iterator[Job]:
+        limits = self.settings.ingest
+        for record in iter_warc(
+            path,
+            name,
+            limits.warc_max_record_bytes,
+            max_decompressed_bytes=limits.max_decompressed_bytes,
+            max_line_bytes=limits.max_line_bytes,
+        ):
+            if isinstance(record, Problem):
+                self.fail(record)
+            elif isinstance(record, WarcSkipped):
+                self.summary.skipped += 1
+            elif not self.known_url(record.url):
+                yield ("warc", record)
+
+    # -- one chunk of jobs ---------------------------------------------------------------
+
+    def chunk(self, jobs: list[Job]) -> None:
+        started = time.perf_counter()
+        rows = [{"pos": k, "job": job} for k, job in enumerate(jobs)]
+        read = _map(rows, Reader, (self.settings,), self.workers)
+        self.timed("read", started)
+        kept: list[_Kept] = []
+        for row in read:
+            result = tuple(row["result"])
+            if result[0] == "problem":
+                self.fail(result[1])
+                continue
+            article: Article = result[1]
+            self.summary.warnings.extend(result[2])
+            job = jobs[int(row["pos"])]
+            url = job[1].url if job[0] == "warc" else ""
+            url = url or (job[1].meta.url or "" if job[0] == "raw" else "")
+            if self.store.has_article(article.id):  # skipped before any heavy work
+                self.summary.duplicates += 1
+                continue
+            kept.append(_Kept(article, [], url))
+        started = time.perf_counter()
+        rows = [{"pos": k, "article": k_.article} for k, k_ in enumerate(kept)]
+        featured = _map(rows, Featurer, (self.settings, self.analyze), self.workers)
+        self.timed("features", started)
+        started = time.perf_counter()
+        for row in featured:
+            one = kept[int(row["pos"])]
+            self.analysed += bool(row["analysed"])
+            self.store_article(one, row["fingerprint"], row["features"], str(row["title"]))
+        self.timed("store", started)
+
+    def store_article(
+        self, kept: _Kept, found: Fingerprint | None, features: StoryFeatures, title: str
+    ) -> None:
+        """Store one article in one transaction, as the single-process path does."""
+        article = kept.article
+        if kept.url and self.known_url(kept.url):  # an earlier line of this run had it
+            return
+        keys = sorted({k for u in [article.url, *kept.urls] if u and (k := canonical_url(u))})
+        threshold = self.settings.ingest.near_copy_threshold
+
+        def choose(candidates: list[tuple[str, bytes]]) -> tuple[str, float] | None:
+            return best_original(found.signature, candidates, threshold) if found else None
+
+        outcome, original, score = self.store.add_ingested(
+            article,
+            keys,
+            found.signature if found else None,
+            found.bands if found else [],
+            choose,
+        )
+        if outcome == "duplicate":
+            self.summary.duplicates += 1
+        elif outcome == "near_copy":
+            self.summary.near_copies += 1
+            self.summary.links.append((article.id, original, score))
+        else:
+            self.summary.new += 1
+            self.items[article.id] = Item(article.id, title, features)
+
+    # -- stories -------------------------------------------------------------------------
+
+    def item(self, article_id: str) -> Item | None:
+        found = self.items.get(article_id)
+        if found is not None:
+            return found
+        article = self.store.get_article(article_id)
+        if article is None:
+            return None
+        return Item(article.id, fallback_title(article), extract_features(article))
+
+    def file_stories(self, stop: threading.Event | None) -> tuple[FilingCounts, int, int]:
+        """Cluster every unfiled article (this run's and what a killed run left) into
+        stories; (counts, partitions, articles re-filed at the seams)."""
+        import ray
+
+        if not partitionable(self.settings.stories):
+            filer = StoryFiler(self.store, self.settings.stories)
+            filer.catch_up()
+            return filer.counts, 1, 0
+        writer = StoryWriter(self.store)
+        entries: list[Item | Copy] = []
+        present: set[str] = set()
+        for article_id, original in self.store.unfiled_articles():
+            if original and (original in present or writer.story_for(original) is not None):
+                entries.append(Copy(article_id, original))
+            else:
+                found = self.item(article_id)
+                if found is None:
+                    continue
+                entries.append(found)
+            present.add(article_id)
+        items = [e for e in entries if isinstance(e, Item)]
+        bounds = split([i.features.published for i in items], self.days)
+        first, carried, apart = writer.start()
+        started = time.perf_counter()
+        totals_task = ray.remote(num_cpus=1)(_remote_totals)
+        speculate_task = ray.remote(num_cpus=1)(_remote_speculate)
+        parts = [ray.put(items[a:b]) for a, b in bounds]
+        counted: list[Totals] = ray.get([totals_task.remote(p) for p in parts])
+        begin = starts(first, counted)  # one more: the counters after the last partition
+        pending = [
+            speculate_task.remote(p, s, self.settings, apart)
+            for p, s in zip(parts, begin, strict=False)
+        ]
+        refiled = 0
+        item_at = [k for k, e in enumerate(entries) if isinstance(e, Item)]
+        for n, ((a, b), start, ref) in enumerate(zip(bounds, begin, pending, strict=False)):
+            if stop is not None and stop.is_set():
+                break
+            speculation: Speculation = ray.get(ref)
+            settled: Settled = settle(
+                items[a:b], start, carried, speculation, self.settings.stories, apart=apart
+            )
+            refiled += settled.refiled
+            lo = 0 if n == 0 else item_at[a]
+            hi = len(entries) if n == len(bounds) - 1 else item_at[b]
+            writer.write(entries[lo:hi], settled, begin[n + 1])
+            carried = settled.ending
+        self.timed("stories", started)
+        if stop is None or not stop.is_set():
+            self.store.mark_checked()
+        return writer.counts, len(bounds), refiled
+
+
+def ingest_ray(
+    sources: list[str],
+    store: Store,
+    settings: Settings = DEFAULT,
+    *,
+    address: str | None = None,
+    workers: int = 2,
+    analyze: bool = False,
+    stories: bool = True,
+    stop: threading.Event | None = None,
+    chunk: int = CHUNK,
+    partition_days: float = PARTITION_DAYS,
+) -> RayIngest:
+    """Ingest ``sources`` into ``store`` with Ray (see the module docstring): never raises
+    for a bad source; ``stop`` ends the run after the current chunk (what was stored stays
+    stored and a later run files it). Stories are clustered in partitions of
+    ``partition_days`` of publication time."""
+    began = time.perf_counter()
+    start_ray(address, workers)
+    import ray
+
+    size = workers if not address else max(1, int(ray.cluster_resources().get("CPU", workers)))
+    run = _RayRun(store, settings, size, analyze, partition_days)
+    summary = run.summary
+    jobs: list[Job] = []
+
+    def drain() -> None:
+        if jobs:
+            run.chunk(list(jobs))
+            jobs.clear()
+
+    for item in sources:
+        if stop is not None and stop.is_set():
+            summary.interrupted = True
+            break
+        if item == "-" or re.match(r"[a-z][a-z0-9+.-]*://", item, re.I):
+            drain()
+            single = ingest_sources([item], store, settings.ingest, progress=False, stop=stop)
+            for name in ("new", "duplicates", "near_copies", "failed", "skipped"):
+                setattr(summary, name, getattr(summary, name) + getattr(single, name))
+            summary.problems.extend(single.problems)
+            summary.warnings.extend(single.warnings)
+            summary.links.extend(single.links)
+            continue
+        for job in run.jobs(item):
+            jobs.append(job)
+            if len(jobs) >= chunk:
+                drain()
+                if stop is not None and stop.is_set():
+                    summary.interrupted = True
+                    break
+    if not summary.interrupted:
+        drain()
+    result = RayIngest(summary, workers=size)
+    if stories and not summary.interrupted:
+        result.counts, result.partitions, result.refiled = run.file_stories(stop)
+    summary.interrupted = summary.interrupted or (stop is not None and stop.is_set())
+    summary.seconds = time.perf_counter() - began
+    result.analysed = run.analysed
+    result.stages = {k: round(v, 3) for k, v in run.stages.items()}
+    return result
+
+
+# --- command line -------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> int:
+    """``newsprism ingest --engine ray``: exit codes as the single-process ``ingest``."""
+    workers = args.workers or os.cpu_count() or 1
+    if workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with stop_on_signals() as stop, store:
+        try:
+            result = ingest_ray(
+                list(args.sources),
+                store,
+                DEFAULT,
+                address=args.address,
+                workers=workers,
+                stories=not args.no_stories,
+                stop=stop,
+            )
+        except ConnectionError as err:
+            print(f"error: cannot reach Ray at {args.address}: {err}", file=sys.stderr)
+            return 2
+    summary = result.summary
+    if args.json:
+        data = summary.to_dict()
+        if result.counts is not None:
+            data["stories"] = asdict(result.counts)
+        data["ray"] = {
+            "workers": result.workers,
+            "partitions": result.partitions,
+            "refiled": result.refiled,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        lines = summary.lines()
+        if result.counts is not None:
+            lines.insert(1, result.counts.line())
+        print("\n".join(lines))
+    if summary.interrupted:
+        return 130
+    nothing = summary.new + summary.duplicates + summary.near_copies == 0
+    return 1 if nothing and summary.failed else 0
