@@ -3,14 +3,16 @@
 
     .venv/bin/python bench/bench_web_load.py --store PATH [--clients 50] [--seconds 60]
 
-Works on a copy of the store at ``--store`` (built as ``bench_web.py`` builds it when the path
-does not exist yet; ``--articles`` sets its size). Starts ``newsprism serve`` on 127.0.0.1
-and, at the same time, ``newsprism ingest`` on JSONL dumps of new articles (the dev corpora
-edited once more and dated after the store's newest article), one dump of ``--chunk``
-articles after another until the time is up (the last one runs to its end). ``--clients``
-asyncio clients (httpx) each send requests one after another for ``--seconds`` seconds, a
-seeded mix of the story list (HTML and JSON, later pages), searches, filters, story pages
-(HTML and JSON, of the compared stories), the outlet list and outlet pages.
+Works on a copy of the store at ``--store`` (``--in-place``: on the store itself; built as
+``bench_web.py`` builds it when the path does not exist yet, ``--articles`` sets its size, the
+data folder defaults to ../shared/data next to the repository, ``--data``). Starts
+``newsprism serve`` on 127.0.0.1 and, at the same time, ``newsprism ingest`` on JSONL dumps
+of new articles (the dev corpora edited once more and dated after the store's newest
+article), one dump of ``--chunk`` articles after another until the time is up (the last one
+runs to its end). ``--clients`` asyncio clients (httpx) each send requests one after
+another for ``--seconds`` seconds, a seeded mix of the story list (HTML and JSON, later
+pages), searches, filters, story pages (HTML and JSON, of the compared stories), the outlet
+list and outlet pages.
 
 Prints one JSON object: requests, throughput (requests/s), p50/p99/max latency overall and
 per kind, errors (HTTP status >= 400, timeouts, connection errors; each kind counted, the
@@ -33,7 +35,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -217,9 +219,11 @@ async def run_clients(
 
 
 def new_articles(db: Path, data: Path, count: int) -> list[dict[str, object]]:
-    """``count`` JSONL records of articles the store does not hold: the dev corpora edited
-    once more (replicas from 1000 on), dated after the store's newest article, each with its
-    own URL, outlets as ``bench_web`` gives them."""
+    """``count`` JSONL records of articles the store does not hold: dev-corpus articles
+    edited once more (replicas from 1000 on) with a closing line of their own (the edits
+    alone repeat earlier replicas' texts), dated after the store's newest article, each with
+    its own URL, outlets as ``bench_web`` gives them."""
+    from newsprism.ingest.ids import article_id
     from newsprism.model import Article
 
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
@@ -231,7 +235,9 @@ def new_articles(db: Path, data: Path, count: int) -> list[dict[str, object]]:
     for k in range(count):
         source = corpus[rng.randrange(len(corpus))]
         when = start + timedelta(days=(k + 1) / bench_ingest.PER_DAY)
-        out.append(bench_ingest.edited(source, 1000 + k, when))
+        article = bench_ingest.edited(source, 1000 + k, when)
+        text = f"{article.text} (Update {k + 1}: this report was revised on {when:%d %B %Y}.)"
+        out.append(replace(article, text=text, id=article_id(text)))
     return [
         {
             "text": a.text,
@@ -332,7 +338,7 @@ def load_test(
     targets = read_targets(db)
     log = work / "serve.log"
     runs = IngestRuns()
-    with bench_web.serving(db, bench_web.free_port(), log) as base:
+    with bench_web.serving(db, bench_web.free_port(), log) as (base, _pid):
 
         async def both() -> Outcome:
             deadline = time.monotonic() + seconds

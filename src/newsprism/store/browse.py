@@ -200,11 +200,15 @@ class BrowseQueries:
                 return []
             where.append(match[0])
             args.extend(match[1])
-        sql = (
-            f"SELECT {STORY_COLUMNS} FROM stories s WHERE "
+        # The page's ids first, from the listing index alone (``stories_listed``, schema
+        # version 5, holds every column filtered on): walking past the stories a period or a
+        # deep page skips reads no table row. Then the rows of those ids only.
+        page = (
+            "SELECT s.id FROM stories s WHERE "
             + " AND ".join(where)
             + f" ORDER BY {STORY_ORDER} LIMIT ? OFFSET ?"
         )
+        sql = f"SELECT {STORY_COLUMNS} FROM stories s WHERE s.id IN ({page}) ORDER BY {STORY_ORDER}"
         args.extend([limit, offset])
         return [_story(r) for r in self.conn.execute(sql, args).fetchall()]
 

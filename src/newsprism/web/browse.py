@@ -136,6 +136,7 @@ class OutletDirectory:
 OUTLETS_MAX_AGE = 5.0
 _OUTLETS_LOCK = threading.Lock()
 _OUTLETS: dict[str, tuple[tuple[int, int], float, list[OutletInfo]]] = {}
+_OUTLETS_READING: set[str] = set()  # stores whose outlets a request is reading again now
 
 
 def stored_outlet_infos(store: Store, directory: OutletDirectory) -> list[OutletInfo]:
@@ -144,15 +145,25 @@ def stored_outlet_infos(store: Store, directory: OutletDirectory) -> list[Outlet
     now = monotonic()
     with _OUTLETS_LOCK:
         cached = _OUTLETS.get(store.path)
-    if cached is not None and (cached[0] == mark or now - cached[1] < OUTLETS_MAX_AGE):
-        return cached[2]
-    infos = []
-    for counted in store.stored_outlets():
-        name = counted.name
-        if counted.id and directory.get(counted.id) is None:
-            name = store.outlet_name(counted.id) or counted.id
-        infos.append(directory.info(counted.id, name, counted.articles))
-    infos.sort(key=lambda o: (o.name.lower(), o.key))
+        if cached is not None:
+            # While another request reads them again (a full pass over the articles), the
+            # others keep the last list instead of all reading at once.
+            if cached[0] == mark or now - cached[1] < OUTLETS_MAX_AGE:
+                return cached[2]
+            if store.path in _OUTLETS_READING:
+                return cached[2]
+        _OUTLETS_READING.add(store.path)
+    try:
+        infos = []
+        for counted in store.stored_outlets():
+            name = counted.name
+            if counted.id and directory.get(counted.id) is None:
+                name = store.outlet_name(counted.id) or counted.id
+            infos.append(directory.info(counted.id, name, counted.articles))
+        infos.sort(key=lambda o: (o.name.lower(), o.key))
+    finally:
+        with _OUTLETS_LOCK:
+            _OUTLETS_READING.discard(store.path)
     with _OUTLETS_LOCK:
         _OUTLETS[store.path] = (mark, now, infos)
     return infos
