@@ -301,6 +301,29 @@ def _escape(text: str) -> str:
 # --- a compared story ------------------------------------------------------------------------
 
 
+def test_big_story_lists_the_most_reported_omissions_first(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past OMISSIONS_ALL_BELOW omissions in all, each outlet's list is cut (the demo story
+    has 50: lower the bar to see it); ``?full=true`` shows every one."""
+    from newsprism.web import browse
+
+    monkeypatch.setattr(browse, "OMISSIONS_ALL_BELOW", 10)
+    page = _html(site, f"/stories/{KAZAN}")
+    omissions = page[page.index('id="omissions"') : page.index('id="framing"')]
+    assert '<a href="?full=true#omissions">show every omission</a>' in omissions
+    assert re.findall(r"leaves out <span class=\"count\">\((\d+)\)</span>", omissions) == [
+        "27",
+        "23",
+    ]
+    assert omissions.count("<li>") == 2 * browse.OMISSIONS_SHOWN
+    assert re.findall(r'<li class="more">… and (\d+) more</li>', omissions) == ["15", "11"]
+    full = _html(site, f"/stories/{KAZAN}?full=true")
+    omissions = full[full.index('id="omissions"') : full.index('id="framing"')]
+    assert "show every omission" not in omissions
+    assert omissions.count("<li>") == 50
+
+
 def test_story_page_shows_the_comparison(site: Site) -> None:
     page = _html(site, f"/stories/{KAZAN}")
     text = unescape(re.sub(r"<[^>]+>", "", page))
@@ -311,7 +334,18 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     assert "Vladimir Putin — meet — Antonio Guterres" in row.group(1)
     cells = re.findall(r'<td class="cell m-(\w+)"><a class="find" href="#(a\d-s\d+)"', row.group(1))
     assert cells == [("agreed", "a1-s1"), ("agreed", "a2-s1")]
-    assert 'class="cell m-omitted"' in page
+    # Facts one outlet alone reports: a list per outlet, each fact linked to its sentence.
+    lists = re.findall(
+        r'<div class="single-list o(\d)">\s*<h3 class="outlet o\d">([^<]+) <span class="count">'
+        r"\((\d+)\)</span>",
+        page,
+    )
+    assert lists == [("1", "Radio Free Europe/Radio Liberty", "23"), ("2", "RT", "27")]
+    single = re.search(
+        r'<li id="row-a68"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
+    )
+    assert single is not None
+    assert single.groups() == ("a2-s5", "Antonio Guterres — urge — peace")
     # Framing: Kyiv in RFE/RL, Kiev in RT.
     framing = re.search(r'<th scope="row">Kyiv</th>(.*?)</tr>', page, re.S)
     assert framing is not None

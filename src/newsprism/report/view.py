@@ -439,12 +439,10 @@ class ReportView:
 
     def omissions_by_article(self) -> list[tuple[ArticleView, list[dict[str, Any]]]]:
         """Per article, the facts others report and it leaves out."""
-        out = []
-        for view in self.articles:
-            items = [o for o in self.data["omissions"] if o["article"] == view.id]
-            if items:
-                out.append((view, items))
-        return out
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for omission in self.data["omissions"]:
+            grouped.setdefault(omission["article"], []).append(omission)
+        return [(view, grouped[view.id]) for view in self.articles if view.id in grouped]
 
     def loaded_rows(self) -> list[LoadedRow]:
         """Loaded wording per article: each wording once (case-insensitive) with its count,

@@ -196,6 +196,10 @@ class BrowseStoreBackend(Protocol):
         """A name the articles of a registry outlet give it."""
         ...
 
+    def comparison_updated(self, story_id: str) -> str | None:
+        """When the comparison stored under a story id was last saved (None: none)."""
+        ...
+
     def comparison_article_ids(self, story_id: str) -> list[str] | None:
         """The article ids of the comparison stored under a story id (None: none)."""
         ...

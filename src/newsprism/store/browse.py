@@ -285,6 +285,13 @@ class BrowseQueries:
 
     # --- one story ---------------------------------------------------------------------------
 
+    def comparison_updated(self, story_id: str) -> str | None:
+        """When the comparison stored under ``story_id`` was last saved (None: none stored)."""
+        row = self.conn.execute(
+            "SELECT updated FROM comparisons WHERE id = ?", (story_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def comparison_article_ids(self, story_id: str) -> list[str] | None:
         """The article ids of the comparison stored under ``story_id`` (None: none stored)."""
         row = self.conn.execute("SELECT 1 FROM comparisons WHERE id = ?", (story_id,)).fetchone()

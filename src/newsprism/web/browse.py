@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any, Literal
@@ -562,8 +563,47 @@ def story_detail(store: Store, story_id: str) -> StoryDetail | None:
     stored = store.comparison_article_ids(story_id)
     if stored is not None and sorted(stored) == sorted(wanted):
         detail.status = "compared"
-        detail.comparison = store.load_comparison(story_id)
+        detail.comparison = stored_comparison(store, story_id, stored)
     return detail
+
+
+class _ComparisonCache:
+    """The last few comparisons read, by (store, story, saved at, articles): a story page
+    opened again skips reading and rebuilding its comparison (a story of 40 articles: about
+    250 ms). Saving a comparison changes its key, so nothing stale is served."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        with self.lock:
+            found = self.items.pop(key, None)
+            if found is not None:
+                self.items[key] = found  # most recently used last
+            return found
+
+    def put(self, key: tuple[str, ...], value: dict[str, Any]) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                del self.items[next(iter(self.items))]
+
+
+_COMPARISONS = _ComparisonCache()
+
+
+def stored_comparison(store: Store, story_id: str, articles: list[str]) -> dict[str, Any]:
+    """The comparison stored under ``story_id`` as the report dict (cached; treat it as
+    read-only)."""
+    updated = store.comparison_updated(story_id) or ""
+    key = (str(store.path), story_id, updated, *articles)
+    found = _COMPARISONS.get(key)
+    if found is None:
+        found = store.load_comparison(story_id)
+        _COMPARISONS.put(key, found)
+    return found
 
 
 class StoryAnchors:
@@ -593,15 +633,49 @@ class StoryAnchors:
         return {"href": "#" + self.sentence_anchor(*items[0][:2]), "goto": " ".join(parts)}
 
 
-def story_page_context(detail: StoryDetail) -> dict[str, Any]:
+# A story page lists every omission while the story has at most this many in all; past it
+# (a story of dozens of outlets has thousands), each outlet's list shows the facts most
+# outlets report first, cut at OMISSIONS_SHOWN, and each fact cites CITES_SHOWN reports.
+# ``?full=true`` (and the JSON twin) has them all.
+OMISSIONS_ALL_BELOW = 300
+OMISSIONS_SHOWN = 12
+CITES_SHOWN = 4
+
+
+@dataclass
+class OmissionList:
+    """One outlet's omissions as the story page lists them."""
+
+    article: Any  # report.view.ArticleView
+    items: list[dict[str, Any]]  # the omissions shown
+    total: int  # how many it has in all
+
+
+def omission_lists(view: ReportView, full: bool) -> tuple[list[OmissionList], bool]:
+    """Each outlet's omissions for the page, and whether any list was cut."""
+    per_article = view.omissions_by_article()
+    total = sum(len(items) for _, items in per_article)
+    if full or total <= OMISSIONS_ALL_BELOW:
+        return [OmissionList(a, items, len(items)) for a, items in per_article], False
+    out = []
+    for article, items in per_article:
+        ranked = sorted(items, key=lambda o: -len(o.get("reported_by", ())))  # stable
+        out.append(OmissionList(article, ranked[:OMISSIONS_SHOWN], len(items)))
+    return out, True
+
+
+def story_page_context(detail: StoryDetail, full: bool = False) -> dict[str, Any]:
     """What the story template shows of a compared story: the static report's context
-    (``HtmlReport``) with the web page's anchors."""
+    (``HtmlReport``) with the web page's anchors (omission lists cut on big stories unless
+    ``full``)."""
     if detail.comparison is None:
         return {}
     report = HtmlReport(detail.comparison)
     context = report.context()
     context["link_to"] = StoryAnchors(report.view)
     context["cells"] = matrix_cells(context["matrix"])
+    context["omission_lists"], context["omissions_cut"] = omission_lists(report.view, full)
+    context["cites_shown"] = len(report.view.articles) if full else CITES_SHOWN
     return context
 
 

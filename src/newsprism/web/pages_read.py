@@ -60,6 +60,7 @@ def story_page(
     cfg: Annotated[WebConfig, Depends(config)],
     runner: Annotated[JobRunner, Depends(jobs)],
     retry: bool = False,
+    full: bool = False,
 ) -> Response:
     resolved = store.resolve_story(story_id)
     if resolved is None:
@@ -78,7 +79,7 @@ def story_page(
             {"story": detail, "refresh": REFRESH_SECONDS},
             status=500 if detail.status == "failed" else 200,
         )
-    context = browse.story_page_context(detail)
+    context = browse.story_page_context(detail, full)
     return render(request, "story.html.j2", {"story": detail, **context})
 
 
