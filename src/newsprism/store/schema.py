@@ -426,6 +426,14 @@ CREATE INDEX quote_shares_article ON quote_shares(article, comparison);
 # listing order with every column the list filters on, so going past the stories a period or
 # a deep page skips reads no table row (a 2019 period on 100k articles: 89 -> 15 ms).
 SCHEMA_V5 = """
+-- Schema v3 gained story_df_pending after it was first committed: a store made in between
+-- says version 3 without it.
+-- (The same text as in v3, comments included: SQLite keeps it as the table's definition.)
+CREATE TABLE IF NOT EXISTS story_df_pending (
+    seq INTEGER PRIMARY KEY,               -- the filing that counted them
+    words BLOB NOT NULL,                   -- int32 hashed words, little-endian
+    names TEXT NOT NULL                    -- JSON list of names
+);
 CREATE INDEX stories_listed ON stories(
     COALESCE("end", updated) DESC, last_joined DESC, id, start, "end", updated, status, articles,
     copies
