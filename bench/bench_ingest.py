@@ -14,12 +14,15 @@ Two parts, each run in its own process so each reports its own peak memory:
         with the same open stories and a small store. Filing time that ``filing`` shows
         above ``control`` is what the size of the store adds.
 
-    .venv/bin/python bench/bench_ingest.py filing [--sizes 1000,10000,100000]
+    .venv/bin/python bench/bench_ingest.py filing [--sizes 1000,10000,100000] [--rounds 4]
         Build one store from the dev corpora (ECB+, BASIL, NeuS train/val), replicated with
         varied dates (30 articles a day) and light edits (one sentence dropped, digits
-        shifted), filing in batches (clustering only). At each size: reopen the store (a new
-        run: time to rebuild the open stories), then store 200 more articles and time filing
-        each of them as ``ingest`` does (one transaction per article).
+        shifted), filing in batches (clustering only), and keep a copy of it at each size
+        with the 200 articles that come next. Then reopen every copy (a new run: time to
+        rebuild the open stories), store its 200 articles and time filing each of them as
+        ``ingest`` does (one transaction per article): wall time and the process's CPU time.
+        The sizes take turns, 200 / rounds articles at a time, so the machine's other load
+        falls on every size alike.
 
 Each prints one JSON object (articles/s, milliseconds, peak RSS in MiB from
 ``resource.getrusage``, the load average before and after). The data folder defaults to
@@ -34,6 +37,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -216,7 +220,9 @@ def throughput(data: Path, count: int) -> dict[str, object]:
 # --- filing time vs store size --------------------------------------------------------------
 
 
-def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[str, object]:
+def filing(
+    data: Path, sizes: list[int], batch: int, keep: Path | None, rounds: int = 4
+) -> dict[str, object]:
     from newsprism.settings import DEFAULT
     from newsprism.store.sqlite import Store
     from newsprism.stories.features import extract_features
@@ -226,12 +232,17 @@ def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[
     corpus = load_corpus(data)
     total = max(sizes) + PROBE * len(sizes)
     stream = replicated(corpus, total)
-    result: dict[str, object] = {"corpus_articles": len(corpus), "per_day": PER_DAY}
+    result: dict[str, object] = {
+        "corpus_articles": len(corpus),
+        "per_day": PER_DAY,
+        "rounds": rounds,
+    }
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         path = keep or Path(tmp) / "stories.db"
         position = 0
         build_seconds = 0.0
+        snapshots: list[tuple[int, Path, list[Article]]] = []
         for size in sizes:
             with Store(path) as store:
                 filer = StoryFiler(store, DEFAULT.stories)
@@ -241,42 +252,61 @@ def filing(data: Path, sizes: list[int], batch: int, keep: Path | None) -> dict[
                         filer.file(stream[position], store=True)
                         position += 1
                 build_seconds += time.perf_counter() - started
-            with Store(path) as store:  # a new run: the open stories are rebuilt
-                started = time.perf_counter()
+                store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            snapshot = Path(tmp) / f"at-{size}.db"
+            shutil.copyfile(path, snapshot)  # the store as it is at this size
+            with snapshot.open("rb+") as handle:  # on disk before timing (a fresh copy's
+                os.fsync(handle.fileno())  # first fsync would write all of it)
+            probe = stream[position : position + PROBE]
+            position += PROBE
+            snapshots.append((size, snapshot, probe))
+            with Store(path) as store:  # the growing store files the probe too (untimed)
                 filer = StoryFiler(store, DEFAULT.stories)
-                reload_seconds = time.perf_counter() - started
-                probe = stream[position : position + PROBE]
-                position += PROBE
-                with store._transaction() as conn:
-                    store._save_articles(conn, probe, "bench")
-                times = []
-                for article in probe:
-                    started = time.perf_counter()
+                with filer.batch(batch):
+                    for article in probe:
+                        filer.file(article, store=True)
+        # Each snapshot is reopened (a new run: the open stories are rebuilt), then the probe
+        # articles are filed one by one as ``ingest`` does, in rounds that take turns between
+        # the sizes, so a change in the machine's other load touches every size alike.
+        runs = []
+        for size, snapshot, probe in snapshots:
+            store = Store(snapshot)
+            started = time.perf_counter()
+            filer = StoryFiler(store, DEFAULT.stories)
+            reload_seconds = time.perf_counter() - started
+            with store._transaction() as conn:
+                store._save_articles(conn, probe, "bench")
+            runs.append((size, snapshot, probe, store, filer, reload_seconds, [], [], []))
+        chunk = -(-PROBE // rounds)
+        for k in range(rounds):
+            for _, _, probe, _, filer, _, times, cpu, feature_times in runs:
+                for article in probe[k * chunk : (k + 1) * chunk]:
+                    started, used = time.perf_counter(), time.process_time()
                     filer.file(article)  # features, clustering and one transaction
+                    cpu.append(time.process_time() - used)
                     times.append(time.perf_counter() - started)
-                feature_times = []
-                for article in probe[:50]:
                     started = time.perf_counter()
                     extract_features(article)
                     feature_times.append(time.perf_counter() - started)
-                rows.append(
-                    {
-                        "stored_articles": size,
-                        "file_ms_median": round(statistics.median(times) * 1000, 2),
-                        "file_ms_mean": round(statistics.fmean(times) * 1000, 2),
-                        "file_ms_p90": round(sorted(times)[int(0.9 * len(times))] * 1000, 2),
-                        "features_ms_median": round(statistics.median(feature_times) * 1000, 2),
-                        "open_stories": filer.open_story_count(),
-                        "stories": store.conn.execute(
-                            "SELECT COUNT(*) FROM stories WHERE status != 'merged'"
-                        ).fetchone()[0],
-                        "reload_s": round(reload_seconds, 2),
-                        "db_mib": round(Path(path).stat().st_size / 2**20, 1),
-                        "peak_rss_mib": round(peak_mib(), 1),
-                        "load_average": loadavg(),
-                    }
-                )
-                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        for size, snapshot, _, store, filer, reload_seconds, times, cpu, feature_times in runs:
+            rows.append(
+                {
+                    "stored_articles": size,
+                    "file_ms_median": round(statistics.median(times) * 1000, 2),
+                    "file_ms_mean": round(statistics.fmean(times) * 1000, 2),
+                    "file_ms_p90": round(sorted(times)[int(0.9 * len(times))] * 1000, 2),
+                    "file_cpu_ms_median": round(statistics.median(cpu) * 1000, 2),
+                    "features_ms_median": round(statistics.median(feature_times) * 1000, 2),
+                    "open_stories": filer.open_story_count(),
+                    "stories": store.conn.execute(
+                        "SELECT COUNT(*) FROM stories WHERE status != 'merged'"
+                    ).fetchone()[0],
+                    "reload_s": round(reload_seconds, 2),
+                    "db_mib": round(snapshot.stat().st_size / 2**20, 1),
+                }
+            )
+            store.close()
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
         result["sizes"] = rows
         result["build_articles_per_s"] = round(position / build_seconds, 1)
     result["peak_rss_mib"] = round(peak_mib(), 1)
@@ -337,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="filing: store sizes")
     parser.add_argument("--batch", type=int, default=1000, help="filing: articles a transaction")
     parser.add_argument("--keep", type=Path, default=None, help="filing: keep the store here")
+    parser.add_argument("--rounds", type=int, default=4, help="filing: turns between sizes")
     args = parser.parse_args(argv)
     if args.part == "throughput":
         out = throughput(args.data, args.articles)
@@ -344,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         out = control(args.data, sorted(int(s) for s in args.sizes.split(",")))
     else:
         sizes = sorted(int(s) for s in args.sizes.split(","))
-        out = filing(args.data, sizes, args.batch, args.keep)
+        out = filing(args.data, sizes, args.batch, args.keep, max(1, args.rounds))
     print(json.dumps(out, indent=2))
     return 0
 

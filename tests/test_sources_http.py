@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -584,3 +585,41 @@ def test_feed_text_stands_in_for_a_page_that_fails(server: Server, store: Store)
     )
     assert (again.new, again.duplicates, again.failed, again.from_feed) == (0, 3, 1, [])
     assert server.hits("/news/flood.html") == server.hits("/news/blank.html") == 1
+
+
+# --- several URLs at once -------------------------------------------------------------------
+
+
+def test_fetch_many_overlaps_hosts_keeps_order_and_spaces_one_host(
+    server: Server, names: Names, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /slow answers only once /fast was asked (503 after 10 s otherwise): fetching the URLs
+    # one after the other would give a Problem for /slow.
+    asked = threading.Event()
+
+    def slow() -> Reply:
+        return html(DAM) if asked.wait(10) else (503, {}, b"")
+
+    def fast() -> Reply:
+        asked.set()
+        return html(BRIDGE)
+
+    server.routes.update({"/slow": slow, "/fast": fast})
+    names.answers.update({"a.test": ["127.0.0.1"], "b.test": ["127.0.0.1"]})
+    waits: list[float] = []
+    monkeypatch.setattr(Fetcher, "_sleep", lambda self, seconds: waits.append(seconds) or True)
+    a, b = f"http://a.test:{server.port}", f"http://b.test:{server.port}"
+    urls = [a + "/slow", b + "/fast", a + "/news/bridge.html", b + "/missing"]
+    settings = IngestSettings(fetch_robots=False, fetch_retries=0, fetch_workers=3)
+    with Fetcher(settings, rate=30.0, trusted_networks=LOCAL) as fetcher:
+        results = list(fetcher.fetch_many(urls))
+    assert [r.url if isinstance(r, Fetched) else r.message for r in results] == [
+        a + "/slow",
+        b + "/fast",
+        a + "/news/bridge.html",
+        "HTTP 404 Not Found",
+    ]
+    assert b"Red River" in results[0].body if isinstance(results[0], Fetched) else False
+    # The second request to each host waited for the rest of its 30 s; none waited more.
+    assert len(waits) == 2 and all(29.0 < w <= 30.0 for w in waits)
+    assert sorted(server.hosts) == sorted(urlsplit(u).netloc for u in urls)

@@ -128,3 +128,79 @@ def test_no_revision_by_default() -> None:
     for aid, text in (("t1", TURKEY_1), ("b1", BUDGET), ("t2", TURKEY_2)):
         clusterer.add(article(aid, text))
     assert clusterer.story_of("b1") == "sb1"
+
+
+def test_pair_features_match_a_plain_computation() -> None:
+    """The vectorised scoring (a dense scratch copy of the article, each story's members as one
+    block, names as arrays) gives the same numbers as the formulas written out plainly."""
+    import math
+
+    import numpy as np
+
+    from newsprism.stories import PAIR_FEATURES
+
+    clusterer = StoryClusterer(StorySettings())
+    members = [
+        article("t1", TURKEY_1, "Huge quake kills thousands in Turkey", "2023-02-06"),
+        article("t2", TURKEY_2, "Turkey quake toll passes 2,300", "2023-02-07"),
+        article("t3", TURKEY_3, "Aftershocks rattle quake survivors", "2023-02-07"),
+    ]
+    story = None
+    for member in members:
+        found = extract_features(member)
+        clusterer.observe(found)
+        story = clusterer.join(member, found, story)
+    other = article("m1", MOROCCO, "Quake kills hundreds in Morocco", "2023-02-08")
+    clusterer.observe(extract_features(other))
+    clusterer.join(other, extract_features(other), None)
+    new = article("t4", TURKEY_2 + " " + TURKEY_1, "Quake toll rises", "2023-02-08")
+    features = extract_features(new)
+    clusterer.observe(features)
+    rows = dict(clusterer.candidates(features))
+    assert set(rows) == {"st1", "sm1"}
+
+    words_df, names_df = clusterer.frequencies()
+    n = clusterer.documents
+
+    def weighted(counts: dict[int, float]) -> dict[int, float]:
+        out = {w: c * (math.log((1 + n) / (1 + words_df.get(w, 0))) + 1) for w, c in counts.items()}
+        norm = math.sqrt(sum(v * v for v in out.values()))
+        return {w: v / norm for w, v in out.items()}
+
+    def cosine(a: dict[int, float], b: dict[int, float]) -> float:
+        return sum(v * b[w] for w, v in a.items() if w in b)
+
+    def unit_sum(vectors: list[dict[int, float]]) -> dict[int, float]:
+        total: dict[int, float] = {}
+        for vector in vectors:
+            norm = math.sqrt(sum(v * v for v in vector.values()))
+            for w, v in vector.items():
+                total[w] = total.get(w, 0.0) + v / norm
+        return total
+
+    def name_vector(names: dict[str, int]) -> dict[str, float]:
+        return {k: c * (math.log((1 + n) / (1 + names_df.get(k, 0))) + 1) for k, c in names.items()}
+
+    found = [extract_features(m) for m in members]
+    doc, lead = weighted(features.words), weighted(features.lead)
+    story_names: dict[str, int] = {}
+    for f in found:
+        for k, c in f.names.items():
+            story_names[k] = story_names.get(k, 0) + c
+    a, b = name_vector(dict(features.names)), name_vector(story_names)
+    names = sum(v * b[k] for k, v in a.items() if k in b) / math.sqrt(
+        sum(v * v for v in a.values()) * sum(v * v for v in b.values())
+    )
+    expected = [
+        cosine(doc, weighted(unit_sum([f.words for f in found]))),
+        max(cosine(doc, weighted(f.words)) for f in found),
+        cosine(lead, weighted(unit_sum([f.lead for f in found]))),
+        max(cosine(lead, weighted(f.lead)) for f in found),
+        names,
+        math.log1p(1.0),  # a day after the story's newest article
+        0.0,
+        math.log(3),
+    ]
+    assert len(expected) == len(PAIR_FEATURES)
+    assert np.allclose(rows["st1"], expected, rtol=1e-12, atol=1e-12)
+    assert rows["st1"][0] > 0.5 and rows["st1"][4] > 0.5  # the same event, plainly

@@ -55,6 +55,7 @@ class IngestSettings:
     fetch_backoff: float = 1.0  # seconds before the first retry, doubled each time
     fetch_backoff_max: float = 60.0  # cap on one wait (also caps a Retry-After header)
     fetch_rate: float = 1.0  # least seconds between two requests to the same host
+    fetch_workers: int = 4  # URLs fetched at once (different hosts; one host keeps fetch_rate)
     fetch_robots: bool = True  # obey robots.txt
     near_copy_threshold: float = 0.6  # estimated Jaccard of word shingles for a near-copy
     near_copy_shingle: int = 4  # words per shingle

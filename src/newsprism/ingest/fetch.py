@@ -16,6 +16,8 @@ raises for a bad URL or server. What it does, per request:
 - obeys robots.txt (RFC 9309 via protego: a missing robots.txt allows everything, an
   unreachable one (5xx, network error) disallows the host), including its crawl delay;
 - waits ``fetch_rate`` seconds between two requests to the same host;
+- ``fetch_many`` fetches several URLs at once (``fetch_workers`` threads; requests to one
+  host still wait for each other as above) and gives the results in the order of the URLs;
 - sends an honest user agent, ``newsprism/0.1 (+newsprism)``;
 - retries 429, 5xx and timeouts with exponential backoff (``fetch_backoff`` doubled each
   try, at most ``fetch_retries`` times, a Retry-After header honoured up to
@@ -34,8 +36,10 @@ import re
 import socket
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import OrderedDict, deque
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -117,6 +121,14 @@ class _Refused(Exception):
     """A final failure for this URL (its message becomes the Problem)."""
 
 
+@dataclass
+class _Pool:
+    """The connections of one host name, and how many requests use them now."""
+
+    client: httpx.Client
+    users: int = 0
+
+
 class _Unreachable(Exception):
     """Connecting failed (the next checked address may do better)."""
 
@@ -150,7 +162,8 @@ def _mb(n: int) -> str:
 
 
 class Fetcher:
-    """A polite, SSRF-safe HTTP client for pages and feeds (one per run; not thread-safe).
+    """A polite, SSRF-safe HTTP client for pages and feeds (one per run; ``fetch`` may be
+    called from several threads, as ``fetch_many`` does).
 
     ``trusted_networks`` are address ranges allowed even when not public (tests use it to
     reach their own server while still refusing every other private address).
@@ -179,7 +192,9 @@ class Fetcher:
         self._client = self._new_client()
         # Pinned requests go to an address, so their connections are pooled per name: a TLS
         # connection checked for one name is never reused for another on the same address.
-        self._named: OrderedDict[str, httpx.Client] = OrderedDict()
+        self._named: OrderedDict[str, _Pool] = OrderedDict()
+        self._lock = threading.Lock()  # guards the tables above and ``_locks``
+        self._locks: dict[str, threading.Lock] = {}  # per host: pacing; per origin: robots
 
     def _new_client(self) -> httpx.Client:
         return httpx.Client(
@@ -190,14 +205,31 @@ class Fetcher:
             transport=self._transport,
         )
 
-    def _client_for(self, name: str) -> httpx.Client:
-        client = self._named.get(name)
-        if client is None:
-            client = self._named[name] = self._new_client()
-            while len(self._named) > _NAMED_CLIENTS:
-                self._named.popitem(last=False)[1].close()
-        self._named.move_to_end(name)
-        return client
+    @contextmanager
+    def _client_for(self, name: str) -> Iterator[httpx.Client]:
+        """The connection pool of one host name, held while in use."""
+        with self._lock:
+            pool = self._named.get(name)
+            if pool is None:
+                pool = self._named[name] = _Pool(self._new_client())
+            self._named.move_to_end(name)
+            pool.users += 1
+        try:
+            yield pool.client
+        finally:
+            with self._lock:
+                pool.users -= 1
+                for key in list(self._named):  # least recently used first
+                    if len(self._named) <= _NAMED_CLIENTS:
+                        break
+                    old = self._named[key]
+                    if not old.users:  # one in use is never closed
+                        del self._named[key]
+                        old.client.close()
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._lock:
+            return self._locks.setdefault(key, threading.Lock())
 
     def __enter__(self) -> Self:
         return self
@@ -210,9 +242,10 @@ class Fetcher:
     def close(self) -> None:
         """Close the connection pools."""
         self._client.close()
-        for client in self._named.values():
-            client.close()
-        self._named.clear()
+        with self._lock:
+            for pool in self._named.values():
+                pool.client.close()
+            self._named.clear()
 
     # --- checks -----------------------------------------------------------------------------
 
@@ -264,14 +297,16 @@ class Fetcher:
     def _robots_for(self, url: str) -> Protego | str:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
-        if key not in self._robots:
-            self._robots[key] = self._load_robots(key)
-            parsed = self._robots[key]
-            if isinstance(parsed, Protego):
-                delay = parsed.crawl_delay(ROBOTS_AGENT)
-                if delay:
-                    self._delay[parts.netloc] = min(float(delay), self.settings.fetch_backoff_max)
-        return self._robots[key]
+        with self._lock_for("robots " + key):  # read once, however many threads ask
+            if key not in self._robots:
+                parsed = self._load_robots(key)
+                if isinstance(parsed, Protego):
+                    delay = parsed.crawl_delay(ROBOTS_AGENT)
+                    if delay:
+                        limit = self.settings.fetch_backoff_max
+                        self._delay[parts.netloc] = min(float(delay), limit)
+                self._robots[key] = parsed
+            return self._robots[key]
 
     def _load_robots(self, origin: str) -> Protego | str:
         result = self._get(origin + "/robots.txt", None, _ROBOTS_MAX_BYTES, robots=False)
@@ -288,6 +323,34 @@ class Fetcher:
         return self._get(
             url, accept, self.settings.fetch_max_bytes, robots=self.settings.fetch_robots
         )
+
+    def fetch_many(
+        self, urls: Sequence[str], accept: frozenset[str] = ALL_TYPES, workers: int = 0
+    ) -> Generator[Fetched | Problem, None, None]:
+        """``fetch`` each URL, up to ``workers`` (default ``fetch_workers``) at once, yielding
+        the results in the order of ``urls``; at most twice that many are fetched ahead of
+        the one the caller reads. Closing the iterator early cancels the rest."""
+        workers = max(1, workers or self.settings.fetch_workers)
+        if workers == 1 or len(urls) <= 1:
+            for url in urls:
+                yield self.fetch(url, accept)
+            return
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsprism-fetch")
+        ahead: deque[Future[Fetched | Problem]] = deque()
+        waiting = iter(urls)
+        try:
+            for url in waiting:
+                ahead.append(pool.submit(self.fetch, url, accept))
+                if len(ahead) >= 2 * workers:
+                    break
+            while ahead:
+                result = ahead.popleft().result()
+                following = next(waiting, None)
+                if following is not None:
+                    ahead.append(pool.submit(self.fetch, following, accept))
+                yield result
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _get(
         self, url: str, accept: frozenset[str] | None, max_bytes: int, *, robots: bool
@@ -335,13 +398,14 @@ class Fetcher:
 
     def _pace(self, url: str) -> None:
         host = urlsplit(url).netloc
-        interval = max(self.rate, self._delay.get(host, 0.0))
-        last = self._last.get(host)
-        if last is not None:
-            wait = interval - (time.monotonic() - last)
-            if wait > 0 and not self._sleep(wait):
-                raise _Refused("interrupted")
-        self._last[host] = time.monotonic()
+        with self._lock_for("pace " + host):  # threads wait their turn for one host
+            interval = max(self.rate, self._delay.get(host, 0.0))
+            last = self._last.get(host)
+            if last is not None:
+                wait = interval - (time.monotonic() - last)
+                if wait > 0 and not self._sleep(wait):
+                    raise _Refused("interrupted")
+            self._last[host] = time.monotonic()
 
     def _sleep(self, seconds: float) -> bool:
         """Wait; False when ``stop`` was set meanwhile."""
@@ -380,14 +444,18 @@ class Fetcher:
         client, target = self._client, httpx.URL(url)
         headers: dict[str, str] = {}
         extensions: dict[str, str] = {}
+        pinned: AbstractContextManager[httpx.Client] = nullcontext(client)
         if address:
             name = target.raw_host.decode("ascii")
-            client = self._client_for(name)
+            pinned = self._client_for(name)
             headers["Host"] = target.netloc.decode("ascii")
             extensions["sni_hostname"] = name
             target = target.copy_with(host=address)
         try:
-            with client.stream("GET", target, headers=headers, extensions=extensions) as response:
+            with (
+                pinned as client,
+                client.stream("GET", target, headers=headers, extensions=extensions) as response,
+            ):
                 status = response.status_code
                 if status in (301, 302, 303, 307, 308):
                     location = response.headers.get("location")

@@ -27,8 +27,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -40,7 +40,7 @@ from rich.text import Text
 
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
-from newsprism.ingest.fetch import HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
+from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
 from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
@@ -319,10 +319,56 @@ class _Ingest:
             notes.append("no publication time on the page; the capture time is used")
         self.store_raw(raw, notes=notes)
 
-    def url(self, url: str) -> None:
-        if not self.feeds_only and self.known_url(url):
-            return
-        fetched = self.fetcher.fetch(url)
+    def sources(self, items: list[str]) -> None:
+        """Every source in order; a run of consecutive URLs is fetched several at once."""
+        k = 0
+        while k < len(items):
+            self.check_stop()
+            end = k
+            while end < len(items) and re.match(r"https?://", items[end], re.I):
+                end += 1
+            if end > k:
+                self.urls(items[k:end])
+                k = end
+            else:
+                self.source(items[k])
+                k += 1
+
+    def urls(self, urls: list[str]) -> None:
+        """Fetch the URLs (several at once, ``Fetcher.fetch_many``) and handle each result in
+        the order given, one store write at a time: the same outcome as one by one."""
+        wanted = [u for u in urls if self.feeds_only or not self.known_url(u)]
+        with closing(self.fetch_unique(wanted, ALL_TYPES)) as results:
+            for url, fetched in results:
+                self.check_stop()
+                if fetched is None:  # a repeat of an earlier URL of the run
+                    if not self.feeds_only and self.known_url(url):
+                        continue
+                    fetched = self.fetcher.fetch(url)
+                self.url(url, fetched)
+
+    def fetch_unique(
+        self, urls: list[str], accept: frozenset[str]
+    ) -> Generator[tuple[str, Fetched | Problem | None], None, None]:
+        """(url, result) for each URL in order. A URL that repeats an earlier one (same
+        canonical form) is not fetched ahead (its result is None): by its turn the first
+        one may be stored."""
+        seen: set[str] = set()
+        repeats: list[bool] = []
+        for url in urls:
+            key = canonical_url(url)
+            repeats.append(key in seen)
+            seen.add(key)
+        unique = [u for u, again in zip(urls, repeats, strict=True) if not again]
+        with closing(self.fetcher.fetch_many(unique, accept)) as results:
+            for url, again in zip(urls, repeats, strict=True):
+                yield url, None if again else next(results)
+
+    def url(self, url: str, fetched: Fetched | Problem | None = None) -> None:
+        if fetched is None:
+            if not self.feeds_only and self.known_url(url):
+                return
+            fetched = self.fetcher.fetch(url)
         if isinstance(fetched, Problem):
             self.fail(fetched)
             self.store.record_source(canonical_url(url), "failed", message=fetched.message)
@@ -370,30 +416,38 @@ class _Ingest:
         self.entries(feed)
 
     def entries(self, feed: Feed) -> None:
-        for entry in feed.entries:
-            self.check_stop()
-            if self.known_url(entry.url):
-                continue
-            meta = ArticleMeta(
-                published=entry.published or None,
-                title=entry.title or None,
-                url=entry.url,
-            )
-            notes = [f"from the feed {feed.title or fetched_name(feed)}"]
-            if entry.author:
-                notes.append(f"author (from the feed): {entry.author}")
-            page = self.fetcher.fetch(entry.url, HTML_TYPES | TEXT_TYPES)
-            if isinstance(page, Problem):
-                failed = [page]
-            else:
-                built = self.page_article(page, meta, notes)
-                if isinstance(built, Article):
-                    self.store_article(built, [page.requested, page.url])
-                    continue
-                failed = built
-            if not self.entry_text(entry, meta, notes, failed):
-                for problem in failed:
-                    self.fail(problem)
+        todo = [e for e in feed.entries if not self.known_url(e.url)]
+        accept = HTML_TYPES | TEXT_TYPES
+        with closing(self.fetch_unique([e.url for e in todo], accept)) as pages:
+            for entry, (_, page) in zip(todo, pages, strict=True):
+                self.check_stop()
+                if page is None:  # the same link as an earlier entry
+                    if self.known_url(entry.url):
+                        continue
+                    page = self.fetcher.fetch(entry.url, accept)
+                self.entry(feed, entry, page)
+
+    def entry(self, feed: Feed, entry: FeedEntry, page: Fetched | Problem) -> None:
+        """Store one feed entry from its fetched page, else from the feed's own text."""
+        meta = ArticleMeta(
+            published=entry.published or None,
+            title=entry.title or None,
+            url=entry.url,
+        )
+        notes = [f"from the feed {feed.title or fetched_name(feed)}"]
+        if entry.author:
+            notes.append(f"author (from the feed): {entry.author}")
+        if isinstance(page, Problem):
+            failed = [page]
+        else:
+            built = self.page_article(page, meta, notes)
+            if isinstance(built, Article):
+                self.store_article(built, [page.requested, page.url])
+                return
+            failed = built
+        if not self.entry_text(entry, meta, notes, failed):
+            for problem in failed:
+                self.fail(problem)
 
     def entry_text(
         self, entry: FeedEntry, meta: ArticleMeta, notes: list[str], problems: list[Problem]
@@ -501,9 +555,7 @@ def ingest_sources(
             on_duplicate=on_duplicate,
         )
         try:
-            for item in sources:
-                run.check_stop()
-                run.source(item)
+            run.sources(list(sources))
         except _Interrupted:
             run.summary.interrupted = True
         finally:
