@@ -41,12 +41,12 @@ from typing import Any
 import numpy as np
 
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
-from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
+from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.run import IngestSummary, ingest_sources, stop_on_signals
-from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
+from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.open import open_store
@@ -284,16 +284,7 @@ class _RayRun:
             yield from self.files(item)
 
     def files(self, item: str) -> Iterator[Job]:
-        targets: list[tuple[str, Path | None] | Problem] = expand([item])
-        if Path(item).is_dir():  # archives in a folder too, as the single-process path
-            base = Path(item)
-            archives = sorted(
-                (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
-                key=lambda p: p.relative_to(base).as_posix(),
-            )
-            if archives:
-                targets = [t for t in targets if not isinstance(t, Problem)]
-                targets.extend((str(p), p) for p in archives)
+        targets = expand_with_archives(item)
         for target in targets:
             if isinstance(target, Problem):
                 self.fail(target)

@@ -41,11 +41,11 @@ from rich.text import Text
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
-from newsprism.ingest.files import RawDoc, expand, kind_of, read_input
+from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
-from newsprism.ingest.warc import WarcPage, WarcSkipped, is_warc, iter_warc
+from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import open_store
@@ -248,16 +248,7 @@ class _Ingest:
             self.files(item)
 
     def files(self, item: str) -> None:
-        targets: list[tuple[str, Path | None] | Problem] = expand([item])
-        if item != "-" and Path(item).is_dir():  # archives in a folder too
-            base = Path(item)
-            archives = sorted(
-                (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
-                key=lambda p: p.relative_to(base).as_posix(),
-            )
-            if archives:
-                targets = [t for t in targets if not isinstance(t, Problem)]
-                targets.extend((str(p), p) for p in archives)
+        targets = expand_with_archives(item)
         for target in targets:
             self.check_stop()
             if isinstance(target, Problem):

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from newsprism.ingest.files import expand
 from newsprism.model import Problem
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -108,6 +109,24 @@ def _open(path: Path, total: int, line: int) -> _Capped:
 def is_warc(name: str) -> bool:
     """True when the file name says WARC (or ARC), gzipped or not."""
     return name.lower().endswith(WARC_SUFFIXES)
+
+
+def expand_with_archives(item: str) -> list[tuple[str, Path | None] | Problem]:
+    """``files.expand`` of one source, plus the WARC archives inside it when it is a folder
+    (sorted by their path in it); then a folder's problems are dropped, since its archives
+    are what it holds. Both ingest engines read a source through this."""
+    targets = expand([item])
+    if item == "-" or not Path(item).is_dir():
+        return targets
+    base = Path(item)
+    archives = sorted(
+        (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
+        key=lambda p: p.relative_to(base).as_posix(),
+    )
+    if archives:
+        targets = [t for t in targets if not isinstance(t, Problem)]
+        targets.extend((str(p), p) for p in archives)
+    return targets
 
 
 def iter_warc(
