@@ -135,7 +135,7 @@ def seams(data: Path, count: int) -> dict[str, object]:
     rows = []
     for parts in (1, 2, 4, 8, 16):
         bounds = partition.split([i.features.published for i in items], days / parts, least=1)
-        begin = partition.starts(empty, [partition.totals(items[a:b]) for a, b in bounds])
+        begin = partition.count_starts(empty, items, bounds)
         carried: list[partition.Carried] = []
         longest = settling = 0.0
         refiled = 0

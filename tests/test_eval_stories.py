@@ -20,7 +20,8 @@ def test_ecbplus_three_topics(shared_data: Path) -> None:
     assert set(result.metrics) == KEYS
     assert result.metrics["stories_gold"] == 6
     assert result.n == 80
-    assert result.metrics["b3_f1"] >= 0.74  # measured 0.763 (precision 1.0, recall 0.617)
+    # measured 0.738 (0.763 before the IDF folds; the whole of ECB+ went 0.8628 -> 0.8642)
+    assert result.metrics["b3_f1"] >= 0.735
     assert len(result.errors) <= 2
 
 

@@ -163,22 +163,21 @@ def test_story_ids_stay_as_stories_grow_across_runs(
         )
 
 
-def test_filing_in_several_runs_equals_one_pass(
-    shared_data: Path, store_db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The clusterer rebuilt from the store decides exactly as one that never stopped."""
+def test_filing_in_several_runs_equals_one_pass(shared_data: Path, store_db: str) -> None:
+    """The clusterer rebuilt from the store decides exactly as one that never stopped: the
+    store keeps the word counts as of the clusterer's last IDF fold (cached weightings use
+    those) beside the live ones."""
     from newsprism.eval.tasks.stories import stream
-    from newsprism.stories import persist
 
-    monkeypatch.setattr(persist, "FOLD_EVERY", 7)  # fold the counts now and then
-
-    articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=20)]
+    articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]
     one_pass = StoryClusterer(DEFAULT.stories)
     expected = {a.id: one_pass.add(a) for a in articles}
+    assert len(articles) == 75
+    assert one_pass.folded == 72  # folds at 1, 2, ..., 20, 22, ..., 30, 33, ..., 66, 72
     with open_store(store_db) as store:
         for start in range(0, len(articles), 13):
             filer = StoryFiler(store)  # a new run: state read back from the store
-            with filer.batch(5):
+            with filer.batch(5):  # folds fall inside batches
                 for article in articles[start : start + 13]:
                     filer.file(article, store=True)
         got = {a.id: store.story_of(a.id) for a in articles}
@@ -187,12 +186,51 @@ def test_filing_in_several_runs_equals_one_pass(
         words, names = one_pass.frequencies()
         assert counts == words
         assert store.story_name_df() == names
-        assert store.conn.execute("SELECT COUNT(*) FROM story_df").fetchone()[0] > 0
+        assert store.story_df(folded_only=True) == one_pass.folded_frequencies()
+        assert store.story_meta()["folded"] == "72"
+        pending = store.conn.execute("SELECT seq FROM story_df_pending ORDER BY seq").fetchall()
+        assert [r[0] for r in pending] == [73, 74, 75]  # the articles after the last fold
         assert len(set(expected.values())) > 10
         # Only open stories are held in memory when a run starts.
         filer = StoryFiler(store)
         open_ids = {r.id for r in store.open_stories()}
         assert filer.open_story_count() == len(open_ids) < len(set(expected.values()))
+
+
+def test_a_store_from_before_folds_were_kept_files_the_same_across_restarts(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """A store whose counters have no 'folded' (written before the IDF folds were kept) is
+    folded where a filer first finds it, and files alike however often it is restarted."""
+    import shutil
+
+    from newsprism.eval.tasks.stories import stream
+    from newsprism.store.sqlite import Store
+
+    articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]
+    old = tmp_path / "old.db"
+    with Store(old) as store:
+        filer = StoryFiler(store)
+        for article in articles[:31]:
+            filer.file(article, store=True)
+        store.conn.execute("DELETE FROM story_meta WHERE key = 'folded'")
+        store.conn.commit()
+    shutil.copy(old, tmp_path / "again.db")
+    with Store(old) as store:
+        filer = StoryFiler(store)
+        assert filer.clusterer.folded == 31  # folded where it was found
+        for article in articles[31:]:
+            filer.file(article, store=True)
+        once = {a.id: store.story_of(a.id) for a in articles}
+        assert store.story_meta()["folded"] == "74"  # 31, 34, 37, 40, 44, ..., 62, 68, 74
+    with Store(tmp_path / "again.db") as store:
+        for begin, end in ((31, 33), (33, 40), (40, 57), (57, 70), (70, 75)):
+            filer = StoryFiler(store)
+            for article in articles[begin:end]:
+                filer.file(article, store=True)
+            if begin == 31:  # no fold yet: the counts were folded where they were found
+                assert store.story_meta()["folded"] == "31"
+        assert {a.id: store.story_of(a.id) for a in articles} == once
 
 
 def test_story_state_round_trips() -> None:

@@ -12,12 +12,16 @@ keeps per-host politeness limits in one process. Each chunk of rows then goes th
    driver or a dead worker does no more work for them), and ``Featurer`` computes the
    MinHash fingerprint, the story-clustering features and, when asked, the full analysis.
 
-The driver stores the articles one transaction each, in the order the single-process path
-stores them, so duplicates and near-copies are decided the same way. Then the articles not
-filed yet are clustered into stories by ``stories.partition`` (partitions by publication
-time clustered in parallel as Ray tasks, joined exactly at the seams by one sequential pass)
-and written through the story tables one partition per transaction. The store has one
-writer: only the driver writes.
+The driver stores the articles in batches of ``STORE_BATCH``, one transaction each
+(``Store.add_ingested_many``), in the order the single-process path stores them, so
+duplicates and near-copies are decided the same way: an article sees the ones before it in
+its batch as if they were stored (the same id is a duplicate, a near-copy is linked to an
+earlier one, a line whose URL an earlier article of the batch has is a duplicate). A driver
+killed mid-batch loses that batch only; a re-run skips what was stored (by id and URL) and
+stores the rest. Then the articles not filed yet are clustered into stories by
+``stories.partition`` (partitions by publication time clustered in parallel as Ray tasks,
+joined exactly at the seams by one sequential pass) and written through the story tables one
+partition per transaction. The store has one writer: only the driver writes.
 
     newsprism ingest dump.jsonl archive.warc.gz --engine ray --workers 4 --db news.db
     newsprism ingest dump.jsonl --engine ray --address 127.0.0.1:6379   # an existing cluster
@@ -50,7 +54,7 @@ from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, i
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.sqlite import Ingested, Store, StoreError
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,
@@ -61,6 +65,7 @@ from newsprism.stories.partition import (
     Start,
     StoryWriter,
     Totals,
+    anchor,
     partitionable,
     settle,
     speculate,
@@ -72,6 +77,7 @@ from newsprism.stories.persist import FilingCounts, StoryFiler, fallback_title
 
 CHUNK = 4096  # documents read per Ray Data pass (bounds the driver's memory)
 BATCH = 16  # documents per map_batches call
+STORE_BATCH = 128  # articles stored per transaction (the writer's lock is held that long)
 
 # A job for the Reader: ("file", name, path) | ("raw", RawDoc, notes) | ("warc", WarcPage)
 Job = tuple[Any, ...]
@@ -222,8 +228,8 @@ class Featurer:
         }
 
 
-def _remote_totals(items: list[Item]) -> Totals:
-    return totals(items)
+def _remote_totals(items: list[Item], before: int, folds_from: int) -> Totals:
+    return totals(items, before, folds_from)
 
 
 def _remote_speculate(
@@ -242,21 +248,39 @@ class _Kept:
     url: str  # the URL a duplicate is recognised by before storing ("" when none)
 
 
+@dataclass
+class _Queued:
+    """An article waiting in the batch to store, with what is kept of it when it is new."""
+
+    entry: Ingested
+    title: str
+    features: StoryFeatures
+
+
 class _RayRun:
     """One run's state on the driver."""
 
     def __init__(
-        self, store: Store, settings: Settings, workers: int, analyze: bool, days: float
+        self,
+        store: Store,
+        settings: Settings,
+        workers: int,
+        analyze: bool,
+        days: float,
+        store_batch: int = STORE_BATCH,
     ) -> None:
         self.days = days
         self.store = store
         self.settings = settings
         self.workers = workers
+        self.store_batch = store_batch
         self.analyze = analyze
         self.summary = IngestSummary()
         self.items: dict[str, Item] = {}  # features of the articles stored by this run
         self.analysed = 0
         self.stages: dict[str, float] = {}
+        self.batch: list[_Queued] = []  # articles to store in the next transaction
+        self.batch_urls: set[str] = set()  # the URLs those articles record
 
     def timed(self, stage: str, started: float) -> None:
         self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
@@ -266,8 +290,10 @@ class _RayRun:
         self.summary.problems.append(problem)
 
     def known_url(self, url: str) -> bool:
+        """True (and counted as a duplicate) when an article from ``url`` is stored or is in
+        the batch to store."""
         key = canonical_url(url) if url else ""
-        if key and self.store.article_for_url(key) is not None:
+        if key and (key in self.batch_urls or self.store.article_for_url(key) is not None):
             self.summary.duplicates += 1
             return True
         return False
@@ -352,12 +378,16 @@ class _RayRun:
             one = kept[int(row["pos"])]
             self.analysed += bool(row["analysed"])
             self.store_article(one, row["fingerprint"], row["features"], str(row["title"]))
+            if len(self.batch) >= self.store_batch:
+                self.flush()
+        self.flush()
         self.timed("store", started)
 
     def store_article(
         self, kept: _Kept, found: Fingerprint | None, features: StoryFeatures, title: str
     ) -> None:
-        """Store one article in one transaction, as the single-process path does."""
+        """Queue one article for the batch to store, as the single-process path stores it
+        (a line whose URL an earlier line of this run had is a duplicate)."""
         article = kept.article
         if kept.url and self.known_url(kept.url):  # an earlier line of this run had it
             return
@@ -367,21 +397,29 @@ class _RayRun:
         def choose(candidates: list[tuple[str, bytes]]) -> tuple[str, float] | None:
             return best_original(found.signature, candidates, threshold) if found else None
 
-        outcome, original, score = self.store.add_ingested(
-            article,
-            keys,
-            found.signature if found else None,
-            found.bands if found else [],
-            choose,
+        entry = Ingested(
+            article, keys, found.signature if found else None, found.bands if found else [], choose
         )
-        if outcome == "duplicate":
-            self.summary.duplicates += 1
-        elif outcome == "near_copy":
-            self.summary.near_copies += 1
-            self.summary.links.append((article.id, original, score))
-        else:
-            self.summary.new += 1
-            self.items[article.id] = Item(article.id, title, features)
+        self.batch.append(_Queued(entry, title, features))
+        self.batch_urls.update(keys)  # recorded whatever the outcome, as add_ingested does
+
+    def flush(self) -> None:
+        """Store the queued articles in one transaction and count what happened."""
+        if not self.batch:
+            return
+        outcomes = self.store.add_ingested_many([q.entry for q in self.batch])
+        for queued, (outcome, original, score) in zip(self.batch, outcomes, strict=True):
+            article = queued.entry.article
+            if outcome == "duplicate":
+                self.summary.duplicates += 1
+            elif outcome == "near_copy":
+                self.summary.near_copies += 1
+                self.summary.links.append((article.id, original, score))
+            else:
+                self.summary.new += 1
+                self.items[article.id] = Item(article.id, queued.title, queued.features)
+        self.batch.clear()
+        self.batch_urls.clear()
 
     # -- stories -------------------------------------------------------------------------
 
@@ -422,7 +460,10 @@ class _RayRun:
         totals_task = ray.remote(num_cpus=1)(_remote_totals)
         speculate_task = ray.remote(num_cpus=1)(_remote_speculate)
         parts = [ray.put(items[a:b]) for a, b in bounds]
-        counted: list[Totals] = ray.get([totals_task.remote(p) for p in parts])
+        before = [first.documents + a for a, _ in bounds]  # articles counted before each
+        counted: list[Totals] = ray.get(
+            [totals_task.remote(p, b, anchor(first)) for p, b in zip(parts, before, strict=True)]
+        )
         begin = starts(first, counted)  # one more: the counters after the last partition
         pending = [
             speculate_task.remote(p, s, self.settings, apart)
@@ -460,17 +501,19 @@ def ingest_ray(
     stop: threading.Event | None = None,
     chunk: int = CHUNK,
     partition_days: float = PARTITION_DAYS,
+    store_batch: int = STORE_BATCH,
 ) -> RayIngest:
     """Ingest ``sources`` into ``store`` with Ray (see the module docstring): never raises
     for a bad source; ``stop`` ends the run after the current chunk (what was stored stays
     stored and a later run files it). Stories are clustered in partitions of
-    ``partition_days`` of publication time."""
+    ``partition_days`` of publication time; articles are stored ``store_batch`` a
+    transaction."""
     began = time.perf_counter()
     start_ray(address, workers)
     import ray
 
     size = workers if not address else max(1, int(ray.cluster_resources().get("CPU", workers)))
-    run = _RayRun(store, settings, size, analyze, partition_days)
+    run = _RayRun(store, settings, size, analyze, partition_days, store_batch)
     summary = run.summary
     jobs: list[Job] = []
 
@@ -520,6 +563,10 @@ def run(args: argparse.Namespace) -> int:
     if workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
+    store_batch = STORE_BATCH if args.store_batch is None else args.store_batch
+    if store_batch < 1:
+        print("error: --store-batch must be at least 1", file=sys.stderr)
+        return 2
     try:
         store = open_store(args.db)
     except StoreError as err:
@@ -534,10 +581,16 @@ def run(args: argparse.Namespace) -> int:
                 address=args.address,
                 workers=workers,
                 stories=not args.no_stories,
+                store_batch=store_batch,
                 stop=stop,
             )
         except ConnectionError as err:
-            print(f"error: cannot reach Ray at {args.address}: {err}", file=sys.stderr)
+            print(
+                f"error: cannot reach Ray at {args.address}: {err} (a cluster with token "
+                "authentication needs RAY_AUTH_MODE=token and its token in RAY_AUTH_TOKEN "
+                "or ~/.ray/auth_token)",
+                file=sys.stderr,
+            )
             return 2
     summary = result.summary
     if args.json:

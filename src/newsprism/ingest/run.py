@@ -620,6 +620,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="with --engine ray: worker processes of the local Ray (default: CPU count)",
     )
+    parser.add_argument(
+        "--store-batch",
+        type=int,
+        default=None,
+        help="with --engine ray: articles stored per write transaction (default: 128)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

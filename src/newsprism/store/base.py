@@ -65,15 +65,15 @@ class StoryStoreBackend(Protocol):
     (implemented for SQLite by ``store.stories.StoryTables``)."""
 
     def story_meta(self) -> dict[str, str]:
-        """The clusterer's counters: 'documents', 'clock', 'seq'."""
+        """The clusterer's counters: 'documents', 'clock', 'seq', 'folded'."""
         ...
 
     def story_seq(self) -> int:
         """How many filings and corrections were written (changes when another writer files)."""
         ...
 
-    def story_df(self) -> dict[int, int]:
-        """Document count of every hashed word seen."""
+    def story_df(self, folded_only: bool = False) -> dict[int, int]:
+        """Document count of every hashed word seen (``folded_only``: as of the last fold)."""
         ...
 
     def story_df_for(self, features: list[int]) -> dict[int, int]:

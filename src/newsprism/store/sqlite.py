@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
@@ -77,6 +78,20 @@ def _spans_from(text: str) -> list[Span]:
 def _fts_query(query: str) -> str:
     """A user's words as an FTS5 query: every word must occur (no FTS syntax errors)."""
     return " ".join('"' + w.replace('"', '""') + '"' for w in query_words(query))
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One ingested article to store (``Store.add_ingested_many``): its normalized ``urls``,
+    its MinHash ``signature`` and LSH ``bands`` (None and [] for a text too short to
+    compare), and ``choose_original``, which picks the article it is a near-copy of among
+    the candidates sharing a band with it (id, signature), or None."""
+
+    article: Article
+    urls: list[str]
+    signature: bytes | None
+    bands: list[tuple[int, int]]
+    choose_original: Callable[[list[tuple[str, bytes]]], tuple[str, float] | None]
 
 
 class StoreError(RuntimeError):
@@ -532,7 +547,7 @@ class Store(StoryTables, BrowseQueries):
             cursor = conn.execute("DELETE FROM comparisons WHERE id = ?", (story_id,))
             return cursor.rowcount > 0
 
-    # --- ingesting sources (one transaction per article) -------------------------------------
+    # --- ingesting sources (one transaction per article or per batch) ------------------------
 
     def article_for_url(self, url: str) -> str | None:
         """The id of the stored article found at ``url`` (already normalized), or None."""
@@ -561,64 +576,71 @@ class Store(StoryTables, BrowseQueries):
         values) and ``bands`` are kept so later articles can find this one; None and []
         for a text too short to compare.
         """
+        entry = Ingested(article, urls, signature, bands, choose_original)
+        return self.add_ingested_many([entry])[0]
+
+    def add_ingested_many(self, entries: Sequence[Ingested]) -> list[tuple[str, str, float]]:
+        """Store ingested articles in one transaction, in order: the outcome of each, the
+        same as ``add_ingested`` called for each in turn (an entry sees the ones before it:
+        a second article with the same id is a duplicate, a near-copy of an earlier one is
+        linked to it); one ``added`` time for the batch. Nothing is stored when it fails."""
+        if not entries:
+            return []
+        now = _now()
         with self._transaction() as conn:
-            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
-                conn.executemany(
-                    "INSERT OR IGNORE INTO article_urls(url, article) VALUES (?, ?)",
-                    [(u, article.id) for u in urls],
-                )
-                return "duplicate", article.id, 1.0
-            found: tuple[str, float] | None = None
-            if bands:
-                candidates = self._band_candidates(conn, bands)
-                found = choose_original(candidates) if candidates else None
-            self._save_articles(conn, [article], _now())
+            return [self._add_ingested(conn, entry, now) for entry in entries]
+
+    def _add_ingested(self, conn: Connection, entry: Ingested, now: str) -> tuple[str, str, float]:
+        article, urls = entry.article, entry.urls
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
             conn.executemany(
                 "INSERT OR IGNORE INTO article_urls(url, article) VALUES (?, ?)",
                 [(u, article.id) for u in urls],
             )
-            if signature is not None:
-                conn.execute(
-                    "INSERT OR REPLACE INTO article_minhash(article, signature) VALUES (?, ?)",
-                    (article.id, signature),
-                )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO article_bands(band, key, article) VALUES (?, ?, ?)",
-                    [(b, k, article.id) for b, k in bands],
-                )
-            if found is None:
-                return "new", "", 0.0
-            original, similarity = found
-            root = conn.execute(  # link to the first telling, not to another copy
-                "SELECT original FROM article_links WHERE article = ?", (original,)
-            ).fetchone()
-            if root is not None:
-                original = str(root[0])
+            return "duplicate", article.id, 1.0
+        found: tuple[str, float] | None = None
+        if entry.bands:
+            candidates = self._band_candidates(conn, entry.bands)
+            found = entry.choose_original(candidates) if candidates else None
+        self._save_articles(conn, [article], now)
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_urls(url, article) VALUES (?, ?)",
+            [(u, article.id) for u in urls],
+        )
+        if entry.signature is not None:
             conn.execute(
-                "INSERT OR REPLACE INTO article_links(article, original, kind, similarity) "
-                "VALUES (?, ?, 'near_copy', ?)",
-                (article.id, original, similarity),
+                "INSERT OR REPLACE INTO article_minhash(article, signature) VALUES (?, ?)",
+                (article.id, entry.signature),
             )
-            return "near_copy", original, similarity
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_bands(band, key, article) VALUES (?, ?, ?)",
+                [(b, k, article.id) for b, k in entry.bands],
+            )
+        if found is None:
+            return "new", "", 0.0
+        original, similarity = found
+        root = conn.execute(  # link to the first telling, not to another copy
+            "SELECT original FROM article_links WHERE article = ?", (original,)
+        ).fetchone()
+        if root is not None:
+            original = str(root[0])
+        conn.execute(
+            "INSERT OR REPLACE INTO article_links(article, original, kind, similarity) "
+            "VALUES (?, ?, 'near_copy', ?)",
+            (article.id, original, similarity),
+        )
+        return "near_copy", original, similarity
 
     @staticmethod
     def _band_candidates(conn: Connection, bands: list[tuple[int, int]]) -> list[tuple[str, bytes]]:
-        ids: set[str] = set()
-        for band, key in bands:
-            ids.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT article FROM article_bands WHERE band = ? AND key = ?", (band, key)
-                )
-            )
-        if not ids:
+        """The stored articles sharing one of ``bands``: (id, signature), by id (one query)."""
+        if not bands:
             return []
-        ordered = sorted(ids)
-        marks = ", ".join("?" * len(ordered))
+        match = " OR ".join(["(band = ? AND key = ?)"] * len(bands))
         rows = conn.execute(
-            f"SELECT article, signature FROM article_minhash WHERE article IN ({marks}) "
-            "ORDER BY article",
-            ordered,
+            "SELECT article, signature FROM article_minhash WHERE article IN "
+            f"(SELECT article FROM article_bands WHERE {match}) ORDER BY article",
+            [value for pair in bands for value in pair],
         ).fetchall()
         return [(str(r[0]), bytes(r[1])) for r in rows]
 

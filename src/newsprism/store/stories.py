@@ -57,7 +57,8 @@ class Filing:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (story, into): clusterer merges
     counted: list[tuple[int, bytes, str]] = field(default_factory=list)
     # ^ (seq, int32 hashed words, JSON names) of each filed article, for the frequencies
-    fold_at: int = 0  # fold the counted rows into the frequency tables at this many (0: never)
+    fold_through: int = 0  # fold the counted rows up to this seq into the frequency tables
+    folded: int = 0  # ... which then hold the counts of this many articles (``fold_through``)
     documents: int = 0  # new total of articles counted in the frequencies
     clock: str | None = None  # newest publication time seen (ISO)
     articles: list[Article] = field(default_factory=list)  # stored first (bulk building)
@@ -119,7 +120,8 @@ class StoryTables:
     # --- reading the clusterer state -----------------------------------------------------
 
     def story_meta(self) -> dict[str, str]:
-        """The counters of the story clusterer: 'documents', 'clock', 'seq' (when set)."""
+        """The counters of the story clusterer: 'documents', 'clock', 'seq', and 'folded' (the
+        article count the frequency tables hold, at the clusterer's last IDF fold), when set."""
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM story_meta")}
 
     def story_seq(self) -> int:
@@ -127,10 +129,16 @@ class StoryTables:
         row = self.conn.execute("SELECT value FROM story_meta WHERE key = 'seq'").fetchone()
         return int(row[0]) if row else 0
 
-    def _unfolded(self) -> tuple[Counter[int], Counter[str]]:
+    def _unfolded(
+        self, conn: Connection | None = None, through: int | None = None
+    ) -> tuple[Counter[int], Counter[str]]:
+        """The counts waiting in story_df_pending (those of filings up to seq ``through``)."""
         parts: list[np.ndarray] = []
         names: Counter[str] = Counter()
-        for blob, found in self.conn.execute("SELECT words, names FROM story_df_pending"):
+        sql, args = "SELECT words, names FROM story_df_pending", []
+        if through is not None:
+            sql, args = sql + " WHERE seq <= ?", [through]
+        for blob, found in (conn or self.conn).execute(sql, args):
             parts.append(np.frombuffer(blob, dtype="<i4"))
             names.update(json.loads(found))
         words: Counter[int] = Counter()
@@ -139,9 +147,12 @@ class StoryTables:
             words.update(dict(zip(found_words.tolist(), counts.tolist(), strict=True)))
         return words, names
 
-    def story_df(self) -> dict[int, int]:
-        """Document count of every hashed word seen."""
+    def story_df(self, folded_only: bool = False) -> dict[int, int]:
+        """Document count of every hashed word seen (``folded_only``: as of the last fold,
+        story_meta 'folded' articles)."""
         counts = dict(self.conn.execute("SELECT feature, count FROM story_df").fetchall())
+        if folded_only:
+            return counts
         for word, n in self._unfolded()[0].items():
             counts[word] = counts.get(word, 0) + n
         return counts
@@ -382,18 +393,18 @@ class StoryTables:
                 "INSERT INTO story_df_pending(seq, words, names) VALUES (?, ?, ?)",
                 filing.counted,
             )
-            if filing.fold_at and filing.counted:
-                waiting = conn.execute("SELECT COUNT(*) FROM story_df_pending").fetchone()[0]
-                if waiting >= filing.fold_at:
-                    self._fold(conn)
             meta = {"seq": str(filing.seq), "documents": str(filing.documents)}
+            if filing.fold_through:
+                self._fold(conn, filing.fold_through)
+                meta["folded"] = str(filing.folded)
             if filing.clock is not None:
                 meta["clock"] = filing.clock
             self._set_meta(conn, meta)
 
-    def _fold(self, conn: Connection) -> None:
-        """Add the pending counts into the frequency tables (sorted: few pages touched)."""
-        words, names = self._unfolded()
+    def _fold(self, conn: Connection, through: int) -> None:
+        """Add the pending counts of filings up to seq ``through`` into the frequency tables
+        (sorted: few pages touched)."""
+        words, names = self._unfolded(conn, through)
         conn.executemany(
             "INSERT INTO story_df(feature, count) VALUES (?, ?) "
             "ON CONFLICT(feature) DO UPDATE SET count = story_df.count + excluded.count",
@@ -404,7 +415,7 @@ class StoryTables:
             "ON CONFLICT(name) DO UPDATE SET count = story_name_df.count + excluded.count",
             sorted(names.items()),
         )
-        conn.execute("DELETE FROM story_df_pending")
+        conn.execute("DELETE FROM story_df_pending WHERE seq <= ?", (through,))
 
     def save_correction(self, correction: Correction) -> None:
         """Write a user's merge or split in one transaction (``StoryConflict`` as above)."""

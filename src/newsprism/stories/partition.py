@@ -7,7 +7,9 @@ and the open stories. Three of these are cheap to know in advance, one is not:
 - the document frequencies, the article count and the clock at the start of a partition are
   sums (and a maximum) over the articles before it: ``totals`` of every partition are
   counted in parallel and added up (``starts``), so every partition starts with exactly the
-  frequencies a single sequential run would have there;
+  frequencies a single sequential run would have there; so are the frequencies as of the
+  clusterer's last IDF fold before it (the folds come at fixed article counts,
+  ``cluster.next_fold``, and ``totals`` also counts a partition up to its last fold);
 - the open stories at the start of a partition are what the previous partition left open:
   only a sequential run knows them.
 
@@ -22,10 +24,6 @@ rest of the partition are the sequential run's and are taken as they are. A part
 which that never happens (a story that keeps running across the seam) is re-filed to its end.
 Partitions span ``PARTITION_DAYS`` of publication time, several clusterer time windows, so
 the re-filed part is about one window per partition.
-
-What still differs from one uninterrupted run: the clusterer caches IDF weightings and
-refreshes them when the article count grows by a tenth; a restored story (as at every
-``StoryFiler`` start) computes them afresh. Both are within that tenth of the frequencies.
 
 Merges by the clusterer (``merge_probability`` <= 1) rewrite earlier stories, so they are
 not partitioned: ``partitionable`` says so, and the caller files sequentially.
@@ -45,9 +43,9 @@ from newsprism.model import Article
 from newsprism.settings import StorySettings
 from newsprism.store.sqlite import Store
 from newsprism.store.stories import Filing, StoryRecord
-from newsprism.stories.cluster import StoryClusterer, StoryModel
+from newsprism.stories.cluster import StoryClusterer, StoryModel, folds_between, next_fold
 from newsprism.stories.features import HASH_BITS, StoryFeatures
-from newsprism.stories.persist import FOLD_EVERY, FilingCounts
+from newsprism.stories.persist import FilingCounts
 
 PARTITION_DAYS = 91.0  # a partition spans about a quarter of publication time (3 windows)
 LEAST_ARTICLES = 200  # ... and holds at least this many articles (else it joins the next)
@@ -81,17 +79,21 @@ class Start:
     names: dict[str, int]
     documents: int
     clock: datetime | None
+    folded_words: dict[int, int] | None = None  # word counts at the last IDF fold ...
+    folded: int | None = None  # ... of this many articles (None: the fold is at the start)
 
 
 @dataclass
 class Totals:
     """What one partition adds to the counters: word and name document counts, articles,
-    the newest publication time."""
+    the newest publication time, and its word counts up to its last IDF fold."""
 
     words: np.ndarray  # dense, 2**HASH_BITS counts
     names: Counter[str]
     documents: int
     clock: datetime | None
+    fold_words: np.ndarray | None = None  # the counts of its articles up to its last fold
+    fold: int | None = None  # the article count (of the whole stream) at that fold
 
 
 @dataclass
@@ -166,12 +168,18 @@ def split(
     return [b for b in bounds if b[1] > b[0]] or [(0, 0)]
 
 
-def totals(items: list[Item]) -> Totals:
-    """The counts a partition adds (exactly what ``StoryClusterer.observe`` counts)."""
+def totals(items: list[Item], before: int = 0, anchor: int = 0) -> Totals:
+    """The counts a partition adds (exactly what ``StoryClusterer.observe`` counts), given
+    the article count ``before`` it and the fold the stream's folds count from (``anchor``:
+    the first partition's ``Start.folded``, else its documents)."""
     words = np.zeros(2**HASH_BITS, dtype=np.int64)
     names: Counter[str] = Counter()
     clock: datetime | None = None
-    for item in items:
+    inside = [p for p in folds_between(anchor, before + len(items)) if p > before]
+    fold_words: np.ndarray | None = None
+    for k, item in enumerate(items):
+        if inside and k == inside[-1] - before:  # the counts up to the partition's last fold
+            fold_words = words.copy()
         features = item.features
         if features.words:
             words[np.fromiter(features.words, dtype=np.int64, count=len(features.words))] += 1
@@ -179,7 +187,19 @@ def totals(items: list[Item]) -> Totals:
         if features.published is not None:
             when = _aware(features.published)
             clock = when if clock is None or when > clock else clock
-    return Totals(words, names, len(items), clock)
+    if inside and fold_words is None:  # the last fold is at the partition's last article
+        fold_words = words.copy()
+    return Totals(words, names, len(items), clock, fold_words, inside[-1] if inside else None)
+
+
+def anchor(first: Start) -> int:
+    """The article count the stream's IDF folds are counted from (see ``totals``)."""
+    return first.folded if first.folded is not None else first.documents
+
+
+def _sparse(dense: np.ndarray) -> dict[int, int]:
+    seen = np.flatnonzero(dense)
+    return dict(zip(seen.tolist(), dense[seen].tolist(), strict=True))
 
 
 def starts(first: Start, parts: list[Totals]) -> list[Start]:
@@ -191,19 +211,15 @@ def starts(first: Start, parts: list[Totals]) -> list[Start]:
         words[keys] = np.fromiter(first.words.values(), dtype=np.int64, count=len(first.words))
     names: Counter[str] = Counter(first.names)
     documents, clock = first.documents, first.clock
+    folded_words = dict(first.folded_words) if first.folded_words is not None else _sparse(words)
+    folded = anchor(first)
     out = []
     for part in [*parts, None]:
-        seen = np.flatnonzero(words)
-        out.append(
-            Start(
-                dict(zip(seen.tolist(), words[seen].tolist(), strict=True)),
-                dict(names),
-                documents,
-                clock,
-            )
-        )
+        out.append(Start(_sparse(words), dict(names), documents, clock, folded_words, folded))
         if part is None:
             break
+        if part.fold is not None and part.fold_words is not None:
+            folded_words, folded = _sparse(words + part.fold_words), part.fold
         words += part.words
         names.update(part.names)
         documents += part.documents
@@ -212,11 +228,20 @@ def starts(first: Start, parts: list[Totals]) -> list[Start]:
     return out
 
 
+def count_starts(first: Start, items: list[Item], bounds: list[tuple[int, int]]) -> list[Start]:
+    """``starts`` of the partitions ``bounds`` of ``items``, counted here one after another
+    (the Ray engine counts the ``totals`` in parallel tasks)."""
+    folds_from = anchor(first)
+    return starts(first, [totals(items[a:b], first.documents + a, folds_from) for a, b in bounds])
+
+
 def _clusterer(
     settings: StorySettings, model: StoryModel, start: Start, apart: list[tuple[str, str]]
 ) -> StoryClusterer:
     clusterer = StoryClusterer(settings, model)
-    clusterer.load_counts(start.words, start.names, start.documents, start.clock)
+    clusterer.load_counts(
+        start.words, start.names, start.documents, start.clock, start.folded_words, start.folded
+    )
     clusterer.keep_apart(apart)
     return clusterer
 
@@ -363,6 +388,11 @@ class StoryWriter:
         self.store = store
         meta = store.story_meta()
         self.seq = int(meta.get("seq", "0"))
+        self.documents = int(meta.get("documents", "0"))
+        folded = meta.get("folded")  # absent: a store from before folds were kept
+        self.folded = int(folded) if folded is not None else self.documents
+        # A store without folds gets one where the clusterer put it (at the start).
+        self._fold_due = folded is None
         self.counts = FilingCounts()
         self._records = {r.id: r for r in store.open_stories()}  # rows of stories in play
         self._carried = [r.id for r in store.open_stories() if r.state is not None]
@@ -373,11 +403,14 @@ class StoryWriter:
         store = self.store
         meta = store.story_meta()
         clock = meta.get("clock")
+        folded = meta.get("folded")
         start = Start(
             store.story_df(),
             store.story_name_df(),
             int(meta.get("documents", "0")),
             datetime.fromisoformat(clock) if clock else None,
+            store.story_df(folded_only=True) if folded is not None else None,
+            int(folded) if folded is not None else None,
         )
         carried = []
         for record in store.open_stories():  # least recently joined first
@@ -401,6 +434,8 @@ class StoryWriter:
         closed, the frequency increments, and the counters ``after`` it."""
         expect = self.seq
         filing = Filing(expect_seq=expect, seq=expect)
+        if self._fold_due:
+            filing.fold_through, filing.folded = expect, self.folded
         touched: dict[str, None] = dict.fromkeys(self._carried)
         assigned = iter(settled.assignments)
         for entry in entries:
@@ -413,6 +448,10 @@ class StoryWriter:
                 self.counts.copies += 1
                 continue
             story = next(assigned)
+            self.documents += 1
+            if self.documents >= next_fold(self.folded):  # the clusterer's IDF fold
+                self.folded = self.documents
+                filing.fold_through, filing.folded = self.seq, self.folded
             filing.members.append((entry.id, story, self.seq, ""))
             self._story_of[entry.id] = story
             record = self._records.get(story)
@@ -448,10 +487,12 @@ class StoryWriter:
                 record.status, record.state = "closed", None
             filing.stories.append(record)
         filing.seq = self.seq
-        filing.fold_at = FOLD_EVERY
+        if self.documents != after.documents:
+            raise ValueError(f"{self.documents} articles counted, {after.documents} expected")
         filing.documents = after.documents
         filing.clock = _iso(after.clock)
         self.store.save_filing(filing)
+        self._fold_due = False
         for story_id in touched:
             if story_id not in ending:
                 self._records.pop(story_id, None)

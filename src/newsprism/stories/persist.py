@@ -5,7 +5,9 @@ their saved states, the online document frequencies and counters; closed stories
 disk), files articles one at a time (``file``, ``file_copy``) and writes each filing - the
 membership row, the changed story rows with their state, the frequency increments - in one
 transaction (``Store.save_filing``; the word and name counts are appended as one row and
-folded into the frequency tables every ``FOLD_EVERY`` articles). Filing is idempotent: an
+folded into the frequency tables at the clusterer's IDF folds, so the tables hold the counts
+as of the last fold and the appended rows the rest: a rebuilt clusterer gets both and
+weighs exactly as one that never stopped). Filing is idempotent: an
 article already filed is not filed again, and ``catch_up`` files stored articles a killed
 run left unfiled, so killing ``ingest`` at any moment and running it again loses and
 duplicates nothing.
@@ -44,9 +46,9 @@ from newsprism.stories.features import StoryFeatures, extract_features
 
 TITLE_CHARS = 100  # a story of untitled articles is named by its first article's opening
 # Filed articles' word and name counts wait in an append-only table and are added into the
-# frequency tables every this many articles (bench/bench_ingest.py filing: updating the
-# tables on every filing made it ~2x slower at 100k stored articles than at 10k).
-FOLD_EVERY = 2000
+# frequency tables only at the clusterer's IDF folds (``cluster.next_fold``: at most every
+# 10,000 articles; bench/bench_ingest.py filing: updating the tables on every filing made it
+# ~2x slower at 100k stored articles than at 10k).
 
 
 def _iso(when: datetime | None) -> str | None:
@@ -118,11 +120,15 @@ class StoryFiler:
         clusterer = StoryClusterer(self.settings, self.model)
         meta = store.story_meta()
         self.seq = int(meta.get("seq", "0"))
+        documents = int(meta.get("documents", "0"))
+        folded = meta.get("folded")  # absent: a store from before folds were kept
         clusterer.load_counts(
             store.story_df(),
             store.story_name_df(),
-            int(meta.get("documents", "0")),
+            documents,
             _time(meta.get("clock")),
+            store.story_df(folded_only=True) if folded is not None else None,
+            int(folded) if folded is not None else None,
         )
         last_joined: dict[str, int] = {}
         for record in store.open_stories():  # least recently joined first
@@ -135,6 +141,8 @@ class StoryFiler:
         self.clusterer = clusterer
         self._last_joined = last_joined  # open story -> seq of its last change
         self._pending = Filing(expect_seq=self.seq, seq=self.seq)
+        if folded is None:  # the next write folds what is counted now, as the clusterer did
+            self._pending.fold_through, self._pending.folded = self.seq, documents
         self._pending_story: dict[str, str] = {}  # article -> story, not yet written
         self._records: dict[str, StoryRecord] = {}  # story rows to write
         self._pending_work: list[tuple[Article, str, bool]] = []  # for a replay on conflict
@@ -183,9 +191,12 @@ class StoryFiler:
         clusterer = self.clusterer
         if features is None:
             features = extract_features(article)
+        folded = clusterer.folded
         story_id = clusterer.add(article, features)
         self.seq += 1
         pending = self._pending
+        if clusterer.folded != folded:  # an IDF fold at this article: the store folds too
+            pending.fold_through, pending.folded = self.seq, clusterer.folded
         pending.members.append((article.id, story_id, self.seq, ""))
         self._pending_story[article.id] = story_id
         self._pending_work.append((article, "", store))
@@ -271,7 +282,6 @@ class StoryFiler:
         if not pending.members:
             return
         pending.seq = self.seq
-        pending.fold_at = FOLD_EVERY
         pending.stories = []
         for record in self._records.values():
             if record.status == "open":
