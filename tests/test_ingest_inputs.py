@@ -273,3 +273,30 @@ def test_unreadable_file(tmp_path: Path) -> None:
         path.chmod(0o644)
     assert result.articles == []
     assert result.problems[0].message == "cannot read the file: permission denied"
+
+
+def test_metadata_too_long_to_be_metadata_is_ignored_with_a_message(tmp_path: Path) -> None:
+    """A 3,000,000-character title, an outlet name over 1,000 characters and a URL over
+    2,000 are not stored (docs/LIMITS.md); the article is, with the other fields."""
+    record = {
+        "text": "Putin met Guterres in Kazan on Thursday, the Kremlin said.",
+        "title": "T" * 3_000_000,
+        "outlet": "TASS " + "x" * 1_000,
+        "url": "https://example.org/" + "a" * 1_981,  # 2,001 characters
+        "published": "2024-10-24",
+    }
+    fine = {**record, "title": "Putin meets Guterres", "outlet": "TASS"}
+    fine["text"] = "Guterres called for a ceasefire in Gaza and in Ukraine."
+    fine["url"] = "https://example.org/" + "a" * 1_980  # 2,000 characters: kept
+    path = _write(tmp_path / "feed.jsonl", json.dumps(record) + "\n" + json.dumps(fine) + "\n")
+    result = load([path])
+    first, second = result.articles
+    assert (first.title, first.outlet, first.url) == ("", "", "")
+    assert first.published == datetime(2024, 10, 24, tzinfo=UTC)
+    assert first.notes[:3] == [
+        'ignored: "outlet" is over 1,000 characters',
+        'ignored: "url" is over 2,000 characters',
+        'ignored: "title" is over 1,000 characters',
+    ]
+    assert (second.title, second.outlet, len(second.url)) == ("Putin meets Guterres", "TASS", 2000)
+    assert result.problems == []

@@ -109,6 +109,25 @@ def test_a_moved_article_stays_moved_when_later_filings_would_merge_the_stories(
         assert store.resolve_story("sf1") == "sf1" and store.resolve_story("sc1") == "sc1"
 
 
+def test_a_story_whose_first_article_moves_out_is_renamed_after_the_next(store_db: str) -> None:
+    with filed_store(store_db) as store:
+        assert store.get_story("sf1").title == "Floods kill 95 in Valencia"  # type: ignore[union-attr]
+        move_article(store, "f1", "sc1", StorySettings())
+        flood, chess = store.get_story("sf1"), store.get_story("sc1")
+        assert flood is not None and chess is not None
+        assert (flood.title, chess.title) == (
+            "Valencia flood toll rises to 158",  # f2 is its first article now
+            "Gukesh is world chess champion",  # a story's own title stays
+        )
+        move_article(store, "f1", "sf1", StorySettings())  # not where sc1's title came from
+        flood, chess = store.get_story("sf1"), store.get_story("sc1")
+        assert flood is not None and chess is not None
+        assert (flood.title, chess.title) == (
+            "Valencia flood toll rises to 158",
+            "Gukesh is world chess champion",
+        )
+
+
 def test_without_the_apart_pair_the_same_filing_merges_the_stories(store_db: str) -> None:
     """The control of the test above: what keeps the article moved is the apart pair."""
     with filed_store(store_db) as store:

@@ -433,6 +433,27 @@ def test_upload_names_are_never_paths(
     assert not Path("/srv/abs.txt").exists()
 
 
+def test_an_uploaded_sidecar_is_not_read_as_an_article(store_db: str) -> None:
+    sidecar = json.dumps({"outlet": "AP", "title": "Budget passes"}).encode()
+    files = [
+        ("files", ("budget.txt", BUDGET.encode())),
+        ("files", ("budget.txt.meta.json", sidecar)),
+    ]
+    with client(store_db) as web:
+        posted = web.post("/add", files=files, follow_redirects=False)
+        assert posted.status_code == 303
+        job = wait(web, posted.headers["location"].removeprefix("/jobs/"))
+    assert job["added"]["problems"] == [
+        "upload budget.txt.meta.json: a metadata sidecar, not an article: upload the article "
+        'as a .json file with these fields beside its "text" instead (sidecars are read '
+        "beside files by newsprism ingest)"
+    ]
+    with open_store(store_db) as store:
+        assert [str(r[0]) for r in store.conn.execute("SELECT source FROM articles")] == [
+            "upload budget.txt"
+        ]
+
+
 def test_bad_requests_are_answered_with_clear_4xx(store_db: str) -> None:
     with client(store_db) as web:
         bad_json = web.post(

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from newsprism.settings import DEFAULT
+from newsprism.store.open import DB_HELP
 
 FORMATS = ("html", "md", "json")
 
@@ -38,7 +39,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("--format", choices=FORMATS, default=None, help="output format")
     cmp.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
-    cmp.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    cmp.add_argument("--db", default="newsprism.db", help=DB_HELP)
     cmp.add_argument("--no-db", action="store_true", help="do not store the results")
     cmp.add_argument("--outlet", help="outlet of a single input (overrides its metadata)")
     cmp.add_argument("--published", help="publication time of a single input (ISO 8601)")
@@ -106,7 +107,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Serve the store as a web app: stories, story pages, outlets, adding "
         "articles and correcting stories. Binds to 127.0.0.1 unless --host says otherwise.",
     )
-    sv.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    sv.add_argument("--db", default="newsprism.db", help=DB_HELP)
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     sv.add_argument(

@@ -13,6 +13,9 @@ from newsprism.model import Problem
 
 META_FIELDS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
 SIDECAR_SUFFIX = ".meta.json"
+# Longer values are no metadata (docs/LIMITS.md): such a field is ignored with a message.
+MAX_FIELD_CHARS = 1000  # outlet, published, title, language
+MAX_URL_CHARS = 2000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # What json.loads raises on bad input: JSONDecodeError, RecursionError (nesting deeper than
 # Python's stack: '[[[[...'), ValueError (an integer of more than 4300 digits).
@@ -54,7 +57,8 @@ def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
     """ArticleMeta from a JSON object's fields, and a message for each field of a wrong type.
 
     ``published`` may be a string or a number (a Unix timestamp, kept as its string);
-    the other fields must be strings. Empty strings count as not given.
+    the other fields must be strings. Empty strings count as not given; a value over
+    ``MAX_FIELD_CHARS`` (a URL over ``MAX_URL_CHARS``) is ignored with a message.
     """
     meta = ArticleMeta()
     complaints: list[str] = []
@@ -67,7 +71,12 @@ def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
         if not isinstance(value, str):
             complaints.append(f'"{name}" should be a string, not {type(value).__name__}')
             continue
-        setattr(meta, name, replace_surrogates(value).strip() or None)
+        value = replace_surrogates(value).strip()
+        most = MAX_URL_CHARS if name == "url" else MAX_FIELD_CHARS
+        if len(value) > most:
+            complaints.append(f'"{name}" is over {most:,} characters')
+            continue
+        setattr(meta, name, value or None)
     return meta, complaints
 
 

@@ -48,7 +48,7 @@ from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
-from newsprism.store.open import open_store
+from newsprism.store.open import DB_HELP, open_store
 from newsprism.store.sqlite import Store, StoreError
 
 if TYPE_CHECKING:
@@ -629,7 +629,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    parser.add_argument("--db", default="newsprism.db", help=DB_HELP)
     parser.add_argument(
         "--allow-private",
         action="store_true",

@@ -8,6 +8,7 @@ from pathlib import Path
 from newsprism.store.sqlite import Store
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+DB_HELP = "the store: a SQLite file or a postgresql:// URL (default: newsprism.db)"  # --db
 
 
 def is_postgres_url(db: str | Path) -> bool:

@@ -324,7 +324,8 @@ class StoryTables:
         conn.executemany(
             'INSERT INTO stories(id, title, start, "end", status, merged_into, last_joined, '
             "state, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            'ON CONFLICT(id) DO UPDATE SET start = excluded.start, "end" = excluded."end", '
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, "
+            '"end" = excluded."end", '
             "status = excluded.status, merged_into = excluded.merged_into, "
             "last_joined = excluded.last_joined, state = excluded.state, "
             "updated = excluded.updated",

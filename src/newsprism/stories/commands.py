@@ -20,13 +20,13 @@ from typing import Any
 
 from newsprism.model import Article
 from newsprism.settings import DEFAULT
-from newsprism.store.open import open_store
+from newsprism.store.open import DB_HELP, open_store
 from newsprism.store.sqlite import Store, StoreError
 from newsprism.store.stories import StoryConflict, StoryRecord
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="newsprism.db", help="SQLite store (default: newsprism.db)")
+    parser.add_argument("--db", default="newsprism.db", help=DB_HELP)
 
 
 def _say(message: str) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from newsprism.settings import DEFAULT, StorySettings
 from newsprism.store.sqlite import Store
 from newsprism.store.stories import Correction, StoryRecord
-from newsprism.stories.persist import CorrectionError, rebuild_story
+from newsprism.stories.persist import CorrectionError, kept_title, rebuild_story
 
 
 class UnknownArticle(CorrectionError):
@@ -103,7 +103,7 @@ def move_article(
                 store,
                 settings,
                 source,
-                source_record.title,
+                kept_title(store, source_record.title, list(wanted), _originals(kept)),
                 _originals(kept),
                 source_record.status == "open",
                 seq,

@@ -394,6 +394,17 @@ def rebuild_story(
     return _build(store, settings, story_id, title, article_ids, keep_open, seq)
 
 
+def kept_title(store: Store, title: str, moved: list[str], kept: list[str]) -> str:
+    """The title of a story some articles leave: when it was one of theirs (a story is
+    named after its first article), the first remaining article's; else ``title``."""
+    gone = [a for a in (store.get_article(i) for i in moved) if a is not None]
+    if kept and any(fallback_title(a) == title for a in gone):
+        first = store.get_article(kept[0])
+        if first is not None:
+            return fallback_title(first)
+    return title
+
+
 def _require(store: Store, story_id: str) -> str:
     found = store.resolve_story(story_id)
     if found is None:
@@ -496,7 +507,8 @@ def split_story(
     article = store.get_article(first)
     title = fallback_title(article) if article else ""
     new = _build(store, settings, new_id, title, _originals(moved), keep_open, seq)
-    old = _build(store, settings, source, record.title, _originals(kept), keep_open, seq)
+    title = kept_title(store, record.title, [str(m["article"]) for m in moved], _originals(kept))
+    old = _build(store, settings, source, title, _originals(kept), keep_open, seq)
     correction = Correction(
         kind="split",
         story=new_id,

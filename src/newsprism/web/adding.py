@@ -30,7 +30,7 @@ from fastapi import Request
 
 from newsprism.ingest.dedup import canonical_url
 from newsprism.ingest.files import RawDoc, read_input
-from newsprism.ingest.meta import meta_from_mapping
+from newsprism.ingest.meta import MAX_URL_CHARS, SIDECAR_SUFFIX, meta_from_mapping
 from newsprism.ingest.run import IngestSummary, ingest_documents, ingest_sources, story_filer
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings
@@ -45,8 +45,11 @@ if TYPE_CHECKING:
 UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 MAX_UPLOAD_FILES = 100  # files in one upload
 MAX_NAME_CHARS = 120  # of an upload's name as shown
-MAX_URL_CHARS = 2000
 PASTED = "pasted text"  # the source of a pasted article (Article.source, messages)
+SIDECAR_UPLOAD = (
+    "a metadata sidecar, not an article: upload the article as a .json file with these "
+    'fields beside its "text" instead (sidecars are read beside files by newsprism ingest)'
+)
 
 Outcome = Literal["new", "near_copy", "duplicate"]
 
@@ -259,6 +262,9 @@ def upload_documents(
         if suffix is None:
             kinds = ", ".join(UPLOAD_SUFFIXES)
             yield shown, [Problem(shown, f"not an article file (accepted: {kinds})")]
+            continue
+        if display_name(upload.name).lower().endswith(SIDECAR_SUFFIX):
+            yield shown, [Problem(shown, SIDECAR_UPLOAD)]
             continue
         path = folder / f"upload-{number}{suffix}"
         path.write_bytes(upload.data)

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
+from newsprism.ingest.meta import MAX_FIELD_CHARS
 from newsprism.settings import DEFAULT
 from newsprism.store.open import open_store
 from newsprism.store.stories import StoryConflict
@@ -48,7 +49,6 @@ from newsprism.web.jobs import Job, jobs
 
 router = APIRouter()
 
-MAX_FIELD_CHARS = 1000  # title, outlet, published: longer is no metadata
 MAX_FORM_FIELDS = 50
 CONFLICT_RETRIES = 3  # a correction retried when another writer filed meanwhile
 
