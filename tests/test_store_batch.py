@@ -168,20 +168,21 @@ def test_a_failing_batch_stores_nothing(store_db: str) -> None:
 # --- the Ray driver's batches, without Ray -----------------------------------------------------
 
 
-def in_process(
-    rows: list[dict[str, Any]], actor: Callable[..., Any], args: tuple[Any, ...], workers: int
-) -> list[dict[str, Any]]:
-    """``ray_engine._map`` without Ray: one actor, batches of ``ray_engine.BATCH`` rows."""
-    made = actor(*args)
-    out: list[dict[str, Any]] = []
-    for start in range(0, len(rows), ray_engine.BATCH):
-        part = rows[start : start + ray_engine.BATCH]
-        result = made({key: [row[key] for row in part] for key in part[0]})
-        out += [
-            dict(zip(result, values, strict=True)) for values in zip(*result.values(), strict=True)
-        ]
-    out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
-    return out
+class InProcess:
+    """``ray_engine._Pools`` without Ray: one actor per stage, batches of ``BATCH`` rows."""
+
+    def map(
+        self, actor: Callable[..., Any], args: tuple[Any, ...], rows: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        made = actor(*args)
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(rows), ray_engine.BATCH):
+            part = rows[start : start + ray_engine.BATCH]
+            result = made({key: [row[key] for row in part] for key in part[0]})
+            columns = list(result.values())
+            out += [dict(zip(result, values, strict=True)) for values in zip(*columns, strict=True)]
+        out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
+        return out
 
 
 LINES = [
@@ -200,7 +201,7 @@ LINES = [
 
 @pytest.mark.parametrize("size", [1, 2, 3, 128])
 def test_the_ray_drivers_batches_store_what_the_single_process_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+    tmp_path: Path, size: int
 ) -> None:
     dump = tmp_path / "dump.jsonl"
     with dump.open("w", encoding="utf-8") as handle:
@@ -210,10 +211,9 @@ def test_the_ray_drivers_batches_store_what_the_single_process_stores(
     with Store(tmp_path / "single.db") as store:
         single = ingest_sources([str(dump)], store, DEFAULT.ingest, progress=False)
         expected = contents(store)
-    monkeypatch.setattr(ray_engine, "_map", in_process)
-    monkeypatch.setattr(ray_engine, "STORE_BATCH", size)
     with Store(tmp_path / "ray.db") as store:
-        run = ray_engine._RayRun(store, DEFAULT, 1, False, ray_engine.PARTITION_DAYS)
+        run = ray_engine._RayRun(store, DEFAULT, 1, False, ray_engine.PARTITION_DAYS, size)
+        run.pools = InProcess()  # type: ignore[assignment]
         run.chunk(list(run.jobs(str(dump))))
         assert contents(store) == expected
         assert [row[2] for row in expected["articles"]] == [

@@ -4,7 +4,8 @@ The driver (this process) reads the sources into rows, one per document (a file,
 line, a WARC record); URLs, feeds and standard input are fetched and stored by the
 single-process path (``ingest_sources``), in their place among the sources, because fetching
 keeps per-host politeness limits in one process. Each chunk of rows then goes through two
-``map_batches`` stages of Ray Data on a pool of actors (each loads its models once):
+stages, each on a pool of Ray actors started once for the whole run (``_Pools``: each actor
+loads its models once, and a dead actor is restarted and its batch retried by Ray):
 
 1. ``Reader``: read, extract and clean each document into an ``Article`` (its id is the
    hash of the clean text);
@@ -42,8 +43,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
@@ -76,7 +75,7 @@ from newsprism.stories.partition import (
 from newsprism.stories.persist import FilingCounts, StoryFiler, fallback_title
 
 CHUNK = 4096  # documents read per Ray Data pass (bounds the driver's memory)
-BATCH = 16  # documents per map_batches call
+BATCH = 16  # documents per actor call
 STORE_BATCH = 128  # articles stored per transaction (the writer's lock is held that long)
 
 # A job for the Reader: ("file", name, path) | ("raw", RawDoc, notes) | ("warc", WarcPage)
@@ -103,7 +102,6 @@ def start_ray(address: str | None, workers: int) -> None:
     """Start a local Ray with ``workers`` CPUs on 127.0.0.1 (no dashboard), or connect to
     the cluster at ``address``; quiet either way."""
     import ray
-    import ray.data
 
     if ray.is_initialized():
         return
@@ -117,32 +115,71 @@ def start_ray(address: str | None, workers: int) -> None:
             _node_ip_address="127.0.0.1",
             **quiet,  # type: ignore[arg-type]
         )
-    for name in ("ray", "ray.data"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
+    logging.getLogger("ray").setLevel(logging.ERROR)
 
 
-def _map(
-    rows: list[dict[str, Any]], actor: type, args: tuple[Any, ...], workers: int
-) -> list[dict[str, Any]]:
-    """Run ``actor`` over ``rows`` with a pool of ``workers`` actors; rows back in order."""
-    import ray.data
+class _Pools:
+    """The run's actor pools, one per stage, each of ``workers`` actors started on first use
+    and kept until the run ends, so a model is loaded once per actor per run. (Ray Data's
+    ``map_batches`` pools live for one dataset, that is one chunk: restarting them cost about
+    9 s a chunk here, and the models were loaded again each time.) A dead actor is restarted
+    by Ray and the batch it held is run again (``RESTARTS``); past that the run stops with
+    Ray's error and a re-run continues where it stopped.
 
-    if not rows:
-        return []
-    dataset = ray.data.from_items(rows).map_batches(
-        actor,
-        batch_size=BATCH,
-        batch_format="numpy",
-        compute=ray.data.ActorPoolStrategy(size=workers),
-        fn_constructor_args=args,
-        num_cpus=1,
-    )
-    out = list(dataset.iter_rows())
-    out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
-    return out
+    Each actor reserves half a CPU: both stages' pools stay up, and only one stage works at
+    a time, so ``workers`` busy actors use ``workers`` CPUs. ``close`` ends them before the
+    story tasks need the CPUs."""
+
+    RESTARTS = 3
+    CPUS = 0.5
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pools: dict[type, Any] = {}
+        self._actors: list[Any] = []
+
+    def close(self) -> None:
+        """End every actor (what they hold is not needed any more)."""
+        import ray
+
+        for actor in self._actors:
+            ray.kill(actor)
+        self._actors.clear()
+        self._pools.clear()
+
+    def map(
+        self, actor: type, args: tuple[Any, ...], rows: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Run ``actor`` over ``rows`` in batches of ``BATCH`` (columns of lists, as the
+        actors read them); the rows it gives back, in order."""
+        import ray
+        from ray.util import ActorPool
+
+        if not rows:
+            return []
+        pool = self._pools.get(actor)
+        if pool is None:
+            remote: Any = ray.remote(
+                num_cpus=self.CPUS,
+                max_restarts=self.RESTARTS,
+                max_task_retries=self.RESTARTS,
+                scheduling_strategy="SPREAD",
+            )(actor)
+            actors = [remote.remote(*args) for _ in range(self.workers)]
+            self._actors.extend(actors)
+            pool = self._pools[actor] = ActorPool(actors)
+        batches = [
+            {key: [row[key] for row in rows[k : k + BATCH]] for key in rows[0]}
+            for k in range(0, len(rows), BATCH)
+        ]
+        out: list[dict[str, Any]] = []
+        for result in pool.map(lambda a, batch: a.__call__.remote(batch), batches):
+            out.extend(
+                dict(zip(result, values, strict=True))
+                for values in zip(*result.values(), strict=True)
+            )
+        out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
+        return out
 
 
 class Reader:
@@ -184,7 +221,7 @@ class Reader:
             for raw in read_input(name, Path(path), self.settings)
         ]
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+    def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"pos": [], "sub": [], "result": []}
         for pos, job in zip(batch["pos"], batch["job"], strict=True):
             try:
@@ -210,7 +247,7 @@ class Featurer:
 
             get_nlp(settings.models)
 
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list[Any]]:
+    def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
         articles: list[Article] = list(batch["article"])
         analysed = [False] * len(articles)
         if self.analyze:
@@ -273,6 +310,7 @@ class _RayRun:
         self.store = store
         self.settings = settings
         self.workers = workers
+        self.pools = _Pools(workers)
         self.store_batch = store_batch
         self.analyze = analyze
         self.summary = IngestSummary()
@@ -352,7 +390,7 @@ class _RayRun:
     def chunk(self, jobs: list[Job]) -> None:
         started = time.perf_counter()
         rows = [{"pos": k, "job": job} for k, job in enumerate(jobs)]
-        read = _map(rows, Reader, (self.settings,), self.workers)
+        read = self.pools.map(Reader, (self.settings,), rows)
         self.timed("read", started)
         kept: list[_Kept] = []
         for row in read:
@@ -371,7 +409,7 @@ class _RayRun:
             kept.append(_Kept(article, [], url))
         started = time.perf_counter()
         rows = [{"pos": k, "article": k_.article} for k, k_ in enumerate(kept)]
-        featured = _map(rows, Featurer, (self.settings, self.analyze), self.workers)
+        featured = self.pools.map(Featurer, (self.settings, self.analyze), rows)
         self.timed("features", started)
         started = time.perf_counter()
         for row in featured:
@@ -544,6 +582,7 @@ def ingest_ray(
                     break
     if not summary.interrupted:
         drain()
+    run.pools.close()
     result = RayIngest(summary, workers=size)
     if stories and not summary.interrupted:
         result.counts, result.partitions, result.refiled = run.file_stories(stop)
