@@ -2,7 +2,10 @@
 
 Statements are rewritten by ``pg_sql.Translator``; rows read like ``sqlite3.Row`` (by column
 name, by index, unpacked, ``dict(row)``); Python booleans are written as integers, as
-sqlite3 does (the schema keeps SQLite's INTEGER flags).
+sqlite3 does (the schema keeps SQLite's INTEGER flags). PostgreSQL text cannot hold the
+character U+0000, which SQLite stores: it is dropped from every string written or looked up
+(cleaning already drops it from article text; a title or outlet from a JSON record can
+still hold one, and psycopg would refuse the whole statement).
 """
 
 from __future__ import annotations
@@ -65,6 +68,13 @@ def configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_dumper(bool, BoolAsInteger)
 
 
+def without_nul(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``values`` with U+0000 dropped from its strings (the same tuple when none has one)."""
+    if not any(type(v) is str and "\x00" in v for v in values):
+        return values
+    return tuple(v.replace("\x00", "") if type(v) is str else v for v in values)
+
+
 class PgConnection:
     """``execute``/``executemany`` of SQLite-style SQL on a psycopg connection."""
 
@@ -74,11 +84,11 @@ class PgConnection:
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
         statement = self._translator.translate(sql)
-        return self.raw.execute(statement.sql, statement.arrange(parameters))
+        return self.raw.execute(statement.sql, without_nul(statement.arrange(parameters)))
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> None:
         statement = self._translator.translate(sql)
-        rows = [statement.arrange(p) for p in parameters]
+        rows = [without_nul(statement.arrange(p)) for p in parameters]
         if rows:
             with self.raw.cursor() as cursor:
                 cursor.executemany(statement.sql, rows)
