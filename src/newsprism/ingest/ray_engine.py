@@ -31,10 +31,12 @@ partition per transaction. The store has one writer: only the driver writes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -105,6 +107,10 @@ def start_ray(address: str | None, workers: int) -> None:
 
     if ray.is_initialized():
         return
+    # ray.init replaces the SIGTERM handler with one that exits at once: the command's own
+    # (stop after the current chunk, exit 130) is put back.
+    main = threading.current_thread() is threading.main_thread()
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
     quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
     if address:
         ray.init(address=address, **quiet)  # type: ignore[arg-type]
@@ -115,7 +121,16 @@ def start_ray(address: str | None, workers: int) -> None:
             _node_ip_address="127.0.0.1",
             **quiet,  # type: ignore[arg-type]
         )
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
     logging.getLogger("ray").setLevel(logging.ERROR)
+
+
+def _shutdown_ray() -> None:
+    import ray
+
+    if ray.is_initialized():
+        ray.shutdown()
 
 
 class _Pools:
@@ -611,7 +626,9 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    with stop_on_signals() as stop, store:
+    # Ray prints what happens to its workers (a worker that died, ...) on standard output:
+    # it goes to standard error, so the output stays the summary (JSON with --json).
+    with stop_on_signals() as stop, store, contextlib.redirect_stdout(sys.stderr):
         try:
             result = ingest_ray(
                 list(args.sources),
@@ -631,6 +648,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        finally:
+            _shutdown_ray()
     summary = result.summary
     if args.json:
         data = summary.to_dict()
