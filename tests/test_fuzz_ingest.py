@@ -521,7 +521,7 @@ def test_sidecar_metadata_through_the_loader(tmp_path: Path, mapping: dict[str, 
 def test_any_url_through_ingest(tmp_path: Path, found: list[str]) -> None:
     """Articles with any URLs: each new URL stored once (normalized), a repeated one makes
     its article a duplicate, nothing fails or raises."""
-    from newsprism.ingest.meta import replace_surrogates
+    from newsprism.ingest.meta import clean_value
     from newsprism.ingest.run import ingest_sources
     from newsprism.store.sqlite import Store
 
@@ -531,7 +531,7 @@ def test_any_url_through_ingest(tmp_path: Path, found: list[str]) -> None:
     keys: list[str] = []
     new = 0
     for url in found:
-        key = canonical_url(replace_surrogates(url).strip())
+        key = canonical_url(clean_value("url", url))
         if not key or key not in keys:
             new += 1
             keys.extend([key] if key else [])

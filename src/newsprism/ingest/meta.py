@@ -17,6 +17,8 @@ SIDECAR_SUFFIX = ".meta.json"
 MAX_FIELD_CHARS = 1000  # outlet, published, title, language
 MAX_URL_CHARS = 2000
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")  # no part of a title, name, URL or time
+_SPACES = str.maketrans("\t\n\r\v\f", "     ")  # ... but these separate words
 # What json.loads raises on bad input: JSONDecodeError, RecursionError (nesting deeper than
 # Python's stack: '[[[[...'), ValueError (an integer of more than 4300 digits).
 JSON_ERRORS = (ValueError, RecursionError)
@@ -53,11 +55,21 @@ class ArticleMeta:
         return all(getattr(self, f.name) in (None, "") for f in fields(self))
 
 
+def clean_value(name: str, value: str) -> str:
+    """A metadata field's value as stored: lone surrogates replaced, line breaks and tabs
+    made spaces, other control characters dropped, spaces trimmed (and, but in a URL,
+    runs of spaces made one)."""
+    value = _CONTROL.sub("", replace_surrogates(value).translate(_SPACES))
+    return value.strip() if name == "url" else " ".join(value.split())
+
+
 def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
     """ArticleMeta from a JSON object's fields, and a message for each field of a wrong type.
 
     ``published`` may be a string or a number (a Unix timestamp, kept as its string);
-    the other fields must be strings. Empty strings count as not given; a value over
+    the other fields must be strings; line breaks and tabs are spaces, other control
+    characters (U+0000 included) are dropped.
+    Empty strings count as not given; a value over
     ``MAX_FIELD_CHARS`` (a URL over ``MAX_URL_CHARS``) is ignored with a message.
     """
     meta = ArticleMeta()
@@ -71,7 +83,7 @@ def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
         if not isinstance(value, str):
             complaints.append(f'"{name}" should be a string, not {type(value).__name__}')
             continue
-        value = replace_surrogates(value).strip()
+        value = clean_value(name, value)
         most = MAX_URL_CHARS if name == "url" else MAX_FIELD_CHARS
         if len(value) > most:
             complaints.append(f'"{name}" is over {most:,} characters')
