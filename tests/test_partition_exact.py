@@ -11,8 +11,6 @@ No Ray here: tests/test_ray_engine.py runs the same functions in Ray tasks.
 from __future__ import annotations
 
 import sqlite3
-import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,29 +22,18 @@ from newsprism.stories import partition
 from newsprism.stories.cluster import StoryClusterer
 from newsprism.stories.features import extract_features
 from newsprism.stories.persist import StoryFiler, fallback_title
+from test_ray_engine import _corpus
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 COUNT = 3000
-PER_DAY = 8.0
 DAYS = 63.0  # partitions of nine weeks, each a little over two time windows
 FIRST_RUN = 1000  # articles a StoryFiler files before the partitioned run continues the store
 
 
 @pytest.fixture(scope="module")
 def articles(shared_data: Path) -> list[Article]:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import bench_ingest
-    finally:
-        sys.path.pop(0)
-    found = bench_ingest.replicated(bench_ingest.load_corpus(shared_data), COUNT)
-    first = found[0].published
-    assert first is not None
-    for k, article in enumerate(found):
-        article.published = first + timedelta(days=k / PER_DAY)
-    return found
+    return _corpus(shared_data, COUNT)
 
 
 @pytest.fixture(scope="module")

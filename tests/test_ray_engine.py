@@ -37,13 +37,14 @@ PER_DAY = 8.0
 DAYS = 28.0  # partitions of four weeks: three partitions in 75 days
 
 
-def _corpus(data: Path) -> list[Article]:
+def _corpus(data: Path, count: int = COUNT) -> list[Article]:
+    """``count`` replicated dev-corpus articles, ``PER_DAY`` a day."""
     sys.path.insert(0, str(ROOT / "bench"))
     try:
         import bench_ingest
     finally:
         sys.path.pop(0)
-    articles = bench_ingest.replicated(bench_ingest.load_corpus(data), COUNT)
+    articles = bench_ingest.replicated(bench_ingest.load_corpus(data), count)
     first = articles[0].published
     assert first is not None
     for k, article in enumerate(articles):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from test_ray_engine import COUNT, _ids, _same_stories, corpus, dump, single  # noqa: F401
+from test_ray_engine import COUNT, _ids, _same_stories, _stored, corpus, dump, single  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -57,14 +57,6 @@ def _cli(db: Path, source: Path, *extra: str) -> list[str]:
         "--no-progress",
         *extra,
     ]
-
-
-def _stored(db: Path) -> int:
-    try:
-        with sqlite3.connect(db, timeout=0.1) as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds Ray's processes in /proc")
