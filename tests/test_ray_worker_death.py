@@ -25,8 +25,18 @@ from test_ray_engine import COUNT, _ids, _same_stories, _stored, corpus, dump, s
 pytestmark = pytest.mark.slow
 
 
-def _actors(name: str) -> list[int]:
-    """Process ids of the Ray actor processes running ``name`` (their title is ray::name)."""
+def _parent(pid: int) -> int:
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return 0
+    return int(stat[stat.rindex(")") + 2 :].split()[1])  # the field after the state
+
+
+def _actors(name: str, root: int) -> list[int]:
+    """Process ids of the Ray actor processes running ``name`` (their title is ray::name)
+    started under process ``root`` (the driver starts its local Ray, the raylet its workers;
+    another Ray on the machine is left alone)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -35,7 +45,12 @@ def _actors(name: str) -> list[int]:
             title = (entry / "cmdline").read_bytes().split(b"\x00")[0]
         except OSError:
             continue
-        if title.startswith(f"ray::{name}".encode()):
+        if not title.startswith(f"ray::{name}".encode()):
+            continue
+        pid = int(entry.name)
+        while pid > 1 and pid != root:
+            pid = _parent(pid)
+        if pid == root:
             found.append(int(entry.name))
     return found
 
@@ -72,7 +87,8 @@ def test_a_killed_worker_is_restarted_and_the_run_completes(
     killed: list[int] = []
     deadline = time.monotonic() + 240
     while not killed and driver.poll() is None and time.monotonic() < deadline:
-        for pid in _actors("Featurer")[:1]:  # one of the two feature workers, while it works
+        # one of the two feature workers, while it works
+        for pid in _actors("Featurer", driver.pid)[:1]:
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
         time.sleep(0.02)
