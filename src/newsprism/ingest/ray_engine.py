@@ -100,6 +100,27 @@ class RayIngest:
 # --- Ray ----------------------------------------------------------------------------------
 
 
+class RayWorkerError(RuntimeError):
+    """A stage's Ray workers failed past Ray's retries (a worker killed more often than it
+    is restarted, or an error raised in it): the run stops there; what was stored stays
+    stored and a re-run continues."""
+
+
+@contextlib.contextmanager
+def _failing_as(what: str) -> Iterator[None]:
+    """Ray's errors inside the block raised as a ``RayWorkerError`` naming ``what``."""
+    from ray.exceptions import RayError
+
+    try:
+        yield
+    except RayError as err:
+        cause = getattr(err, "cause", None)  # an error raised in the worker's own code
+        shown = cause if isinstance(cause, Exception) else err
+        lines = str(shown).strip().splitlines()
+        detail = f"{type(shown).__name__}: {lines[0]}" if lines else type(shown).__name__
+        raise RayWorkerError(f"{what} failed ({detail})") from err
+
+
 def start_ray(address: str | None, workers: int) -> None:
     """Start a local Ray with ``workers`` CPUs on 127.0.0.1 (no dashboard), or connect to
     the cluster at ``address``; quiet either way."""
@@ -188,11 +209,12 @@ class _Pools:
             for k in range(0, len(rows), BATCH)
         ]
         out: list[dict[str, Any]] = []
-        for result in pool.map(lambda a, batch: a.__call__.remote(batch), batches):
-            out.extend(
-                dict(zip(result, values, strict=True))
-                for values in zip(*result.values(), strict=True)
-            )
+        with _failing_as(f"the Ray workers running {actor.__name__}"):
+            for result in pool.map(lambda a, batch: a.__call__.remote(batch), batches):
+                out.extend(
+                    dict(zip(result, values, strict=True))
+                    for values in zip(*result.values(), strict=True)
+                )
         out.sort(key=lambda row: (int(row["pos"]), int(row["sub"])))
         return out
 
@@ -514,9 +536,13 @@ class _RayRun:
         speculate_task = ray.remote(num_cpus=1)(_remote_speculate)
         parts = [ray.put(items[a:b]) for a, b in bounds]
         before = [first.documents + a for a, _ in bounds]  # articles counted before each
-        counted: list[Totals] = ray.get(
-            [totals_task.remote(p, b, anchor(first)) for p, b in zip(parts, before, strict=True)]
-        )
+        with _failing_as("the Ray tasks counting the story partitions"):
+            counted: list[Totals] = ray.get(
+                [
+                    totals_task.remote(p, b, anchor(first))
+                    for p, b in zip(parts, before, strict=True)
+                ]
+            )
         begin = starts(first, counted)  # one more: the counters after the last partition
         pending = [
             speculate_task.remote(p, s, self.settings, apart)
@@ -527,7 +553,8 @@ class _RayRun:
         for n, ((a, b), start, ref) in enumerate(zip(bounds, begin, pending, strict=False)):
             if stop is not None and stop.is_set():
                 break
-            speculation: Speculation = ray.get(ref)
+            with _failing_as(f"the Ray task clustering partition {n + 1} of {len(bounds)}"):
+                speculation: Speculation = ray.get(ref)
             settled: Settled = settle(
                 items[a:b], start, carried, speculation, self.settings.stories, apart=apart
             )
@@ -560,7 +587,8 @@ def ingest_ray(
     for a bad source; ``stop`` ends the run after the current chunk (what was stored stays
     stored and a later run files it). Stories are clustered in partitions of
     ``partition_days`` of publication time; articles are stored ``store_batch`` a
-    transaction."""
+    transaction. Raises ``RayWorkerError`` when a stage's workers fail past Ray's retries
+    (what was stored stays stored)."""
     began = time.perf_counter()
     start_ray(address, workers)
     import ray
@@ -648,6 +676,13 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        except RayWorkerError as err:
+            print(
+                f"error: {err}; what was stored stays stored: run the same command again "
+                "to continue",
+                file=sys.stderr,
+            )
+            return 1
         finally:
             _shutdown_ray()
     summary = result.summary
