@@ -123,7 +123,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="measure quality on an annotated dataset",
         description="Run an evaluation task on a dataset folder (recognised from its layout).",
     )
-    ev.add_argument("task", help="stories, omissions, loaded, wordchoice, status or brief")
+    ev.add_argument(
+        "task", help="stories, omissions, loaded, wordchoice, status, brief or facts"
+    )
     ev.add_argument("--data", type=Path, required=True, help="dataset folder")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--baseline", action="store_true", help="score the trivial baseline instead")
@@ -138,7 +140,9 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Retrain one of the small shipped models from labelled dataset folders "
         "and write its weights file into the package data (deterministic).",
     )
-    tr.add_argument("model", choices=("stories", "loaded", "align"), help="which model")
+    tr.add_argument(
+        "model", choices=("stories", "loaded", "align", "facts"), help="which model"
+    )
     tr.add_argument(
         "--data", type=Path, action="append", required=True, help="dataset folder (repeatable)"
     )
@@ -184,6 +188,7 @@ def _train(args: argparse.Namespace) -> int:
         "stories": {"ecbplus", "basil", "neus"},
         "loaded": {"ptc"},
         "align": {"ecbplus", "basil"},
+        "facts": {"facts"},
     }
     missing = needs[args.model] - set(folders)
     if args.model != "stories" and missing:
@@ -201,6 +206,10 @@ def _train(args: argparse.Namespace) -> int:
 
         train_loaded(folders["ptc"], args.out)
         _say(f"wrote {args.out or 'the packaged loaded_model.json'}")
+    elif args.model == "facts":
+        from newsprism.train.facts import train as train_facts
+
+        _say(f"wrote {train_facts(folders['facts'], args.out, show=sys.stderr.isatty())}")
     else:
         from newsprism.train.align import main as train_align
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from newsprism.model import Alignment, Article, ArticleAnalysis, Comparison, Concept
 from newsprism.settings import DEFAULT, Settings
+
+if TYPE_CHECKING:
+    from newsprism.compare.facts import FactModel
 
 Progress = Callable[[str], None]
 
@@ -78,20 +82,34 @@ def compare_articles(
 
     ``report`` is called with each stage's name as it starts (for progress display).
     """
-    from newsprism.brief import write_brief
-    from newsprism.compare.align import align_claims, reported_facts
-    from newsprism.compare.framing import quote_balance, term_uses
-    from newsprism.compare.omissions import find_omissions
-    from newsprism.compare.timeline import build_events
-
     if not articles:
         raise CompareError("nothing to compare: no usable article")
     timings: dict[str, float] = {}
     analyses, concepts = analyze_story(articles, settings, timings, report)
+    return compare_analyzed(articles, analyses, concepts, settings, report, timings)
+
+
+def compare_analyzed(
+    articles: list[Article],
+    analyses: list[ArticleAnalysis],
+    concepts: list[Concept],
+    settings: Settings = DEFAULT,
+    report: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    fact_model: FactModel | None = None,
+) -> Comparison:
+    """The comparison of analysed articles: facts aligned across outlets (compare/facts.py),
+    omissions, framing, events over time and the brief. ``fact_model`` replaces the shipped
+    facts model (the evaluation passes one fitted without the triplets it scores)."""
+    from newsprism.brief import write_brief
+    from newsprism.compare.facts import align_facts
+    from newsprism.compare.framing import quote_balance, term_uses
+    from newsprism.compare.omissions import find_omissions
+    from newsprism.compare.timeline import build_events
+
+    timings = timings if timings is not None else {}
     with _timed(timings, "align", report):
-        grouped = align_claims(articles, analyses, concepts, settings.align)
-        facts = reported_facts(articles, analyses, grouped, concepts, settings.align)
-        alignments = [a for a in facts if not is_event_mention_only(a)]
+        alignments = align_facts(articles, analyses, concepts, settings.facts, fact_model)
         omissions = find_omissions(articles, alignments)
     with _timed(timings, "framing", report):
         terms = term_uses(articles, analyses, concepts)

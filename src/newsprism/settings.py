@@ -249,6 +249,26 @@ class BriefSettings:
 
 
 @dataclass(slots=True)
+class FactSettings:
+    """Fact alignment across outlets (compare/facts.py): which sentences state the same fact.
+
+    The pairwise model is trained by ``newsprism train facts`` on the hand-aligned BASIL dev
+    triplets (data/facts_model.json, with its own threshold); eval facts cross-validates it.
+    """
+
+    model_file: str = "facts_model.json"  # in newsprism/data, or a path
+    # Pairs scored: each sentence's nearest neighbours (MiniLM cosine) in the other article.
+    # Dev triplets: the nearest 8 either way keep most gold pairs (docs/BENCHMARKS.md).
+    candidates: int = 8
+    number_tolerance: float = 0.02  # relative difference under which two numbers agree
+    # A sentence no other outlet matches is listed as the outlet's own fact when it has at
+    # least this many content words (shorter ones are transitions: "But that changed."). By
+    # hand, on the demo and BASIL dev.
+    min_single_words: int = 4
+    label_chars: int = 220  # a fact row's words are cut here (at a word end)
+
+
+@dataclass(slots=True)
 class Settings:
     models: ModelSettings = field(default_factory=ModelSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -256,6 +276,7 @@ class Settings:
     concepts: ConceptSettings = field(default_factory=ConceptSettings)
     loaded: LoadedSettings = field(default_factory=LoadedSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    facts: FactSettings = field(default_factory=FactSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     brief: BriefSettings = field(default_factory=BriefSettings)
 

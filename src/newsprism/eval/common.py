@@ -25,6 +25,7 @@ TASK_MODULES: dict[str, str] = {
     "wordchoice": "newsprism.eval.tasks.wordchoice",
     "status": "newsprism.eval.tasks.status",
     "brief": "newsprism.eval.tasks.brief",
+    "facts": "newsprism.eval.tasks.facts",
 }
 
 
@@ -86,9 +87,16 @@ def detect_dataset(path: Path) -> str:
         return "factuality"
     if any(path.glob("*.source")):
         return "neus"
+    if any(path.glob("basil_*.json")):
+        return "facts"
+    if any(path.glob("*.tsv")) and any(
+        p.read_text(encoding="utf-8-sig", errors="replace")[:40].startswith("Quality")
+        for p in path.glob("*.tsv")
+    ):
+        return "mrpc"
     raise EvalError(
         f"{path}: not a dataset folder newsprism knows "
-        "(expected the layout of basil, ecbplus, newswcl50, ptc, factuality or neus)"
+        "(expected the layout of basil, ecbplus, newswcl50, ptc, factuality, neus, facts or mrpc)"
     )
 
 

@@ -1,0 +1,679 @@
+"""Fact alignment: which sentences of different outlets state the same fact.
+
+A comparison is read sentence by sentence: each sentence that carries a claim is one *fact
+unit*, stated in the outlet's own voice or attributed to a speaker (a quotation is one
+attributed statement, never a list of facts the outlet asserts). Every pair of units from two
+different articles gets a probability of sharing a fact from a small logistic model over
+features a reader can check:
+
+- how close the sentences are in meaning (MiniLM cosine), and how close compared with each
+  sentence's best match in the other article (rank, gap to the best);
+- the words they share, weighted by how rare each word is in the story;
+- the named things (people, places, organisations) and the numbers they share;
+- where each sentence sits in its article (leads state the main event), and their lengths.
+
+The model is trained on the hand-aligned BASIL dev triplets by ``newsprism train facts``
+(``data/facts_model.json``) and measured cross-validated by triplet (``newsprism eval
+facts``). Only each sentence's nearest neighbours in the other article are scored, so the
+cost grows with the number of sentences, not with its square.
+
+Linked pairs become alignments: a group of units, at most one per article, every two of them
+linked. A sentence may state several facts, so a unit may belong to several groups. Within a
+group the values are compared: numbers of the same unit and resolved dates that cannot both
+be true are a contradiction, named with both values and the outlets stating each; an event
+reported as planned by an earlier article and as held by a later one is a development
+(``status_change``), not a contradiction.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from newsprism.compare.align import describe_time, publication_order, time_interval
+from newsprism.compare.events import is_event_word_claim
+from newsprism.model import (
+    Alignment,
+    Article,
+    ArticleAnalysis,
+    Claim,
+    Concept,
+    ConflictKind,
+    Quantity,
+    TimeExpr,
+)
+from newsprism.settings import DEFAULT, FactSettings
+
+FEATURES = (
+    "cosine",  # MiniLM cosine of the two sentences
+    "rank_min",  # the better of the two ranks (0 = each other's best match)
+    "rank_max",
+    "gap_min",  # cosine minus the best cosine of the sentence, the smaller of the two gaps
+    "gap_max",
+    "position_min",  # relative position in the article (0 = lead), the earlier of the two
+    "position_max",
+    "index_min",  # sentence index, the smaller of the two
+    "lead_pair",  # both are their article's first sentence
+    "words_jaccard",  # shared content words over all, weighted by rarity in the story
+    "words_containment",  # shared content words over the shorter sentence's
+    "words_shared",  # summed rarity of the shared content words
+    "names_shared",  # named things both mention (people, places, organisations, ...)
+    "names_jaccard",  # shared words of those names over all of them
+    "numbers_shared",  # numbers both state
+    "numbers_disjoint",  # both state numbers, none the same
+    "length_min",  # log content words, the shorter
+    "length_max",
+    "quoted",  # how many of the two are quotations (0, 1, 2)
+)
+_NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+)
+_WORD = re.compile(r"[a-z][a-z'’-]+")
+# A sentence at least this much inside quotation marks is a quotation (its speaker's words).
+QUOTED_SHARE = 0.5
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms"}
+
+
+_STOP = _stop_words()
+
+
+def content_words(text: str) -> set[str]:
+    """The content words of a text, cut to their first six letters ("vetoed" = "veto",
+    "overriding" = "overri"): a stemmer cheap enough for every sentence of a big story."""
+    out = set()
+    for word in _WORD.findall(text.lower()):
+        word = word.strip("'’-")
+        if len(word) > 2 and word not in _STOP:
+            out.add(word[:6])
+    return out
+
+
+@dataclass
+class FactUnit:
+    """One sentence of one article as a carrier of facts."""
+
+    article: str
+    sentence: int  # index of the sentence in its article
+    position: float  # sentence index / number of sentences (0 = the lead)
+    start: int
+    end: int
+    text: str
+    claim: str  # the claim that represents it in alignments (its main clause)
+    words: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # concept ids or normalised names
+    name_words: set[str] = field(default_factory=set)
+    numbers: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpr] = field(default_factory=list)
+    quoted: bool = False
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class FactModel:
+    """A standardised logistic model over ``FEATURES`` and its decision threshold."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    bias: float
+    threshold: float
+    trained_on: tuple[str, ...] = ()  # the dev items it was fitted on (eval cross-validates)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
+        logit = z @ np.asarray(self.coef) + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-logit)))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "mean": [round(v, 6) for v in self.mean],
+            "scale": [round(v, 6) for v in self.scale],
+            "coef": [round(v, 6) for v in self.coef],
+            "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4),
+            "trained_on": list(self.trained_on),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> FactModel:
+        names = tuple(str(n) for n in data["features"])  # type: ignore[attr-defined]
+        if names != FEATURES:
+            raise ValueError("the facts model was trained on other features: retrain it")
+
+        def floats(key: str) -> tuple[float, ...]:
+            return tuple(float(v) for v in data[key])  # type: ignore[attr-defined]
+
+        return FactModel(
+            floats("mean"),
+            floats("scale"),
+            floats("coef"),
+            float(data["bias"]),  # type: ignore[arg-type]
+            float(data["threshold"]),  # type: ignore[arg-type]
+            tuple(str(t) for t in data.get("trained_on", [])),  # type: ignore[attr-defined]
+        )
+
+
+@lru_cache(maxsize=4)
+def load_model(model_file: str = DEFAULT.facts.model_file) -> FactModel:
+    """The shipped facts model (``newsprism/data/<file>``) or a model file at a path."""
+    path = Path(model_file)
+    if path.is_file():
+        raw = path.read_text("utf-8")
+    else:
+        raw = resources.files("newsprism.data").joinpath(model_file).read_text("utf-8")
+    return FactModel.from_json(json.loads(raw))
+
+
+def _representative(claims: Sequence[Claim]) -> Claim | None:
+    """The claim that stands for a sentence: its widest full claim (the main clause)."""
+    full = [c for c in claims if not is_event_word_claim(c.id)]
+    if not full:
+        return None
+    return min(full, key=lambda c: (-(c.end - c.start), c.start, c.id))
+
+
+def _name_key(concept: str, text: str) -> str:
+    if concept:
+        return concept
+    words = re.sub(r"^(the|a|an) ", "", text.lower().replace("’s", "").replace("'s", ""))
+    return "t:" + " ".join(words.split())
+
+
+def make_unit(
+    article: Article,
+    analysis: ArticleAnalysis,
+    start: int,
+    end: int,
+    index: int,
+    position: float,
+    claim: str,
+) -> FactUnit:
+    """The fact unit over [start, end) of an article: its words, names, numbers, times and
+    whether it is a quotation (and whose)."""
+
+    def inside(s: int, e: int) -> bool:
+        return start <= s and e <= end
+
+    text = article.text[start:end]
+    mentions = [m for m in analysis.mentions if m.label in _NAME_LABELS and inside(m.start, m.end)]
+    # Quotations overlapping the unit: one may run over several sentences.
+    quotes = [q for q in analysis.quotes if q.start < end and start < q.end]
+    quoted_chars = sum(min(end, q.end) - max(start, q.start) for q in quotes if q.direct)
+    return FactUnit(
+        article=article.id,
+        sentence=index,
+        position=position,
+        start=start,
+        end=end,
+        text=text,
+        claim=claim,
+        words=content_words(text),
+        names={_name_key(m.concept, m.text) for m in mentions},
+        name_words={w for m in mentions for w in content_words(m.text)},
+        numbers=[q for q in analysis.quantities if inside(q.start, q.end)],
+        times=[t for t in analysis.times if inside(t.start, t.end)],
+        quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
+        speaker=next((q.speaker for q in quotes if q.speaker), ""),
+    )
+
+
+def story_units(
+    articles: Sequence[Article], analyses: Sequence[ArticleAnalysis]
+) -> list[list[FactUnit]]:
+    """The fact units of each article, in article order: its sentences that carry a claim."""
+    by_article = {a.article: a for a in analyses}
+    out: list[list[FactUnit]] = []
+    for article in articles:
+        analysis = by_article.get(article.id)
+        units: list[FactUnit] = []
+        if analysis is not None:
+            total = max(len(analysis.sentences), 1)
+            for sentence in analysis.sentences:
+                claims = [
+                    c
+                    for c in analysis.claims
+                    if sentence.start <= c.start and c.end <= sentence.end
+                ]
+                claim = _representative(claims)
+                if claim is not None:
+                    units.append(
+                        make_unit(
+                            article,
+                            analysis,
+                            sentence.start,
+                            sentence.end,
+                            sentence.index,
+                            sentence.index / total,
+                            claim.id,
+                        )
+                    )
+        out.append(units)
+    return out
+
+
+def story_rarity(units: Sequence[Sequence[FactUnit]]) -> dict[str, float]:
+    """How rare each content word is among the units (inverse document frequency)."""
+    frequency: dict[str, int] = {}
+    for article_units in units:
+        for unit in article_units:
+            for word in unit.words:
+                frequency[word] = frequency.get(word, 0) + 1
+    n_units = sum(len(u) for u in units) or 1
+    return {w: math.log((n_units + 1) / (c + 0.5)) for w, c in frequency.items()}
+
+
+def _number_keys(unit: FactUnit) -> set[str]:
+    return {f"{q.unit}:{q.value:g}" for q in unit.numbers}
+
+
+def _binary(sets: Sequence[set[str]], vocabulary: dict[str, int]) -> np.ndarray:
+    matrix = np.zeros((len(sets), max(len(vocabulary), 1)), dtype=np.float32)
+    for row, items in enumerate(sets):
+        for item in items:
+            matrix[row, vocabulary[item]] = 1.0
+    return matrix
+
+
+def _vocabulary(*groups: Sequence[set[str]]) -> dict[str, int]:
+    items = sorted({x for group in groups for s in group for x in s})
+    return {x: i for i, x in enumerate(items)}
+
+
+def _ranks(similarity: np.ndarray, axis: int) -> np.ndarray:
+    order = np.argsort(-similarity, axis=axis, kind="stable")
+    return np.argsort(order, axis=axis, kind="stable").astype(np.float32)
+
+
+@dataclass
+class PairBlock:
+    """The scored candidate pairs of two articles: unit indices and their features."""
+
+    left: int  # article index
+    right: int
+    pairs: np.ndarray  # (k, 2) unit indices into each article's units
+    features: np.ndarray  # (k, len(FEATURES))
+
+
+def candidate_pairs(
+    units: Sequence[Sequence[FactUnit]],
+    vectors: Sequence[np.ndarray],
+    settings: FactSettings = DEFAULT.facts,
+) -> list[PairBlock]:
+    """Features of every pair of units of two different articles that is among either
+    unit's ``settings.candidates`` nearest neighbours in the other article."""
+    rarity = story_rarity(units)
+    blocks: list[PairBlock] = []
+    for a in range(len(units)):
+        for b in range(a + 1, len(units)):
+            if units[a] and units[b]:
+                blocks.append(
+                    pair_block(a, b, units[a], units[b], vectors[a], vectors[b], rarity, settings)
+                )
+    return blocks
+
+
+def pair_block(
+    a: int,
+    b: int,
+    left: Sequence[FactUnit],
+    right: Sequence[FactUnit],
+    va: np.ndarray,
+    vb: np.ndarray,
+    rarity: dict[str, float],
+    settings: FactSettings,
+) -> PairBlock:
+    """Features of the candidate pairs of two articles' units (see ``FEATURES``)."""
+    cosine = va @ vb.T
+    row_rank = _ranks(cosine, 1)
+    col_rank = _ranks(cosine, 0)
+    rank_min = np.minimum(row_rank, col_rank)
+    keep = np.argwhere(rank_min < settings.candidates)
+    i, j = keep[:, 0], keep[:, 1]
+    words = _vocabulary([u.words for u in left], [u.words for u in right])
+    weights = np.zeros(max(len(words), 1), dtype=np.float32)
+    for word, k in words.items():
+        weights[k] = rarity.get(word, 0.0)
+    wa = _binary([u.words for u in left], words)
+    wb = _binary([u.words for u in right], words)
+    shared = (wa * weights) @ wb.T
+    mass_a = wa @ weights
+    mass_b = wb @ weights
+    union = mass_a[:, None] + mass_b[None, :] - shared
+    names = _vocabulary([u.names for u in left], [u.names for u in right])
+    names_shared = (
+        _binary([u.names for u in left], names) @ _binary([u.names for u in right], names).T
+    )
+    nwords = _vocabulary([u.name_words for u in left], [u.name_words for u in right])
+    na = _binary([u.name_words for u in left], nwords)
+    nb = _binary([u.name_words for u in right], nwords)
+    nw_shared = na @ nb.T
+    nw_union = na.sum(1)[:, None] + nb.sum(1)[None, :] - nw_shared
+    nums = _vocabulary([_number_keys(u) for u in left], [_number_keys(u) for u in right])
+    ma = _binary([_number_keys(u) for u in left], nums)
+    mb = _binary([_number_keys(u) for u in right], nums)
+    num_shared = ma @ mb.T
+    has_a, has_b = ma.sum(1) > 0, mb.sum(1) > 0
+    length_a = np.log1p(np.array([len(u.words) for u in left], dtype=np.float32))
+    length_b = np.log1p(np.array([len(u.words) for u in right], dtype=np.float32))
+    pos_a = np.array([u.position for u in left], dtype=np.float32)
+    pos_b = np.array([u.position for u in right], dtype=np.float32)
+    idx_a = np.array([u.sentence for u in left], dtype=np.float32)
+    idx_b = np.array([u.sentence for u in right], dtype=np.float32)
+    quoted_a = np.array([u.quoted for u in left], dtype=np.float32)
+    quoted_b = np.array([u.quoted for u in right], dtype=np.float32)
+    gap_row = cosine - cosine.max(axis=1, keepdims=True)
+    gap_col = cosine - cosine.max(axis=0, keepdims=True)
+    columns = [
+        cosine[i, j],
+        rank_min[i, j],
+        np.maximum(row_rank, col_rank)[i, j],
+        np.minimum(gap_row, gap_col)[i, j],
+        np.maximum(gap_row, gap_col)[i, j],
+        np.minimum(pos_a[i], pos_b[j]),
+        np.maximum(pos_a[i], pos_b[j]),
+        np.minimum(idx_a[i], idx_b[j]),
+        ((idx_a[i] == 0) & (idx_b[j] == 0)).astype(np.float32),
+        shared[i, j] / np.maximum(union[i, j], 1e-6),
+        shared[i, j] / np.maximum(np.minimum(mass_a[i], mass_b[j]), 1e-6),
+        shared[i, j],
+        names_shared[i, j],
+        nw_shared[i, j] / np.maximum(nw_union[i, j], 1.0),
+        num_shared[i, j],
+        (has_a[i] & has_b[j] & (num_shared[i, j] == 0)).astype(np.float32),
+        np.minimum(length_a[i], length_b[j]),
+        np.maximum(length_a[i], length_b[j]),
+        quoted_a[i] + quoted_b[j],
+    ]
+    features = (
+        np.stack(columns, axis=1).astype(np.float32)
+        if len(i)
+        else np.zeros((0, len(FEATURES)), dtype=np.float32)
+    )
+    return PairBlock(a, b, keep.astype(np.int64), features)
+
+
+def unit_vectors(units: Sequence[Sequence[FactUnit]]) -> list[np.ndarray]:
+    """MiniLM vectors of every unit's sentence, one batch for the whole story."""
+    from newsprism.analyze.embed import DIMENSIONS, get_embedder
+
+    texts = [u.text for article_units in units for u in article_units]
+    flat = get_embedder().encode(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
+    out: list[np.ndarray] = []
+    at = 0
+    for article_units in units:
+        out.append(flat[at : at + len(article_units)])
+        at += len(article_units)
+    return out
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two units of different articles that share a fact, with the model's probability."""
+
+    probability: float
+    left: tuple[int, int]  # (article index, unit index)
+    right: tuple[int, int]
+
+
+def score_links(
+    units: Sequence[Sequence[FactUnit]], model: FactModel, settings: FactSettings
+) -> tuple[list[Link], dict[tuple[tuple[int, int], tuple[int, int]], float]]:
+    """The linked pairs (probability at least the model's threshold), strongest first, and
+    the probability of every scored pair."""
+    blocks = candidate_pairs(units, unit_vectors(units), settings)
+    links: list[Link] = []
+    scored: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
+    for block in blocks:
+        if not len(block.pairs):
+            continue
+        probability = model.probability(block.features)
+        for (i, j), p in zip(block.pairs.tolist(), probability.tolist(), strict=True):
+            key = ((block.left, i), (block.right, j))
+            scored[key] = p
+            if p >= model.threshold:
+                links.append(Link(p, key[0], key[1]))
+    links.sort(key=lambda link: (-link.probability, link.left, link.right))
+    return links, scored
+
+
+def group_links(
+    links: Sequence[Link],
+    scored: dict[tuple[tuple[int, int], tuple[int, int]], float],
+    threshold: float,
+) -> list[list[tuple[int, int]]]:
+    """Groups of units, at most one per article, every two of them linked. Strongest links
+    first: a link joins the group of one of its units when its other unit is linked to every
+    member; otherwise it starts a group of its own. Deterministic."""
+
+    def linked(x: tuple[int, int], y: tuple[int, int]) -> bool:
+        key = (x, y) if x < y else (y, x)
+        return scored.get(key, 0.0) >= threshold
+
+    groups: list[list[tuple[int, int]]] = []
+    member_of: dict[tuple[int, int], list[int]] = {}
+    for link in links:
+        placed = False
+        for unit, other in ((link.left, link.right), (link.right, link.left)):
+            for g in member_of.get(unit, []):
+                group = groups[g]
+                if other in group:
+                    placed = True
+                    break
+                if any(m[0] == other[0] for m in group):
+                    continue
+                if all(linked(other, m) for m in group):
+                    group.append(other)
+                    member_of.setdefault(other, []).append(g)
+                    placed = True
+                    break
+            if placed:
+                break
+        if not placed:
+            groups.append([link.left, link.right])
+            member_of.setdefault(link.left, []).append(len(groups) - 1)
+            member_of.setdefault(link.right, []).append(len(groups) - 1)
+    return [sorted(g) for g in groups]
+
+
+def _readable(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + " …"
+
+
+def fact_label(unit: FactUnit, settings: FactSettings) -> str:
+    """A row's words: the sentence, short, with its speaker named when it is a quotation."""
+    text = _readable(unit.text, settings.label_chars)
+    if unit.quoted and unit.speaker and unit.speaker.lower() not in text.lower():
+        return f"{unit.speaker}: {text}"
+    return text
+
+
+def _values_conflict(
+    members: Sequence[FactUnit], outlets: dict[str, str], tolerance: float
+) -> tuple[list[ConflictKind], list[str]]:
+    """Numbers of one unit and dates that two members cannot both state truly."""
+    conflicts: list[ConflictKind] = []
+    details: list[str] = []
+    for x, a in enumerate(members):
+        for b in members[x + 1 :]:
+            number = _number_conflict(a.numbers, b.numbers, tolerance)
+            if number and "number" not in conflicts:
+                conflicts.append("number")
+                details.append(
+                    f"{number[0].text} ({outlets[a.article]}) vs {number[1].text} "
+                    f"({outlets[b.article]})"
+                )
+            when = _date_conflict(a.times, b.times)
+            if when and "date" not in conflicts:
+                conflicts.append("date")
+                details.append(
+                    f"{describe_time(when[0])} ({outlets[a.article]}) vs "
+                    f"{describe_time(when[1])} ({outlets[b.article]})"
+                )
+    return conflicts, details
+
+
+def _number_conflict(
+    a: Sequence[Quantity], b: Sequence[Quantity], tolerance: float
+) -> tuple[Quantity, Quantity] | None:
+    """Two numbers of the same unit that differ, when neither side also states the other's
+    value of that unit (one count each side: "48 pages" vs "47 pages")."""
+    units_a = {q.unit for q in a if q.unit}
+    for unit in sorted(units_a & {q.unit for q in b}):
+        qa = [q for q in a if q.unit == unit]
+        qb = [q for q in b if q.unit == unit]
+        if len(qa) != 1 or len(qb) != 1:
+            continue
+        scale = max(abs(qa[0].value), abs(qb[0].value), 1e-9)
+        if abs(qa[0].value - qb[0].value) / scale > tolerance:
+            return qa[0], qb[0]
+    return None
+
+
+def _date_conflict(
+    a: Sequence[TimeExpr], b: Sequence[TimeExpr]
+) -> tuple[TimeExpr, TimeExpr] | None:
+    """One resolved day each side, and the two days differ."""
+    days_a = [t for t in a if t.granularity == "day" and time_interval(t)]
+    days_b = [t for t in b if t.granularity == "day" and time_interval(t)]
+    if len(days_a) != 1 or len(days_b) != 1:
+        return None
+    if time_interval(days_a[0]) != time_interval(days_b[0]):
+        return days_a[0], days_b[0]
+    return None
+
+
+def align_facts(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis],
+    concepts: Sequence[Concept],
+    settings: FactSettings = DEFAULT.facts,
+    model: FactModel | None = None,
+) -> list[Alignment]:
+    """The facts of a story: groups of sentences of different outlets stating the same fact
+    (``agreed``, or ``contradicted`` with the values named), then each sentence no other
+    outlet matches (``single``). Ids "f1", "f2", ... in order of the first article and
+    sentence of each."""
+    del concepts  # the units carry concept ids through their mentions
+    model = model or load_model(settings.model_file)
+    units = story_units(articles, analyses)
+    links, scored = score_links(units, model, settings)
+    groups = group_links(links, scored, model.threshold)
+    claims = {c.id: c for an in analyses for c in an.claims}
+    order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
+    outlets = {a.id: a.outlet or a.title or a.id for a in articles}
+    rows: list[tuple[tuple[int, int, int], Alignment]] = []
+    in_group: set[tuple[int, int]] = set()
+    for group in groups:
+        members = [units[a][u] for a, u in group]
+        in_group.update(group)
+        conflicts, details = _values_conflict(members, outlets, settings.number_tolerance)
+        timeline = sorted(members, key=lambda m: order[m.article])
+        statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
+        status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
+        label_unit = min(members, key=lambda m: (len(m.text), order[m.article]))
+        rows.append(
+            (
+                (group[0][0], members[0].start, 0),
+                Alignment(
+                    id="",
+                    relation="contradicted" if conflicts else "agreed",
+                    claims=[m.claim for m in members],
+                    articles=sorted(m.article for m in members),
+                    label=fact_label(label_unit, settings),
+                    conflicts=conflicts,
+                    detail="; ".join(details),
+                    status_change=status_change,
+                ),
+            )
+        )
+    for a, article_units in enumerate(units):
+        for u, unit in enumerate(article_units):
+            if (a, u) in in_group or len(unit.words) < settings.min_single_words:
+                continue
+            rows.append(
+                (
+                    (a, unit.start, 1),
+                    Alignment(
+                        id="",
+                        relation="single",
+                        claims=[unit.claim],
+                        articles=[unit.article],
+                        label=fact_label(unit, settings),
+                    ),
+                )
+            )
+    rows.sort(key=lambda row: row[0])
+    out = []
+    for k, (_, alignment) in enumerate(rows, start=1):
+        alignment.id = f"f{k}"
+        out.append(alignment)
+    return out
+
+
+def fit_model(
+    features: np.ndarray,
+    labels: np.ndarray,
+    trained_on: Sequence[str] = (),
+    objective: str = "f1",
+) -> FactModel:
+    """Fit the logistic model on labelled pairs (deterministic: lbfgs, fixed order) and pick
+    the threshold that maximises pair F1 on the same pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (features - mean) / scale
+    fitted = LogisticRegression(C=1.0, max_iter=5000).fit(z, labels.astype(int))
+    model = FactModel(
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in fitted.coef_[0]),
+        float(fitted.intercept_[0]),
+        0.5,
+        tuple(trained_on),
+    )
+    return FactModel(
+        model.mean,
+        model.scale,
+        model.coef,
+        model.bias,
+        best_threshold(model.probability(features), labels, objective),
+        model.trained_on,
+    )
+
+
+def best_threshold(probability: np.ndarray, labels: np.ndarray, objective: str = "f1") -> float:
+    """The threshold (0.05 to 0.95 in steps of 0.01) with the best F1 (or accuracy) on these
+    pairs; the lowest of equals."""
+    truth = labels.astype(bool)
+    positives = max(int(truth.sum()), 1)
+    best = (-1.0, 0.5)
+    for step in range(5, 96):
+        threshold = step / 100
+        predicted = probability >= threshold
+        if objective == "accuracy":
+            score = float((predicted == truth).mean()) if len(truth) else 0.0
+        else:
+            score = 2 * int((predicted & truth).sum()) / (int(predicted.sum()) + positives)
+        if score > best[0]:
+            best = (score, threshold)
+    return best[1]
