@@ -123,9 +123,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="measure quality on an annotated dataset",
         description="Run an evaluation task on a dataset folder (recognised from its layout).",
     )
-    ev.add_argument(
-        "task", help="stories, omissions, loaded, wordchoice, status, brief or facts"
-    )
+    ev.add_argument("task", help="stories, omissions, loaded, wordchoice, status, brief or facts")
     ev.add_argument("--data", type=Path, required=True, help="dataset folder")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--baseline", action="store_true", help="score the trivial baseline instead")
@@ -140,9 +138,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Retrain one of the small shipped models from labelled dataset folders "
         "and write its weights file into the package data (deterministic).",
     )
-    tr.add_argument(
-        "model", choices=("stories", "loaded", "align", "facts"), help="which model"
-    )
+    tr.add_argument("model", choices=("stories", "loaded", "align", "facts"), help="which model")
     tr.add_argument(
         "--data", type=Path, action="append", required=True, help="dataset folder (repeatable)"
     )

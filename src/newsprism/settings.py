@@ -260,7 +260,14 @@ class FactSettings:
     # Pairs scored: each sentence's nearest neighbours (MiniLM cosine) in the other article.
     # Dev triplets: the nearest 8 either way keep most gold pairs (docs/BENCHMARKS.md).
     candidates: int = 8
+    # Links a sentence keeps to any one other article, strongest first (dev triplets, pair F1).
+    max_links: int = 4
     number_tolerance: float = 0.02  # relative difference under which two numbers agree
+    # Values (numbers, dates) are compared only between sentences linked at least this
+    # strongly: weaker links share a fact but may give different ones' values (dev triplets).
+    conflict_min_probability: float = 0.5
+    # Two different days of one event further apart than this are two events (by hand).
+    max_date_conflict_days: int = 7
     # A sentence no other outlet matches is listed as the outlet's own fact when it has at
     # least this many content words (shorter ones are transitions: "But that changed."). By
     # hand, on the demo and BASIL dev.

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare.align import describe_time, publication_order, time_interval
+from newsprism.compare.align import describe_time, predicate_key, publication_order, time_interval
 from newsprism.compare.events import is_event_word_claim
 from newsprism.model import (
     Alignment,
@@ -77,6 +77,17 @@ _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
 _WORD = re.compile(r"[a-z][a-z'’-]+")
+_DURATIONS = frozenset(
+    {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+     "minute", "minutes", "old"}
+)  # fmt: skip
+# "more than $1 million" and "$1.1 million" agree: a hedged number allows this much.
+_HEDGE = re.compile(
+    r"\b(about|around|roughly|nearly|almost|approximately|some|over|more than|less than|"
+    r"under|up to|at least|just over|just under|estimated)\b",
+    re.IGNORECASE,
+)
+_HEDGED_TOLERANCE = 0.1
 # A sentence at least this much inside quotation marks is a quotation (its speaker's words).
 QUOTED_SHARE = 0.5
 
@@ -119,6 +130,8 @@ class FactUnit:
     times: list[TimeExpr] = field(default_factory=list)
     quoted: bool = False
     speaker: str = ""
+    # Its full claims (predicate, time, numbers): values are compared claim by claim.
+    claims: list[Claim] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -201,6 +214,7 @@ def make_unit(
     index: int,
     position: float,
     claim: str,
+    claims: Sequence[Claim] = (),
 ) -> FactUnit:
     """The fact unit over [start, end) of an article: its words, names, numbers, times and
     whether it is a quotation (and whose)."""
@@ -228,6 +242,7 @@ def make_unit(
         times=[t for t in analysis.times if inside(t.start, t.end)],
         quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
         speaker=next((q.speaker for q in quotes if q.speaker), ""),
+        claims=[c for c in claims if not is_event_word_claim(c.id)],
     )
 
 
@@ -259,6 +274,7 @@ def story_units(
                             sentence.index,
                             sentence.index / total,
                             claim.id,
+                            claims,
                         )
                     )
         out.append(units)
@@ -447,7 +463,19 @@ def score_links(
             if p >= model.threshold:
                 links.append(Link(p, key[0], key[1]))
     links.sort(key=lambda link: (-link.probability, link.left, link.right))
-    return links, scored
+    # Each unit keeps its strongest few links to any one other article.
+    count: dict[tuple[tuple[int, int], int], int] = {}
+    kept: list[Link] = []
+    for link in links:
+        ends = ((link.left, link.right[0]), (link.right, link.left[0]))
+        if all(count.get(end, 0) < settings.max_links for end in ends):
+            kept.append(link)
+            for end in ends:
+                count[end] = count.get(end, 0) + 1
+    chosen = set(kept)
+    for dropped in (x for x in links if x not in chosen):
+        scored[(dropped.left, dropped.right)] = 0.0
+    return kept, scored
 
 
 def group_links(
@@ -457,7 +485,8 @@ def group_links(
 ) -> list[list[tuple[int, int]]]:
     """Groups of units, at most one per article, every two of them linked. Strongest links
     first: a link joins the group of one of its units when its other unit is linked to every
-    member; otherwise it starts a group of its own. Deterministic."""
+    member; otherwise it starts a group of its own. A unit may be in several groups (a
+    sentence may state several facts). Deterministic."""
 
     def linked(x: tuple[int, int], y: tuple[int, int]) -> bool:
         key = (x, y) if x < y else (y, x)
@@ -497,67 +526,121 @@ def _readable(text: str, limit: int) -> str:
     return cut.rstrip(",;:") + " …"
 
 
-def fact_label(unit: FactUnit, settings: FactSettings) -> str:
-    """A row's words: the sentence, short, with its speaker named when it is a quotation."""
-    text = _readable(unit.text, settings.label_chars)
+_PRONOUNS = frozenset({"he", "she", "they"})
+_TRAILING = re.compile(r"[\s,;:—-]*\b(and|but|or|as|while|which|who)?[\s,;:—-]*$")
+
+
+def _clause(unit: FactUnit, article: Article, names: dict[str, str]) -> str:
+    """The words of a row: the unit's main clause when it opens the sentence, is the outlet's
+    own statement, says something alone (at least five content words) and is not a small
+    part of the sentence; else the whole
+    sentence. A pronoun subject at the start is replaced by the name it refers to ("He urged"
+    -> "Guterres urged")."""
+    claim = next((c for c in unit.claims if c.id == unit.claim), None)
+    text = unit.text.strip()
+    if claim is None:
+        return text
+    clause = article.text[claim.start : claim.end].strip()
+    clause = _TRAILING.sub("", clause)
+    own = not claim.attribution and not unit.quoted and not unit.speaker
+    opens = claim.start <= unit.start + 2
+    whole = len(clause) >= 0.5 * len(text)  # not a subordinate fragment of a long sentence
+    if own and opens and whole and len(content_words(clause)) >= 5:
+        text = clause
+    first = text.split(" ", 1)
+    name = names.get(claim.subject_concept, "")
+    if (
+        opens
+        and len(first) == 2
+        and first[0].lower() in _PRONOUNS
+        and name
+        and claim.subject.lower() == first[0].lower()
+    ):
+        text = f"{name.split()[-1]} {first[1]}"
+    return text
+
+
+def fact_label(
+    unit: FactUnit, article: Article, names: dict[str, str], settings: FactSettings
+) -> str:
+    """A row's words: the unit's main clause (else its sentence), short, with the speaker
+    named when it is a quotation ("Putin (quoted): ...")."""
+    text = _readable(_clause(unit, article, names), settings.label_chars)
     if unit.quoted and unit.speaker and unit.speaker.lower() not in text.lower():
-        return f"{unit.speaker}: {text}"
+        return f"{unit.speaker} (quoted): {text}"
     return text
 
 
 def _values_conflict(
-    members: Sequence[FactUnit], outlets: dict[str, str], tolerance: float
+    pairs: Sequence[tuple[FactUnit, FactUnit]], outlets: dict[str, str], settings: FactSettings
 ) -> tuple[list[ConflictKind], list[str]]:
-    """Numbers of one unit and dates that two members cannot both state truly."""
+    """Numbers of one unit and days that the two units of a pair cannot both state truly.
+
+    Only the outlets' own statements are compared (a quotation's numbers are its speaker's
+    words, "a 1 in 3 chance"), and only one value of that kind each side."""
     conflicts: list[ConflictKind] = []
     details: list[str] = []
-    for x, a in enumerate(members):
-        for b in members[x + 1 :]:
-            number = _number_conflict(a.numbers, b.numbers, tolerance)
-            if number and "number" not in conflicts:
-                conflicts.append("number")
-                details.append(
-                    f"{number[0].text} ({outlets[a.article]}) vs {number[1].text} "
-                    f"({outlets[b.article]})"
-                )
-            when = _date_conflict(a.times, b.times)
-            if when and "date" not in conflicts:
-                conflicts.append("date")
-                details.append(
-                    f"{describe_time(when[0])} ({outlets[a.article]}) vs "
-                    f"{describe_time(when[1])} ({outlets[b.article]})"
-                )
+    for a, b in pairs:
+        if a.quoted or b.quoted:
+            continue
+        number = _number_conflict(a.numbers, b.numbers, settings.number_tolerance)
+        if number and "number" not in conflicts:
+            conflicts.append("number")
+            details.append(
+                f"{number[0].text} ({outlets[a.article]}) vs {number[1].text} "
+                f"({outlets[b.article]})"
+            )
+        for ca in a.claims:
+            for cb in b.claims:
+                if predicate_key(ca) != predicate_key(cb):
+                    continue
+                times = (ca.time,) if ca.time else ()
+                other = (cb.time,) if cb.time else ()
+                when = _date_conflict(times, other, settings.max_date_conflict_days)
+                if when and "date" not in conflicts:
+                    conflicts.append("date")
+                    details.append(
+                        f"{describe_time(when[0])} ({outlets[a.article]}) vs "
+                        f"{describe_time(when[1])} ({outlets[b.article]})"
+                    )
     return conflicts, details
 
 
 def _number_conflict(
     a: Sequence[Quantity], b: Sequence[Quantity], tolerance: float
 ) -> tuple[Quantity, Quantity] | None:
-    """Two numbers of the same unit that differ, when neither side also states the other's
-    value of that unit (one count each side: "48 pages" vs "47 pages")."""
+    """Two numbers of the same unit that differ, when each side states one number of that
+    unit ("48 pages" vs "47 pages"; "$5,587.75" vs "$5,687.75")."""
     units_a = {q.unit for q in a if q.unit}
     for unit in sorted(units_a & {q.unit for q in b}):
         qa = [q for q in a if q.unit == unit]
         qb = [q for q in b if q.unit == unit]
         if len(qa) != 1 or len(qb) != 1:
             continue
+        if unit in _DURATIONS:
+            continue  # "a one-day visit" / "12 days of protests": seldom the same thing
         scale = max(abs(qa[0].value), abs(qb[0].value), 1e-9)
-        if abs(qa[0].value - qb[0].value) / scale > tolerance:
+        hedged = any(_HEDGE.search(q.text) for q in (qa[0], qb[0]))
+        if abs(qa[0].value - qb[0].value) / scale > (_HEDGED_TOLERANCE if hedged else tolerance):
             return qa[0], qb[0]
     return None
 
 
 def _date_conflict(
-    a: Sequence[TimeExpr], b: Sequence[TimeExpr]
+    a: Sequence[TimeExpr], b: Sequence[TimeExpr], max_days: int
 ) -> tuple[TimeExpr, TimeExpr] | None:
-    """One resolved day each side, and the two days differ."""
+    """One resolved day each side, different and at most ``max_days`` apart (further apart,
+    they are two events, not one event misdated)."""
     days_a = [t for t in a if t.granularity == "day" and time_interval(t)]
     days_b = [t for t in b if t.granularity == "day" and time_interval(t)]
     if len(days_a) != 1 or len(days_b) != 1:
         return None
-    if time_interval(days_a[0]) != time_interval(days_b[0]):
-        return days_a[0], days_b[0]
-    return None
+    ia, ib = time_interval(days_a[0]), time_interval(days_b[0])
+    if ia is None or ib is None or ia == ib:
+        return None
+    if abs((ia[0] - ib[0]).days) > max_days:
+        return None
+    return days_a[0], days_b[0]
 
 
 def align_facts(
@@ -571,7 +654,8 @@ def align_facts(
     (``agreed``, or ``contradicted`` with the values named), then each sentence no other
     outlet matches (``single``). Ids "f1", "f2", ... in order of the first article and
     sentence of each."""
-    del concepts  # the units carry concept ids through their mentions
+    names = {c.id: c.name for c in concepts}
+    by_article = {a.id: a for a in articles}
     model = model or load_model(settings.model_file)
     units = story_units(articles, analyses)
     links, scored = score_links(units, model, settings)
@@ -584,11 +668,20 @@ def align_facts(
     for group in groups:
         members = [units[a][u] for a, u in group]
         in_group.update(group)
-        conflicts, details = _values_conflict(members, outlets, settings.number_tolerance)
+        strong = [
+            (units[x[0]][x[1]], units[y[0]][y[1]])
+            for n, x in enumerate(group)
+            for y in group[n + 1 :]
+            if scored.get((x, y), 0.0) >= settings.conflict_min_probability
+        ]
+        conflicts, details = _values_conflict(strong, outlets, settings)
         timeline = sorted(members, key=lambda m: order[m.article])
         statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
         status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
-        label_unit = min(members, key=lambda m: (len(m.text), order[m.article]))
+        label_unit = min(
+            members,
+            key=lambda m: (len(_clause(m, by_article[m.article], names)), order[m.article]),
+        )
         rows.append(
             (
                 (group[0][0], members[0].start, 0),
@@ -597,7 +690,7 @@ def align_facts(
                     relation="contradicted" if conflicts else "agreed",
                     claims=[m.claim for m in members],
                     articles=sorted(m.article for m in members),
-                    label=fact_label(label_unit, settings),
+                    label=fact_label(label_unit, by_article[label_unit.article], names, settings),
                     conflicts=conflicts,
                     detail="; ".join(details),
                     status_change=status_change,
@@ -616,7 +709,7 @@ def align_facts(
                         relation="single",
                         claims=[unit.claim],
                         articles=[unit.article],
-                        label=fact_label(unit, settings),
+                        label=fact_label(unit, by_article[unit.article], names, settings),
                     ),
                 )
             )
