@@ -77,3 +77,13 @@ def test_running_quote_and_relative_speaker(nlp) -> None:  # type: ignore[no-unt
         ("Every street will be repaired and every family will be housed.", "the mayor", True),
         ("the bridge would reopen", "the governor", False),
     ]
+
+
+def test_doubled_quote_marks_open_and_close_a_direct_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "``We will not back down,'' Boehner told reporters on Tuesday. The vote is Friday."
+    article = Article(id="t", text=text)
+    quotes = find_quotes(nlp(text), article)
+    assert [(q.text, q.speaker, q.direct) for q in quotes] == [
+        ("We will not back down", "Boehner", True)
+    ]
+    assert quote_pairs(text) == [(1, 24)]  # the second ` opens, the first ' closes

@@ -42,14 +42,27 @@ def test_articles_outlets_and_times(demo: dict[str, Any]) -> None:
     assert not second.rstrip().endswith("Credit: RT News")
 
 
+def _sentences(demo: dict[str, Any], alignment: dict[str, Any]) -> set[tuple[str, str]]:
+    """(outlet, start of the sentence) of each claim of an alignment."""
+    outlet = {a["id"]: a["outlet"] for a in demo["articles"]}
+    claims = {c["id"]: c for c in demo["claims"]}
+    return {
+        (outlet[claims[c]["article"]], claims[c]["text"].strip()[:40]) for c in alignment["claims"]
+    }
+
+
 def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, Any]) -> None:
     moved = [a for a in demo["alignments"] if a["status_change"]]
-    assert [(a["label"], a["relation"], a["conflicts"]) for a in moved][0] == (
-        "Vladimir Putin — meet — Antonio Guterres",
-        "agreed",
-        [],
+    meeting = moved[0]
+    assert (meeting["relation"], meeting["conflicts"]) == ("agreed", [])
+    assert meeting["label"].startswith(
+        "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
     )
-    reports = [e for e in demo["events"] if e["event"] == moved[0]["id"]]
+    assert _sentences(demo, meeting) == {
+        ("Radio Free Europe/Radio Liberty", "Russian President Vladimir Putin intends"),
+        ("RT", "President Vladimir Putin met with United"),
+    }
+    reports = [e for e in demo["events"] if e["event"] == meeting["id"]]
     assert [(e["status"], e["published"][:10]) for e in reports] == [
         ("planned", "2024-10-21"),
         ("happened", "2024-10-25"),
@@ -60,6 +73,53 @@ def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, An
         texts[1]
         == "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
     )
+
+
+def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> None:
+    """RFE/RL's "called for a just peace" and RT's "He urged a just peace in Ukraine" (and
+    Guterres's own words "We need peace in Ukraine - a just peace" that RT quotes)."""
+    shared = [a for a in demo["alignments"] if a["relation"] == "agreed"]
+    peace = [a for a in shared if "just peace" in a["label"]]
+    assert [sorted(_sentences(demo, a)) for a in peace] == [
+        [
+            ("RT", "We need peace in Ukraine – a just peace "),
+            ("Radio Free Europe/Radio Liberty", "The UN chief has repeatedly called for a"),
+        ],
+        [
+            ("RT", "He urged a “just peace” in Ukraine and"),
+            ("Radio Free Europe/Radio Liberty", "The UN chief has repeatedly called for a"),
+        ],
+    ]
+
+
+def test_no_words_inside_a_quotation_are_an_outlets_own_fact(demo: dict[str, Any]) -> None:
+    """A fact row read from a quotation names its speaker; none of Putin's words ("we live",
+    "Families have property", "They fight") is a fact RT asserts or RFE/RL leaves out."""
+    claims = {c["id"]: c for c in demo["claims"]}
+    direct = [(q["article"], q["span"], q["speaker"]) for q in demo["quotes"] if q["direct"]]
+    quoted_rows = 0
+    for alignment in demo["alignments"]:
+        speakers = set()
+        for claim_id in alignment["claims"]:
+            claim = claims[claim_id]
+            start, end = claim["span"]
+            speakers |= {
+                speaker
+                for article, (q_start, q_end), speaker in direct
+                if article == claim["article"] and q_start <= start and end <= q_end
+            }
+        if len(speakers) == 1 and alignment["relation"] == "single":
+            quoted_rows += 1
+            assert speakers.pop() in alignment["label"], alignment["label"]
+    assert quoted_rows >= 2
+    labels = [o["label"] for o in demo["omissions"]]
+    for fragment in ("Families — have", "They — fight", "we — live", "take — place"):
+        assert not any(fragment in label for label in labels)
+    putin = [label for label in labels if label.startswith("Putin (quoted): Families")]
+    assert putin == [
+        "Putin (quoted): Families, unfortunately, have disagreements, scandals, and divisions of "
+        "property."
+    ]
 
 
 def test_brief_leads_with_the_shared_meeting_and_cites_both(demo: dict[str, Any]) -> None:
@@ -103,7 +163,15 @@ def test_loaded_wording_with_scores(demo: dict[str, Any]) -> None:
 
 
 def test_omissions_point_at_facts_the_other_reports(demo: dict[str, Any]) -> None:
-    first_id = demo["articles"][0]["id"]
-    labels = {o["label"] for o in demo["omissions"] if o["article"] == first_id}
-    assert "Antonio Guterres — visit — Russia" in labels
-    assert "Antonio Guterres — attend — BRICS Summit" in labels
+    first_id, second_id = (a["id"] for a in demo["articles"])
+    left_out = {o["label"] for o in demo["omissions"] if o["article"] == first_id}
+    assert "Antonio Guterres visited Russia for the first time in over two years" in left_out
+    assert (
+        "The three-day BRICS Summit in Kazan was attended by high-level delegations from 36 "
+        "nations, several international organizations, and the UN chief"
+    ) in left_out
+    by_rt = {o["label"] for o in demo["omissions"] if o["article"] == second_id}
+    assert any(label.startswith("Putin has maintained that Ukraine must cede") for label in by_rt)
+    # Shared facts are never listed as left out by either outlet.
+    shared = {a["id"] for a in demo["alignments"] if a["relation"] != "single"}
+    assert not shared & {o["alignment"] for o in demo["omissions"]}

@@ -129,6 +129,20 @@ def test_cleaning_keeps_prose_that_looks_like_boilerplate() -> None:
     assert clean_text(text).notes == []
 
 
+def test_a_source_line_that_states_something_is_text_not_a_credit() -> None:
+    """A one-line text is a headline to analyse; "Source:" followed by a statement is
+    content; "Source: Reuters" at the end is a credit."""
+    assert clean_text("Source: doctor took a selfie").text == "Source: doctor took a selfie"
+    body = "The hospital confirmed the incident on Monday.\n\nAn inquiry is under way."
+    stated = clean_text(f"{body}\n\nSource: doctor took a selfie with the patient")
+    assert stated.text.endswith("Source: doctor took a selfie with the patient")
+    credited = clean_text(f"{body}\n\nSource: Reuters")
+    assert (credited.notes, credited.credit) == (
+        ['removed credit line "Source: Reuters"'],
+        "Reuters",
+    )
+
+
 def test_split_glued_skips_camel_case_names() -> None:
     assert split_glued("Why McDonald's Left Russia YetDespite the ban, it was back.") == (
         "Why McDonald's Left Russia Yet",

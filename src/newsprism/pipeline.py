@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from newsprism.model import Alignment, Article, ArticleAnalysis, Comparison, Concept
+from newsprism.model import Article, ArticleAnalysis, Comparison, Concept
 from newsprism.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
@@ -63,14 +63,6 @@ def analyze_story(
                 [*analysis.claims, *extra], key=lambda c: (c.start, c.predicate_start or 0, c.id)
             )
     return analyses, concepts
-
-
-def is_event_mention_only(alignment: Alignment) -> bool:
-    """A group made only of event-word claims (ids "<article>:e<k>": "the summit", "talks"):
-    event mentions that alignment needs, not facts worth listing as reported or omitted."""
-    from newsprism.compare.events import is_event_word_claim
-
-    return all(is_event_word_claim(claim) for claim in alignment.claims)
 
 
 def compare_articles(

@@ -272,6 +272,10 @@ class FactSettings:
     # least this many content words (shorter ones are transitions: "But that changed."). By
     # hand, on the demo and BASIL dev.
     min_single_words: int = 4
+    # A clause of a sentence that states a shared fact is also listed as the outlet's own
+    # when at least this share of its content words is absent from the sentences it is
+    # aligned with (by hand, on the demo).
+    own_part_share: float = 0.6
     label_chars: int = 220  # a fact row's words are cut here (at a word end)
 
 

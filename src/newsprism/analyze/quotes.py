@@ -138,7 +138,11 @@ def _is_speech(token: Token) -> bool:
 
 
 def quote_pairs(text: str) -> list[tuple[int, int]]:
-    """(open, close) positions of matched quote marks; a paragraph break closes an open quote."""
+    """(open, close) positions of matched quote marks; a paragraph break closes an open quote.
+
+    The doubled marks some outlets use (``like this'') count as one mark each: the quoted
+    words start after the opening pair and end before the closing one."""
+    text = text.replace("``", " “").replace("''", "” ")
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
     n = len(text)

@@ -7,6 +7,10 @@ agglomerative clustering over those probabilities. Each group becomes an ``Align
 ``single`` (one article), ``agreed`` or ``contradicted`` (with the conflicts named and the
 difference said in words). An event that moves from planned to held between an earlier and a
 later article is agreed, with ``status_change`` set.
+
+This is event coreference (which mentions name one event), scored on ECB+ by ``eval
+omissions``. What a comparison shows as the facts outlets share is sentence-level fact
+alignment, ``compare/facts.py``, which reuses the time helpers here.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from importlib import resources
 
 import numpy as np
 
-from newsprism.compare.events import is_event_word_claim
 from newsprism.model import (
     Alignment,
     Article,
@@ -558,119 +561,4 @@ def build_alignments(
                 status_change=status_change,
             )
         )
-    return out
-
-
-# Predicates too general to make two claims the same fact unless both arguments match.
-_GENERAL_PREDICATES = frozenset({"be", "have", "see", "do", "make", "get", "say", "tell", "take"})
-
-
-def _is_event_word_claim(claim: Claim) -> bool:
-    return is_event_word_claim(claim.id)
-
-
-def _arguments_clash(concept_a: str, text_a: str, concept_b: str, text_b: str) -> bool:
-    """Two arguments clash when both are present and name different things: different
-    concepts when both are linked, else different head (last) words."""
-    if concept_a and concept_b:
-        return concept_a != concept_b
-    words_a, words_b = _norm(text_a).split(), _norm(text_b).split()
-    return bool(words_a and words_b) and words_a[-1] != words_b[-1]
-
-
-def same_fact(a: Claim, b: Claim) -> bool:
-    """Whether two claims of one alignment group state the same fact, not only the same kind
-    of event: no clashing subject or object (different concepts, or different head words when
-    a concept is missing), both arguments present for a general predicate ("be", "see"), at
-    least one of them a full claim rather than a bare event word, and a bare event word only
-    with the same predicate."""
-    if _is_event_word_claim(a) and _is_event_word_claim(b):
-        return False
-    if (_is_event_word_claim(a) or _is_event_word_claim(b)) and predicate_key(a) != predicate_key(
-        b
-    ):
-        return False  # a bare event word matches only the same event word
-    if _arguments_clash(a.subject_concept, a.subject, b.subject_concept, b.subject):
-        return False
-    if _arguments_clash(a.object_concept, a.object, b.object_concept, b.object):
-        return False
-    general = predicate_key(a) in _GENERAL_PREDICATES or predicate_key(b) in _GENERAL_PREDICATES
-    return not general or bool(a.subject and b.subject and a.object and b.object)
-
-
-def reported_facts(
-    articles: Sequence[Article],
-    analyses: Sequence[ArticleAnalysis],
-    alignments: Sequence[Alignment],
-    concepts: Sequence[Concept],
-    settings: AlignSettings = DEFAULT.align,
-) -> list[Alignment]:
-    """The alignments as facts for a reader: a claim belongs to a group's fact only when it
-    states the same fact (``same_fact``) as a claim of another article.
-
-    Event coreference (``align_claims``, scored on ECB+) groups mentions of one event even when
-    they say different things about it; a comparison must not call those "agreed". The other
-    claims of the group become single-outlet alignments, one per article, with ids "<id>.<n>".
-    """
-    by_id = {c.id: c for an in analyses for c in an.claims}
-    article_index = {a.id: i for i, a in enumerate(articles)}
-    order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
-    names = _concept_names(concepts)
-    out: list[Alignment] = []
-    for alignment in alignments:
-        claims = [by_id[c] for c in alignment.claims if c in by_id]
-        if len(alignment.articles) < 2:
-            out.append(alignment)
-            continue
-        # The fact grows from the first claim that another outlet states alike; ``same_fact``
-        # is not transitive, so a claim joins only if it states the fact alike with every kept
-        # claim of the other outlets.
-        stating: set[str] = set()
-        for seed in claims:
-            kept_claims = [seed]
-            for other in claims:
-                if other is not seed and all(
-                    k.article == other.article or same_fact(k, other) for k in kept_claims
-                ):
-                    kept_claims.append(other)
-            if len({c.article for c in kept_claims}) >= 2:
-                stating = {c.id for c in kept_claims}
-                break
-        sharing = {c.article for c in claims if c.id in stating}
-        kept = [c for c in claims if c.id in stating]
-        apart: dict[str, list[Claim]] = {}
-        for claim in claims:
-            if claim.id not in stating:
-                apart.setdefault(claim.article, []).append(claim)
-        if len(sharing) >= 2:
-            conflicts, details, status_change = compare_group(kept, order, names, settings)
-            relation = "contradicted" if conflicts else "agreed"
-            out.append(
-                Alignment(
-                    id=alignment.id,
-                    relation=relation,  # type: ignore[arg-type]
-                    claims=[c.id for c in kept],
-                    articles=sorted(sharing),
-                    label=alignment.label,
-                    conflicts=conflicts,
-                    detail="; ".join(details),
-                    status_change=status_change,
-                )
-            )
-        else:
-            apart = {}
-            for claim in claims:
-                apart.setdefault(claim.article, []).append(claim)
-        for n, article in enumerate(sorted(apart, key=lambda a: article_index[a]), start=1):
-            group = apart[article]
-            split_id = alignment.id if len(sharing) < 2 and n == 1 else f"{alignment.id}.{n}"
-            out.append(
-                Alignment(
-                    id=split_id,
-                    relation="single",
-                    claims=[c.id for c in group],
-                    articles=[article],
-                    label=_label(group[0], names),
-                )
-            )
     return out

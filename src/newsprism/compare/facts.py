@@ -192,11 +192,12 @@ def load_model(model_file: str = DEFAULT.facts.model_file) -> FactModel:
 
 
 def _representative(claims: Sequence[Claim]) -> Claim | None:
-    """The claim that stands for a sentence: its widest full claim (the main clause)."""
+    """The claim that stands for a sentence: its first full claim (usually the main clause),
+    the widest of those that start first."""
     full = [c for c in claims if not is_event_word_claim(c.id)]
     if not full:
         return None
-    return min(full, key=lambda c: (-(c.end - c.start), c.start, c.id))
+    return min(full, key=lambda c: (c.start, -(c.end - c.start), c.id))
 
 
 def _name_key(concept: str, text: str) -> str:
@@ -587,8 +588,8 @@ def _values_conflict(
         if number and "number" not in conflicts:
             conflicts.append("number")
             details.append(
-                f"{number[0].text} ({outlets[a.article]}) vs {number[1].text} "
-                f"({outlets[b.article]})"
+                f"{_say_number(number[0])} ({outlets[a.article]}) vs "
+                f"{_say_number(number[1])} ({outlets[b.article]})"
             )
         for ca in a.claims:
             for cb in b.claims:
@@ -604,6 +605,15 @@ def _values_conflict(
                         f"{describe_time(when[1])} ({outlets[b.article]})"
                     )
     return conflicts, details
+
+
+def _say_number(quantity: Quantity) -> str:
+    """A number as a contradiction names it: its words, with its counted noun when the words
+    leave it out ("48" of "a report of 48 pages" -> "48 pages")."""
+    unit = quantity.unit
+    if unit.isalpha() and unit.islower() and unit not in quantity.text.lower():
+        return f"{quantity.text} {unit}"
+    return quantity.text
 
 
 def _number_conflict(
@@ -641,6 +651,46 @@ def _date_conflict(
     if abs((ia[0] - ib[0]).days) > max_days:
         return None
     return days_a[0], days_b[0]
+
+
+def _own_part(unit: FactUnit, shared: set[str], settings: FactSettings) -> list[Claim]:
+    """The clauses of a sentence that states a shared fact which say something its partners
+    do not: "(Guterres,) who visited Russia for the first time in over two years" beside the
+    shared "Putin met Guterres". The outlet's own statements only, not a purpose ("to attend
+    ..."), at least ``min_single_words`` content words, most of them absent from the partners;
+    a clause inside one already listed is not listed again."""
+    if unit.quoted:
+        return []
+    out: list[Claim] = []
+    for claim in unit.claims:
+        if claim.id == unit.claim or claim.attribution or claim.quoted:
+            continue
+        text = claim_words(claim, unit).strip()
+        words = content_words(text)
+        if len(words) < settings.min_single_words or text.lower().startswith("to "):
+            continue
+        own = len(words - shared) >= settings.own_part_share * len(words)
+        if own and not any(c.start <= claim.start and claim.end <= c.end for c in out):
+            out.append(claim)
+    return out
+
+
+def claim_words(claim: Claim, unit: FactUnit) -> str:
+    """The words of a claim's clause (its span inside the unit's sentence)."""
+    return unit.text[claim.start - unit.start : claim.end - unit.start]
+
+
+_RELATIVE = frozenset({"who", "which", "that"})
+
+
+def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
+    """A clause that starts with a pronoun or a relative pronoun ("who visited Russia"),
+    begun with the name of the subject it stands for ("Guterres visited ...")."""
+    words = clause.split(" ", 1)
+    name = names.get(claim.subject_concept, "") or claim.subject
+    if len(words) == 2 and name and words[0].lower() in _PRONOUNS | _RELATIVE:
+        return f"{name} {words[1]}"
+    return clause[:1].upper() + clause[1:]
 
 
 def align_facts(
@@ -697,9 +747,32 @@ def align_facts(
                 ),
             )
         )
+    partners: dict[tuple[int, int], set[str]] = {}
+    for group in groups:
+        for member in group:
+            words = partners.setdefault(member, set())
+            for other in group:
+                if other != member:
+                    words |= units[other[0]][other[1]].words
     for a, article_units in enumerate(units):
         for u, unit in enumerate(article_units):
-            if (a, u) in in_group or len(unit.words) < settings.min_single_words:
+            if (a, u) in in_group:
+                for claim in _own_part(unit, partners[(a, u)], settings):
+                    clause = by_article[unit.article].text[claim.start : claim.end]
+                    rows.append(
+                        (
+                            (a, claim.start, 1),
+                            Alignment(
+                                id="",
+                                relation="single",
+                                claims=[claim.id],
+                                articles=[unit.article],
+                                label=_resolved(claim, _TRAILING.sub("", clause.strip()), names),
+                            ),
+                        )
+                    )
+                continue
+            if len(unit.words) < settings.min_single_words:
                 continue
             rows.append(
                 (

@@ -231,6 +231,16 @@ def _credit_value(value: str) -> str:
     return value if 0 < len(value.split()) <= 5 else ""
 
 
+def _names_only(value: str) -> bool:
+    """Whether a "Source: ..." value names someone ("Reuters", "AP and Getty Images") rather
+    than stating something ("doctor took a selfie", a headline)."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.&-]*", value) if w.lower() not in _JOINERS]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+_JOINERS = frozenset({"and", "of", "the", "via", "from", "for"})
+
+
 def _is_date_line(para: str) -> bool:
     return bool(_DATE_LINE.match(para) or DATE_PATTERN.fullmatch(para.rstrip(".|")))
 
@@ -261,7 +271,10 @@ def clean_text(raw: str) -> Cleaned:
         words = len(para.split())
         credit_match = _CREDIT.match(para)
         label = (credit_match.group("label") or "").lower() if credit_match else ""
-        if credit_match and words <= 10 and (not label.startswith("source") or near_end):
+        sourced = not label.startswith("source") or (
+            near_end and _names_only(credit_match.group("value") if credit_match else "")
+        )
+        if credit_match and words <= 10 and sourced and n > 1:
             notes.append(f'removed credit line "{para}"')
             if not credit and (near_start or near_end):  # mid-text ones credit pictures
                 credit = _credit_value(credit_match.group("value"))

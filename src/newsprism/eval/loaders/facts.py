@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -146,7 +147,7 @@ def load_triplets(folder: Path, limit: int | None = None) -> list[Triplet]:
             item = items[outlet]
             sentences = [item.article.text[s:e] for s, e in item.sentence_spans]
             spans[outlet] = _find_sentences(article.text, sentences)
-        raw = gold[uuid]
+        raw: dict[str, Any] = dict(gold[uuid])
         facts = [
             GoldFact(
                 fact=str(f["fact"]),
@@ -154,9 +155,9 @@ def load_triplets(folder: Path, limit: int | None = None) -> list[Triplet]:
                 relation=str(f.get("relation", "agreed")),
                 on=str(f.get("on", "")),
             )
-            for f in raw.get("facts", [])  # type: ignore[attr-defined]
+            for f in raw.get("facts", [])
         ]
-        single_raw = raw.get("single", {})  # type: ignore[attr-defined]
+        single_raw: dict[str, list[int]] = raw.get("single", {})
         single = {o: [int(k) for k in single_raw.get(o, [])] for o in OUTLETS}
         out.append(Triplet(uuid, articles, spans, facts, single))
     return out

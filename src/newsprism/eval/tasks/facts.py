@@ -243,8 +243,8 @@ def _run_triplets(data: Path, opts: EvalOptions) -> EvalResult:
             )
             shared = _alignment_pairs(p.triplet, comparison, ("agreed", "contradicted"))
             predicted.append(set().union(*shared.values()) if shared else set())
-            against = _alignment_pairs(p.triplet, comparison, ("contradicted",))
-            contradicted.append(set().union(*against.values()) if against else set())
+            conflicting = _alignment_pairs(p.triplet, comparison, ("contradicted",))
+            contradicted.append(set().union(*conflicting.values()) if conflicting else set())
             right, total = _omission_hits(p.triplet, comparison)
             omissions[0] += right
             omissions[1] += total
@@ -262,7 +262,7 @@ def _run_triplets(data: Path, opts: EvalOptions) -> EvalResult:
             if fact.relation != "contradicted":
                 continue
             gold_contradictions += 1
-            pairs = {
+            fact_pairs = {
                 pair_key(oa, i, ob, j)
                 for oa in fact.sentences
                 for ob in fact.sentences
@@ -270,12 +270,15 @@ def _run_triplets(data: Path, opts: EvalOptions) -> EvalResult:
                 for i in fact.sentences[oa]
                 for j in fact.sentences[ob]
             }
-            contradiction_pairs |= pairs
-            found += bool(pairs & against)
+            contradiction_pairs |= fact_pairs
+            hit = bool(fact_pairs & against)
+            found += hit
+            if not hit and opts.errors:
+                errors.append(f"contradiction missed {p.triplet.uuid[:8]}: {fact.on}")
         false_alarms += len(against - contradiction_pairs)
-        if opts.errors and len(errors) < 4 * opts.errors:
-            for kind, pairs in (("missed", sorted(gold - pred)), ("false", sorted(pred - gold))):
-                for oa, i, ob, j in pairs[: max(1, opts.errors // 4)]:
+        if opts.errors:
+            for kind, listed in (("missed", sorted(gold - pred)), ("false", sorted(pred - gold))):
+                for oa, i, ob, j in listed[: max(1, opts.errors // 4)]:
                     errors.append(
                         f"{kind} {p.triplet.uuid[:8]} {oa}[{i}] ~ {ob}[{j}]\n"
                         f"    {oa}: {_sentence(p.triplet, oa, i)}\n"
@@ -306,7 +309,7 @@ def _run_triplets(data: Path, opts: EvalOptions) -> EvalResult:
         len(prepared),
         metrics,
         stages=stages.seconds,
-        errors=errors[: opts.errors * 2] if opts.errors else [],
+        errors=errors[: opts.errors * 3] if opts.errors else [],
         system=system,
     )
 

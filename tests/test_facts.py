@@ -1,0 +1,141 @@
+"""Fact alignment (compare/facts.py) on real wording: the same fact in other words is one
+row, different values of one fact are a contradiction naming both values and outlets, a
+quotation is its speaker's statement, and the facts model and its evaluation are exact."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsprism.compare.facts import (
+    FEATURES,
+    FactModel,
+    best_threshold,
+    content_words,
+    load_model,
+)
+from newsprism.eval.common import EvalOptions, detect_dataset, run_task
+from newsprism.eval.tasks.facts import read_mrpc
+from newsprism.model import Article
+from newsprism.pipeline import compare_articles
+
+
+def _article(key: str, outlet: str, text: str, day: int = 12) -> Article:
+    published = datetime(2016, 7, day, tzinfo=UTC)
+    return Article(id=key, text=text, outlet=outlet, published=published)
+
+
+def test_content_words_are_cut_to_a_common_stem() -> None:
+    assert content_words("Obama vetoed the bill; overriding his veto was easy.") == {
+        "obama",
+        "vetoed",
+        "bill",
+        "overri",
+        "veto",
+        "easy",
+    }
+
+
+def test_different_numbers_of_one_fact_are_a_contradiction_naming_both() -> None:
+    fox = _article(
+        "fox",
+        "Fox News",
+        "The House Intelligence Committee released a report of 48 pages on the Benghazi "
+        "attack. Chairman Mike Rogers praised the work of the staff.",
+    )
+    hpo = _article(
+        "hpo",
+        "HuffPost",
+        "The House Intelligence Committee released a report of 47 pages on the Benghazi "
+        "attack. Republicans have long accused the White House of a cover-up.",
+    )
+    alignments = compare_articles([fox, hpo]).alignments
+    shared = [a for a in alignments if a.relation != "single"]
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        ("contradicted", ["number"], "48 pages (Fox News) vs 47 pages (HuffPost)")
+    ]
+    assert [a.label for a in alignments if a.relation == "single"] == [
+        "Chairman Mike Rogers praised the work of the staff",
+        "Republicans have long accused the White House of a cover-up",
+    ]
+
+
+def test_different_days_of_one_event_are_a_date_contradiction() -> None:
+    fox = _article(
+        "fox",
+        "Fox News",
+        "Senator Elizabeth Warren apologized on Saturday for taking a DNA test to prove her "
+        "Native American heritage.",
+    )
+    nyt = _article(
+        "nyt",
+        "The New York Times",
+        "Senator Elizabeth Warren apologized on Friday for taking a DNA test to prove her "
+        "Native American heritage.",
+    )
+    (alignment,) = compare_articles([fox, nyt]).alignments
+    assert (alignment.relation, alignment.conflicts) == ("contradicted", ["date"])
+    assert alignment.detail == "9 July 2016 (Fox News) vs 8 July 2016 (The New York Times)"
+
+
+def test_a_hedged_number_agrees_with_a_close_exact_one() -> None:
+    fox = _article(
+        "fox",
+        "Fox News",
+        "Reading the Constitution aloud on the House floor cost taxpayers more than $1 million, "
+        "according to an estimate by the House clerk.",
+    )
+    hpo = _article(
+        "hpo",
+        "HuffPost",
+        "Reading the Constitution aloud on the House floor cost taxpayers $1.1 million, "
+        "according to an estimate by the House clerk.",
+    )
+    (alignment,) = compare_articles([fox, hpo]).alignments
+    assert (alignment.relation, alignment.conflicts) == ("agreed", [])
+
+
+def test_best_threshold_maximises_f1_or_accuracy() -> None:
+    import numpy as np
+
+    probability = np.array([0.9, 0.8, 0.7, 0.3, 0.2, 0.1])
+    labels = np.array([1, 1, 0, 1, 0, 0])
+    assert best_threshold(probability, labels) == 0.11  # all but the last: F1 0.857
+    assert best_threshold(probability, labels, "accuracy") == 0.71
+
+
+def test_the_shipped_model_names_its_features_and_training_triplets() -> None:
+    model = load_model()
+    assert len(model.coef) == len(FEATURES)
+    assert len(model.trained_on) == 70 and 0.05 <= model.threshold <= 0.95
+    assert FactModel.from_json(model.to_json()) == model
+
+
+def test_mrpc_is_recognised_and_read(tmp_path: Path) -> None:
+    (tmp_path / "train.tsv").write_text(
+        "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+        '1\t1\t2\tHe said "no".\tHe said no.\n'
+        "0\t3\t4\tThe bill passed the Senate.\tThe bill passed the House.\n"
+        "x\tbroken line\n",
+        encoding="utf-8",
+    )
+    assert detect_dataset(tmp_path) == "mrpc"
+    assert read_mrpc(tmp_path, None) == [
+        (1, 'He said "no".', "He said no."),
+        (0, "The bill passed the Senate.", "The bill passed the House."),
+    ]
+
+
+@pytest.mark.data
+def test_eval_facts_scores_three_triplets_exactly(shared_data: Path) -> None:
+    folder = shared_data / "facts"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    result = run_task("facts", folder, EvalOptions(limit=3, progress=False, errors=4))
+    metrics = result.metrics
+    assert result.n == 3 and result.system == "newsprism (5-fold by triplet)"
+    assert metrics["pairs_gold"] == 220
+    assert 0.3 <= metrics["pair_f1"] <= 1.0
+    assert any(line.startswith("missed ") for line in result.errors)
