@@ -72,6 +72,14 @@ FEATURES = (
     "length_min",  # log content words, the shorter
     "length_max",
     "quoted",  # how many of the two are quotations (0, 1, 2)
+    "predicates_shared",  # event verbs both state ("meet", "veto"), light verbs left out
+    "subjects_shared",  # who-did-it both name (linked concepts or head words)
+    "days_shared",  # resolved days both give
+    "same_speaker",  # both attributed to the same speaker
+    "position_gap",  # how far apart in their articles (relative positions)
+)
+_GENERAL_PREDICATES = frozenset(
+    {"be", "have", "say", "tell", "do", "make", "get", "take", "see", "go", "come", "add"}
 )
 _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -132,6 +140,9 @@ class FactUnit:
     speaker: str = ""
     # Its full claims (predicate, time, numbers): values are compared claim by claim.
     claims: list[Claim] = field(default_factory=list)
+    predicates: set[str] = field(default_factory=set)
+    subjects: set[str] = field(default_factory=set)
+    days: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,7 @@ def make_unit(
         return start <= s and e <= end
 
     text = article.text[start:end]
+    full = [c for c in claims if not is_event_word_claim(c.id)]
     mentions = [m for m in analysis.mentions if m.label in _NAME_LABELS and inside(m.start, m.end)]
     # Quotations overlapping the unit: one may run over several sentences.
     quotes = [q for q in analysis.quotes if q.start < end and start < q.end]
@@ -243,8 +255,24 @@ def make_unit(
         times=[t for t in analysis.times if inside(t.start, t.end)],
         quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
         speaker=next((q.speaker for q in quotes if q.speaker), ""),
-        claims=[c for c in claims if not is_event_word_claim(c.id)],
+        claims=full,
+        predicates={predicate_key(c) for c in full} - _GENERAL_PREDICATES,
+        subjects={_subject_key(c) for c in full if c.subject.strip()},
+        days={
+            f"{interval[0]}"
+            for t in analysis.times
+            if inside(t.start, t.end) and t.granularity == "day"
+            for interval in [time_interval(t)]
+            if interval
+        },
     )
+
+
+def _subject_key(claim: Claim) -> str:
+    if claim.subject_concept:
+        return claim.subject_concept
+    words = claim.subject.lower().split()
+    return "t:" + words[-1] if words else ""
 
 
 def story_units(
@@ -394,6 +422,29 @@ def pair_block(
     quoted_b = np.array([u.quoted for u in right], dtype=np.float32)
     gap_row = cosine - cosine.max(axis=1, keepdims=True)
     gap_col = cosine - cosine.max(axis=0, keepdims=True)
+    pred_vocab = _vocabulary([u.predicates for u in left], [u.predicates for u in right])
+    preds_shared = (
+        _binary([u.predicates for u in left], pred_vocab)
+        @ _binary([u.predicates for u in right], pred_vocab).T
+    )
+    subj_vocab = _vocabulary([u.subjects for u in left], [u.subjects for u in right])
+    subj_shared = (
+        _binary([u.subjects for u in left], subj_vocab)
+        @ _binary([u.subjects for u in right], subj_vocab).T
+    )
+    day_vocab = _vocabulary([u.days for u in left], [u.days for u in right])
+    days_shared = (
+        _binary([u.days for u in left], day_vocab) @ _binary([u.days for u in right], day_vocab).T
+    )
+    speaker_a = [_speaker_key(u) for u in left]
+    speaker_b = [_speaker_key(u) for u in right]
+    same_speaker = np.array(
+        [
+            float(bool(speaker_a[x]) and speaker_a[x] == speaker_b[y])
+            for x, y in zip(i, j, strict=True)
+        ],
+        dtype=np.float32,
+    )
     columns = [
         cosine[i, j],
         rank_min[i, j],
@@ -414,6 +465,11 @@ def pair_block(
         np.minimum(length_a[i], length_b[j]),
         np.maximum(length_a[i], length_b[j]),
         quoted_a[i] + quoted_b[j],
+        preds_shared[i, j],
+        subj_shared[i, j],
+        days_shared[i, j],
+        same_speaker,
+        np.abs(pos_a[i] - pos_b[j]),
     ]
     features = (
         np.stack(columns, axis=1).astype(np.float32)
@@ -421,6 +477,11 @@ def pair_block(
         else np.zeros((0, len(FEATURES)), dtype=np.float32)
     )
     return PairBlock(a, b, keep.astype(np.int64), features)
+
+
+def _speaker_key(unit: FactUnit) -> str:
+    words = unit.speaker.lower().split()
+    return words[-1] if words else ""
 
 
 def unit_vectors(units: Sequence[Sequence[FactUnit]]) -> list[np.ndarray]:
