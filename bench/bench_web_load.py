@@ -48,7 +48,7 @@ import bench_ingest  # noqa: E402
 import bench_web  # noqa: E402
 
 # What the demo story page must show: the fact both seed articles report.
-DEMO_FACT = "Vladimir Putin — meet — Antonio Guterres"
+DEMO_FACT = "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
 SEARCH_WORDS = ("said", "police", "election", "earthquake", "Kazan", "president", "fire court")
 REQUEST_TIMEOUT = 60.0  # seconds; a request that takes longer counts as an error
 

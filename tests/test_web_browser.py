@@ -48,7 +48,7 @@ KAZAN = "s52f02e59a2a7d2ab"
 KAZAN_TITLE = "Putin to meet UN Secretary-General Guterres at BRICS summit in Kazan"
 ORCHARD_TITLE = "Early apple harvest in Vale de Rosas"
 BRIDGE_TITLE = "Serra river bridge closed for repairs"
-SHARED_FACT = "Vladimir Putin — meet — Antonio Guterres"
+SHARED_FACT = "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
 RFE_FIRST = (  # the first sentence of each demo article: the shared fact's sentences
     "Russian President Vladimir Putin intends to hold a meeting with UN Secretary-General "
     "Antonio Guterres on the sidelines of the BRICS summit in Kazan, Russian presidential aide "
@@ -294,8 +294,9 @@ def test_loaded_wording_carries_its_score_on_hover(base: str, page: Page) -> Non
     expect(mark).to_have_count(1)
     mark.hover()
     assert mark.get_attribute("title") == (
-        "reported by one outlet only: Antonio Guterres — face — harsh criticism; "
-        "loaded wording, score 0.68"
+        "reported by one outlet only: The three-day BRICS Summit in Kazan was attended by "
+        "high-level delegations from 36 nations, several international organizations, and the "
+        "UN chief; loaded wording, score 0.68"
     )
     assert mark.evaluate("el => getComputedStyle(el).textDecorationLine") == "underline"
 

@@ -309,19 +309,20 @@ def test_big_story_lists_the_most_reported_omissions_first(
     from newsprism.web import browse
 
     monkeypatch.setattr(browse, "OMISSIONS_ALL_BELOW", 10)
+    monkeypatch.setattr(browse, "OMISSIONS_SHOWN", 5)
     page = _html(site, f"/stories/{KAZAN}")
     omissions = page[page.index('id="omissions"') : page.index('id="framing"')]
     assert '<a href="?full=true#omissions">show every omission</a>' in omissions
     assert re.findall(r"leaves out <span class=\"count\">\((\d+)\)</span>", omissions) == [
-        "27",
-        "23",
+        "14",
+        "8",
     ]
     assert omissions.count("<li>") == 2 * browse.OMISSIONS_SHOWN
-    assert re.findall(r'<li class="more">… and (\d+) more</li>', omissions) == ["15", "11"]
+    assert re.findall(r'<li class="more">… and (\d+) more</li>', omissions) == ["9", "3"]
     full = _html(site, f"/stories/{KAZAN}?full=true")
     omissions = full[full.index('id="omissions"') : full.index('id="framing"')]
     assert "show every omission" not in omissions
-    assert omissions.count("<li>") == 50
+    assert omissions.count("<li>") == 22
 
 
 def test_story_page_shows_the_comparison(site: Site) -> None:
@@ -329,9 +330,9 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     text = unescape(re.sub(r"<[^>]+>", "", page))
     assert KAZAN_TITLE in page
     # The claim matrix: the shared fact, agreed by both outlets, each cell a sentence link.
-    row = re.search(r'<tr id="row-a5">(.*?)</tr>', page, re.S)
+    row = re.search(r'<tr id="row-f1">(.*?)</tr>', page, re.S)
     assert row is not None
-    assert "Vladimir Putin — meet — Antonio Guterres" in row.group(1)
+    assert "President Vladimir Putin met with United Nations Secretary-General" in row.group(1)
     cells = re.findall(r'<td class="cell m-(\w+)"><a class="find" href="#(a\d-s\d+)"', row.group(1))
     assert cells == [("agreed", "a1-s1"), ("agreed", "a2-s1")]
     # Facts one outlet alone reports: a list per outlet, each fact linked to its sentence.
@@ -340,12 +341,15 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
         r"\((\d+)\)</span>",
         page,
     )
-    assert lists == [("1", "Radio Free Europe/Radio Liberty", "23"), ("2", "RT", "27")]
+    assert lists == [("1", "Radio Free Europe/Radio Liberty", "8"), ("2", "RT", "14")]
     single = re.search(
-        r'<li id="row-a68"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
+        r'<li id="row-f17"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
     )
     assert single is not None
-    assert single.groups() == ("a2-s5", "Antonio Guterres — urge — peace")
+    assert single.groups() == (
+        "a2-s5",
+        "Antonio Guterres called for an immediate ceasefire in Gaza and Lebanon",
+    )
     # Framing: Kyiv in RFE/RL, Kiev in RT.
     framing = re.search(r'<th scope="row">Kyiv</th>(.*?)</tr>', page, re.S)
     assert framing is not None
@@ -365,7 +369,7 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     )
     assert brief is not None
     anchors = re.findall(r'<a class="cite" href="#([\w-]+)" data-goto="[\d: ]+">', brief.group(1))
-    assert anchors == ["a1-s1", "a1-s3", "a1-s9", "a1-s10", "a2-s1"]
+    assert anchors == ["a1-s1", "a2-s1"]
     ids = set(re.findall(r'\bid="([^"]+)"', page))
     assert set(anchors) <= ids
     every_link = set(re.findall(r'href="#([^"]+)"', page))
@@ -394,7 +398,8 @@ def test_story_api_gives_the_comparison(site: Site) -> None:
         "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres."
     )
     labels = {a["label"]: a["relation"] for a in comparison["alignments"]}
-    assert labels["Vladimir Putin — meet — Antonio Guterres"] == "agreed"
+    meeting = [k for k in labels if k.startswith("President Vladimir Putin met with United")]
+    assert [labels[k] for k in meeting] == ["agreed"]
     assert {
         (t["article"], t["term"]) for t in comparison["terms"] if t["term"] in ("Kyiv", "Kiev")
     } == {
@@ -483,12 +488,16 @@ def test_outlet_page_for_rt(site: Site) -> None:
     assert (rt["articles"], rt["stories"], rt["compared"]) == (1, 1, 1)
     assert [s["id"] for s in rt["story_page"]] == [KAZAN]
     topics = {t["name"]: (t["stories"], t["facts"]) for t in rt["omitted_topics"]}
-    assert topics["Antonio Guterres"] == (1, 3)
-    assert topics["Ukraine"] == (1, 3)
+    assert topics["Antonio Guterres"] == (1, 2)
+    assert topics["Ukraine"] == (1, 2)
     assert all(
         o["reported_by"][0]["name"] == "Radio Free Europe/Radio Liberty" for o in rt["omissions"]
     )
-    assert {"BRICS Summit — see"} <= {o["label"] for o in rt["omissions"]}
+    assert {
+        "Putin has maintained that Ukraine must cede more territory in its south and east as a "
+        "precondition for any cease-fire, a demand that Ukrainian President Volodymyr Zelenskiy "
+        "has categorically rejected."
+    } <= {o["label"] for o in rt["omissions"]}
     kyiv = next(label for label in rt["labels"] if label["concept"] == "Kyiv")
     assert kyiv["terms"] == [{"term": "Kiev", "uses": 1}]
     assert kyiv["others"] == [{"term": "Kyiv", "uses": 1}]

@@ -144,6 +144,11 @@ class FactUnit:
     subjects: set[str] = field(default_factory=set)
     days: set[str] = field(default_factory=set)
 
+    def cited(self) -> list[str]:
+        """The claims a row of this sentence cites: the representative first, then the
+        sentence's other full claims, so the row points at the whole sentence."""
+        return [self.claim, *(c.id for c in self.claims if c.id != self.claim)]
+
 
 @dataclass(frozen=True)
 class FactModel:
@@ -204,8 +209,9 @@ def load_model(model_file: str = DEFAULT.facts.model_file) -> FactModel:
 
 def _representative(claims: Sequence[Claim]) -> Claim | None:
     """The claim that stands for a sentence: its first full claim (usually the main clause),
-    the widest of those that start first."""
-    full = [c for c in claims if not is_event_word_claim(c.id)]
+    the widest of those that start first; for a sentence the parse gave no full claim ("...
+    cost taxpayers $1.1 million" read as a noun phrase), its widest event-word claim."""
+    full = [c for c in claims if not is_event_word_claim(c.id)] or list(claims)
     if not full:
         return None
     return min(full, key=lambda c: (c.start, -(c.end - c.start), c.id))
@@ -745,12 +751,17 @@ _RELATIVE = frozenset({"who", "which", "that"})
 
 
 def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
-    """A clause that starts with a pronoun or a relative pronoun ("who visited Russia"),
-    begun with the name of the subject it stands for ("Guterres visited ...")."""
+    """A clause that starts with a pronoun or a relative pronoun ("who visited Russia"), or
+    with its verb ("called for a ceasefire", its subject said earlier in the sentence), begun
+    with the name of its subject ("Antonio Guterres visited ...")."""
     words = clause.split(" ", 1)
-    name = names.get(claim.subject_concept, "") or claim.subject
+    name = names.get(claim.subject_concept, "")
+    if not name and claim.subject.lower() not in _PRONOUNS | _RELATIVE:
+        name = claim.subject
     if len(words) == 2 and name and words[0].lower() in _PRONOUNS | _RELATIVE:
         return f"{name} {words[1]}"
+    if name and claim.subject and not clause.lower().startswith(claim.subject.lower()):
+        return f"{name} {clause}"  # a clause sharing the sentence's subject: "called for ..."
     return clause[:1].upper() + clause[1:]
 
 
@@ -799,7 +810,7 @@ def align_facts(
                 Alignment(
                     id="",
                     relation="contradicted" if conflicts else "agreed",
-                    claims=[m.claim for m in members],
+                    claims=[c for m in members for c in m.cited()],
                     articles=sorted(m.article for m in members),
                     label=fact_label(label_unit, by_article[label_unit.article], names, settings),
                     conflicts=conflicts,
@@ -841,7 +852,7 @@ def align_facts(
                     Alignment(
                         id="",
                         relation="single",
-                        claims=[unit.claim],
+                        claims=unit.cited(),
                         articles=[unit.article],
                         label=fact_label(unit, by_article[unit.article], names, settings),
                     ),
