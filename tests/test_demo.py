@@ -169,3 +169,12 @@ def test_omissions_point_at_facts_the_other_reports(demo: dict[str, Any]) -> Non
     # Shared facts are never listed as left out by either outlet.
     shared = {a["id"] for a in demo["alignments"] if a["relation"] != "single"}
     assert not shared & {o["alignment"] for o in demo["omissions"]}
+
+
+def test_claims_say_what_they_were_read_from(demo: dict[str, Any]) -> None:
+    """A claim's kind: a clause (who did what) or an event word alone ("the summit"). Every
+    row of a sentence with a clause leads with a clause."""
+    kinds = {c["id"]: c["kind"] for c in demo["claims"]}
+    assert set(kinds.values()) == {"clause", "event"}
+    first = [kinds[a["claims"][0]] for a in demo["alignments"]]
+    assert first.count("clause") == len(first)

@@ -578,9 +578,9 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
         usable,
         key=lambda c: (
             status_change and c.claim.status != "happened",
-            # Event-word claims ("<article>:e<k>", compare/events.py) carry no status of their
+            # Event-word claims (kind "event", compare/events.py) carry no status of their
             # own: a full claim states the fact.
-            is_event_word_claim(c.claim.id),
+            is_event_word_claim(c.claim),
             c.quoted,
             c.words > settings.max_clause_words,
             c.fragment,

@@ -19,6 +19,9 @@ Granularity = Literal["minute", "hour", "part_of_day", "day", "week", "month", "
 # Status of an event as one article reports it.
 Status = Literal["happened", "planned", "ongoing", "denied", "uncertain"]
 Relation = Literal["agreed", "contradicted", "single"]
+# What a claim was read from: a verb's clause (who did what), or an event word alone (a noun
+# such as "the summit" or "talks" that names an event and states nothing about it).
+ClaimKind = Literal["clause", "event"]
 # What two aligned claims disagree on.
 ConflictKind = Literal["number", "date", "actor", "outcome", "negation"]
 
@@ -169,6 +172,7 @@ class Claim:
     attribution: str = ""  # who said it ("" when the outlet asserts it itself)
     attribution_concept: str = ""
     quoted: bool = False  # inside a direct quote
+    kind: ClaimKind = "clause"
 
 
 @dataclass

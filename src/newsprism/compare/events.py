@@ -3,8 +3,8 @@ can group the events the articles report, nominal ones ("the earthquake", "the a
 included.
 
 Claims from analyze/claims.py (full clauses with subject, object, status) are kept; this adds
-a lighter claim for each event word that no such claim already has as its predicate. Their
-ids are "<article>:e<k>".
+a lighter claim for each event word that no such claim already has as its predicate, of
+``kind`` "event" (ids "<article>:e<k>", for readers of the JSON; code reads ``kind``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NOT_EVENTS = {"be", "have", "do", "get", "seem", "become", "let"}
 
 
-def is_event_word_claim(claim_id: str) -> bool:
-    """Whether a claim id ("<article>:e<k>") names an event-word claim made here, which
-    carries no status or arguments of its own, rather than a full claim ("<article>:k<k>")."""
-    return claim_id.rsplit(":", 1)[-1].startswith("e")
+def is_event_word_claim(claim: Claim) -> bool:
+    """Whether a claim is an event-word claim made here (``kind`` "event"), which carries no
+    status or arguments of its own, rather than a full claim read from a clause."""
+    return claim.kind == "event"
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +210,7 @@ def event_claims(
                     time=_own_time(analysis.times, token),
                     place=_place(sent, start),
                     negated=any(c.dep_ == "neg" for c in token.children),
+                    kind="event",
                 )
             )
     return out

@@ -211,7 +211,7 @@ def _representative(claims: Sequence[Claim]) -> Claim | None:
     """The claim that stands for a sentence: its first full claim (usually the main clause),
     the widest of those that start first; for a sentence the parse gave no full claim ("...
     cost taxpayers $1.1 million" read as a noun phrase), its widest event-word claim."""
-    full = [c for c in claims if not is_event_word_claim(c.id)] or list(claims)
+    full = [c for c in claims if not is_event_word_claim(c)] or list(claims)
     if not full:
         return None
     return min(full, key=lambda c: (c.start, -(c.end - c.start), c.id))
@@ -241,7 +241,7 @@ def make_unit(
         return start <= s and e <= end
 
     text = article.text[start:end]
-    full = [c for c in claims if not is_event_word_claim(c.id)]
+    full = [c for c in claims if not is_event_word_claim(c)]
     mentions = [m for m in analysis.mentions if m.label in _NAME_LABELS and inside(m.start, m.end)]
     # Quotations overlapping the unit: one may run over several sentences.
     quotes = [q for q in analysis.quotes if q.start < end and start < q.end]

@@ -26,7 +26,7 @@ def is_event(alignment: Alignment, claims: Sequence[Claim]) -> bool:
 
 
 def _preference(claim: Claim) -> tuple[bool, bool, int]:
-    event_word = is_event_word_claim(claim.id)
+    event_word = is_event_word_claim(claim)
     return event_word, claim.time is None or not claim.time.value, claim.start
 
 

@@ -112,6 +112,7 @@ def _claim_dict(claim: Claim, text: str) -> dict[str, Any]:
         "attribution": claim.attribution,
         "attribution_concept": claim.attribution_concept,
         "quoted": claim.quoted,
+        "kind": claim.kind,
     }
 
 

@@ -107,6 +107,11 @@ def _words(tokens: list[Token]) -> list[int]:
     return [k for k, t in enumerate(tokens) if not t.blank]
 
 
+def _creates(tokens: list[Token]) -> bool:
+    idx = _words(tokens)
+    return bool(idx) and tokens[idx[0]].upper == "CREATE"
+
+
 def _created(tokens: list[Token]) -> tuple[str, str, int]:
     """(kind, name, index of the name) of a CREATE statement: kind is TABLE, INDEX, VIRTUAL
     or TRIGGER."""
@@ -121,6 +126,22 @@ def _created(tokens: list[Token]) -> tuple[str, str, int]:
     if kind not in ("TABLE", "INDEX", "VIRTUAL", "TRIGGER"):
         raise ValueError(f"no PostgreSQL translation for CREATE {kind}")
     return kind, name_of(tokens[idx[at + 1]]), idx[at + 1]
+
+
+def _altered(tokens: list[Token]) -> str:
+    """ALTER TABLE t ADD COLUMN c TYPE ...: the column's type translated."""
+    idx = _words(tokens)
+    heads = [tokens[k].upper for k in idx[:5]]
+    if heads[:2] != ["ALTER", "TABLE"] or heads[3:5] != ["ADD", "COLUMN"]:
+        raise ValueError(f"no PostgreSQL translation for {''.join(t.text for t in tokens)[:80]}")
+    text = [t.text for t in tokens]
+    type_at = idx[6]
+    sqlite_type = tokens[type_at].upper
+    if sqlite_type in _TYPES:
+        text[type_at] = _TYPES[sqlite_type]
+    elif sqlite_type != "INTEGER":
+        raise ValueError(f"no PostgreSQL type for {tokens[type_at].text}")
+    return "".join(text).strip()
 
 
 def _table_items(tokens: list[Token], name_at: int) -> list[tuple[int, int]]:
@@ -162,6 +183,8 @@ def primary_keys(migrations: tuple[str, ...] = MIGRATIONS) -> dict[str, tuple[st
     for script in migrations:
         for statement in statements(script):
             tokens = tokenize(statement)
+            if not _creates(tokens):
+                continue  # ALTER TABLE ... ADD COLUMN adds no key (UPDATE nothing at all)
             kind, name, at = _created(tokens)
             if kind != "TABLE":
                 continue
@@ -183,6 +206,8 @@ def nullable_columns(migrations: tuple[str, ...] = MIGRATIONS) -> frozenset[str]
     for script in migrations:
         for statement in statements(script):
             tokens = tokenize(statement)
+            if not _creates(tokens):
+                continue  # columns added later are NOT NULL with a default
             kind, _, at = _created(tokens)
             if kind == "TABLE":
                 names.update(n for n, _, nullable in _columns(tokens, at) if nullable)
@@ -192,6 +217,11 @@ def nullable_columns(migrations: tuple[str, ...] = MIGRATIONS) -> frozenset[str]
 def translate(statement: str, nullable: frozenset[str]) -> tuple[str, ...]:
     """The PostgreSQL statements for one statement of a SQLite migration."""
     tokens = tokenize(statement.strip().rstrip(";"))
+    heads = [tokens[k].upper for k in _words(tokens)[:5]]
+    if heads[:1] == ["UPDATE"]:
+        return (statement.strip().rstrip(";"),)  # the same SQL in both
+    if heads[:1] == ["ALTER"]:
+        return (_altered(tokens),)
     kind, name, at = _created(tokens)
     if name in REPLACED:
         return REPLACED[name]

@@ -440,7 +440,14 @@ CREATE INDEX stories_listed ON stories(
 );
 """
 
+# Version 6: a claim says what it was read from (issue 13): a clause, or an event word alone
+# (until now told apart by its id, "<article>:e<k>", which the backfill still reads).
+SCHEMA_V6 = """
+ALTER TABLE claims ADD COLUMN kind TEXT NOT NULL DEFAULT 'clause';
+UPDATE claims SET kind = 'event' WHERE id LIKE '%:e%' AND id NOT LIKE '%:k%';
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6)
 
 SCHEMA_VERSION = len(MIGRATIONS)

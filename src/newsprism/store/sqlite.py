@@ -373,6 +373,7 @@ class Store(StoryTables, BrowseQueries):
                     c.attribution,
                     c.attribution_concept,
                     int(c.quoted),
+                    c.kind,
                 )
             )
             number_rows.extend((story, c.id, j, quantity_id(n)) for j, n in enumerate(c.numbers))
@@ -431,7 +432,8 @@ class Store(StoryTables, BrowseQueries):
             'INSERT INTO claims(comparison, id, article, position, start, "end", sentence, '
             "subject, predicate, object, subject_concept, object_concept, predicate_start, "
             "predicate_end, time, place, status, negated, attribution, attribution_concept, "
-            "quoted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "quoted, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?)",
             claim_rows,
         )
         conn.executemany(
@@ -1040,6 +1042,7 @@ class Store(StoryTables, BrowseQueries):
                 attribution=r["attribution"],
                 attribution_concept=r["attribution_concept"],
                 quoted=bool(r["quoted"]),
+                kind=r["kind"],
             )
             for r in rows("claims")
         ]
