@@ -232,6 +232,8 @@ class _Context:
         self.concepts: dict[str, Concept] = {c.id: c for c in comparison.concepts}
         self.mentions: dict[str, Mention] = {}
         self.sentences = {a.article: a.sentences for a in comparison.analyses}
+        # Each article's words, read once (a story has thousands of facts to weigh).
+        self.article_words = [set(content_words(a.title + " " + a.text)) for a in self.articles]
         self.quote_loaded = False  # last resort: loaded words kept, in quotation marks
         loaded: dict[tuple[str, int, int], LoadedSpan] = {}
         for analysis in comparison.analyses:
@@ -542,7 +544,7 @@ def _facts(ctx: _Context, comparison: Comparison) -> list[_Fact]:
 
 def _centrality(ctx: _Context, fact: _Fact) -> float:
     """How much of the fact's wording the articles that do not report it still use (0..1)."""
-    others = [a for i, a in enumerate(ctx.articles) if i not in fact.articles]
+    others = [w for i, w in enumerate(ctx.article_words) if i not in fact.articles]
     if not others:
         return 1.0
     claim = fact.claims[0]
@@ -550,7 +552,7 @@ def _centrality(ctx: _Context, fact: _Fact) -> float:
     words = set(content_words(article.text[claim.start : claim.end]))
     if not words:
         return 0.0
-    scores = [len(words & set(content_words(a.title + " " + a.text))) / len(words) for a in others]
+    scores = [len(words & other) / len(words) for other in others]
     return sum(scores) / len(scores)
 
 
