@@ -27,6 +27,8 @@ RUNS: list[tuple[str, str, str | None]] = [
     ("wordchoice", "newswcl50", None),
     ("status", "factuality", "dev"),
     ("brief", "neus", "val"),
+    ("facts", "facts", None),
+    ("facts", "mrpc", None),
 ]
 
 

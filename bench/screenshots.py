@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             open_story(page, base, KAZAN)  # compared by the app's own job on first visit
             shoot(page, out, "story.png")
             shoot_between(page, out, "story-matrix.png", "#matrix", "#omissions")
-            page.locator("#row-a5 td.cell a").nth(1).click()
+            page.locator("#row-f1 td.cell a").nth(1).click()
             page.wait_for_url("**#a2-s1")
             page.locator("#a2-s1").scroll_into_view_if_needed()
             page.wait_for_function(

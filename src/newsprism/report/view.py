@@ -434,8 +434,16 @@ class ReportView:
         return out
 
     def omission_refs(self, omission: dict[str, Any]) -> list[Ref]:
-        """Where the articles that report an omitted fact say it."""
-        return self.alignment_refs(omission["alignment"])
+        """One span per sentence of the omitted fact (a row cites every clause of its
+        sentence; one marker a sentence is enough to find it)."""
+        out: list[Ref] = []
+        markers: set[str] = set()
+        for ref in self.alignment_refs(omission["alignment"]):
+            marker = self.cite(ref[0], ref[1])
+            if marker not in markers:
+                markers.add(marker)
+                out.append(ref)
+        return out
 
     def omissions_by_article(self) -> list[tuple[ArticleView, list[dict[str, Any]]]]:
         """Per article, the facts others report and it leaves out."""
