@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsprism.eval.loaders.basil import load  # noqa: E402
+from newsprism.eval.loaders.basil import load, user_record  # noqa: E402
 
 
 def write_inputs(basil: Path, triplets: int, count: int, folder: Path) -> list[Path]:
@@ -33,16 +33,8 @@ def write_inputs(basil: Path, triplets: int, count: int, folder: Path) -> list[P
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for item in load(basil, triplets)[:count]:
-        a = item.article
-        path = folder / f"{item.file}"
-        record = {
-            "title": a.title,
-            "text": a.text,
-            "outlet": a.outlet,
-            "published": a.published.isoformat() if a.published else None,
-            "url": a.url,
-        }
-        path.write_text(json.dumps(record), encoding="utf-8")
+        path = folder / item.file
+        path.write_text(json.dumps(user_record(item.article)), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -95,6 +95,17 @@ def _read_one(path: Path, annotation: Path | None) -> BasilArticle:
     return item
 
 
+def user_record(article: Article) -> dict[str, str | None]:
+    """The article as the JSON input a user would give ``newsprism compare``."""
+    return {
+        "title": article.title,
+        "text": article.text,
+        "outlet": article.outlet,
+        "published": article.published.isoformat() if article.published else None,
+        "url": article.url,
+    }
+
+
 def load(root: Path, limit: int | None = None) -> list[BasilArticle]:
     """All BASIL articles under ``root`` in stream order: by date, then file name.
 

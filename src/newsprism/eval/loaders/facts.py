@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from newsprism.compare.facts import FactUnit, PairBlock
-from newsprism.eval.loaders.basil import BasilArticle
+from newsprism.eval.loaders.basil import BasilArticle, user_record
 from newsprism.eval.loaders.basil import load as load_basil
 from newsprism.model import Article
 
@@ -100,16 +100,8 @@ def _as_user_input(items: dict[str, BasilArticle], folder: Path) -> dict[str, Ar
 
     paths: dict[str, Path] = {}
     for outlet, item in items.items():
-        a = item.article
         path = folder / f"{outlet}.json"
-        record = {
-            "title": a.title,
-            "text": a.text,
-            "outlet": a.outlet,
-            "published": a.published.isoformat() if a.published else None,
-            "url": a.url,
-        }
-        path.write_text(json.dumps(record), encoding="utf-8")
+        path.write_text(json.dumps(user_record(item.article)), encoding="utf-8")
         paths[outlet] = path
     result = load([str(paths[o]) for o in OUTLETS if o in paths])
     by_source = {Path(a.source).name: a for a in result.articles}
