@@ -77,6 +77,7 @@ FEATURES = (
     "days_shared",  # resolved days both give
     "same_speaker",  # both attributed to the same speaker
     "position_gap",  # how far apart in their articles (relative positions)
+    "clause_cosine",  # the closest two clauses of the two sentences (MiniLM cosine)
 )
 _GENERAL_PREDICATES = frozenset(
     {"be", "have", "say", "tell", "do", "make", "get", "take", "see", "go", "come", "add"}
@@ -363,6 +364,7 @@ def candidate_pairs(
     units: Sequence[Sequence[FactUnit]],
     vectors: Sequence[np.ndarray],
     settings: FactSettings = DEFAULT.facts,
+    clauses: Sequence[Clauses] | None = None,
 ) -> list[PairBlock]:
     """Features of every pair of units of two different articles that is among either
     unit's ``settings.candidates`` nearest neighbours in the other article."""
@@ -372,7 +374,17 @@ def candidate_pairs(
         for b in range(a + 1, len(units)):
             if units[a] and units[b]:
                 blocks.append(
-                    pair_block(a, b, units[a], units[b], vectors[a], vectors[b], rarity, settings)
+                    pair_block(
+                        a,
+                        b,
+                        units[a],
+                        units[b],
+                        vectors[a],
+                        vectors[b],
+                        rarity,
+                        settings,
+                        (clauses[a], clauses[b]) if clauses is not None else None,
+                    )
                 )
     return blocks
 
@@ -386,9 +398,18 @@ def pair_block(
     vb: np.ndarray,
     rarity: dict[str, float],
     settings: FactSettings,
+    clauses: tuple[Clauses, Clauses] | None = None,
 ) -> PairBlock:
-    """Features of the candidate pairs of two articles' units (see ``FEATURES``)."""
+    """Features of the candidate pairs of two articles' units (see ``FEATURES``). Without
+    ``clauses`` each sentence is its only clause."""
     cosine = va @ vb.T
+    if clauses is None:
+        closest = cosine
+    else:
+        (ca, starts_a), (cb, starts_b) = clauses
+        closest = np.maximum.reduceat(
+            np.maximum.reduceat(ca @ cb.T, starts_a, axis=0), starts_b, axis=1
+        )
     row_rank = _ranks(cosine, 1)
     col_rank = _ranks(cosine, 0)
     rank_min = np.minimum(row_rank, col_rank)
@@ -476,6 +497,7 @@ def pair_block(
         days_shared[i, j],
         same_speaker,
         np.abs(pos_a[i] - pos_b[j]),
+        closest[i, j],
     ]
     features = (
         np.stack(columns, axis=1).astype(np.float32)
@@ -488,6 +510,29 @@ def pair_block(
 def _speaker_key(unit: FactUnit) -> str:
     words = unit.speaker.lower().split()
     return words[-1] if words else ""
+
+
+# One article's clause vectors: (clauses of all its units in unit order, index of each unit's
+# first clause). A unit with no full claim has its sentence as its only clause.
+Clauses = tuple[np.ndarray, np.ndarray]
+
+
+def clause_vectors(units: Sequence[Sequence[FactUnit]]) -> list[Clauses]:
+    """MiniLM vectors of every unit's clauses, one batch for the whole story."""
+    from newsprism.analyze.embed import DIMENSIONS, get_embedder
+
+    texts: list[str] = []
+    layout: list[tuple[int, int, np.ndarray]] = []  # per article: first text, end, starts
+    for article_units in units:
+        begin = len(texts)
+        first: list[int] = []
+        for unit in article_units:
+            first.append(len(texts) - begin)
+            parts = [claim_words(c, unit).strip() for c in unit.claims]
+            texts.extend([p for p in parts if p] or [unit.text])
+        layout.append((begin, len(texts), np.array(first, dtype=np.int64)))
+    flat = get_embedder().encode(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
+    return [(flat[begin:end], first) for begin, end, first in layout]
 
 
 def unit_vectors(units: Sequence[Sequence[FactUnit]]) -> list[np.ndarray]:
@@ -518,7 +563,7 @@ def score_links(
 ) -> tuple[list[Link], dict[tuple[tuple[int, int], tuple[int, int]], float]]:
     """The linked pairs (probability at least the model's threshold), strongest first, and
     the probability of every scored pair."""
-    blocks = candidate_pairs(units, unit_vectors(units), settings)
+    blocks = candidate_pairs(units, unit_vectors(units), settings, clause_vectors(units))
     links: list[Link] = []
     scored: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
     for block in blocks:

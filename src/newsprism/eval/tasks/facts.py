@@ -35,6 +35,7 @@ from newsprism.compare.facts import (
     PairBlock,
     best_threshold,
     candidate_pairs,
+    clause_vectors,
     fit_model,
     load_model,
     make_unit,
@@ -82,7 +83,7 @@ def prepare(triplet: Triplet, settings: Settings, stages: Stages) -> Prepared:
     with stages("pairs"):
         units = story_units(articles, analyses)
         vectors = unit_vectors(units)
-        blocks = candidate_pairs(units, vectors, settings.facts)
+        blocks = candidate_pairs(units, vectors, settings.facts, clause_vectors(units))
         labels = pair_labels(triplet, articles, units, blocks)
     return Prepared(triplet, articles, analyses, concepts, units, vectors, blocks, labels)
 
