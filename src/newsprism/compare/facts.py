@@ -6,10 +6,12 @@ attributed statement, never a list of facts the outlet asserts). Every pair of u
 different articles gets a probability of sharing a fact from a small logistic model over
 features a reader can check:
 
-- how close the sentences are in meaning (MiniLM cosine), and how close compared with each
-  sentence's best match in the other article (rank, gap to the best);
+- how close the sentences are in meaning (MiniLM cosine, of the sentences and of their
+  closest two clauses), and how close compared with each sentence's best match in the other
+  article (rank, gap to the best);
 - the words they share, weighted by how rare each word is in the story;
-- the named things (people, places, organisations) and the numbers they share;
+- the named things (people, places, organisations), numbers, days, event verbs and subjects
+  they share, and whether both quote the same speaker;
 - where each sentence sits in its article (leads state the main event), and their lengths.
 
 The model is trained on the hand-aligned BASIL dev triplets by ``newsprism train facts``
