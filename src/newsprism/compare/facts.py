@@ -146,6 +146,9 @@ class FactUnit:
     predicates: set[str] = field(default_factory=set)
     subjects: set[str] = field(default_factory=set)
     days: set[str] = field(default_factory=set)
+    # The person last named before the sentence in its article (concept id, words): whom a
+    # "he" or "she" opening the sentence most likely means.
+    antecedent: tuple[str, str] = ("", "")
 
     def cited(self) -> list[str]:
         """The claims a row of this sentence cites: the representative first, then the
@@ -265,6 +268,14 @@ def make_unit(
         quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
         speaker=next((q.speaker for q in quotes if q.speaker), ""),
         claims=full,
+        antecedent=max(
+            (
+                (m.end, m.concept, m.text)
+                for m in analysis.mentions
+                if m.label == "PERSON" and m.end <= start
+            ),
+            default=(0, "", ""),
+        )[1:],
         predicates={predicate_key(c) for c in full} - _GENERAL_PREDICATES,
         subjects={_subject_key(c) for c in full if c.subject.strip()},
         days={
@@ -648,9 +659,9 @@ _TRAILING = re.compile(r"[\s,;:—-]*\b(and|but|or|as|while|which|who)?[\s,;:—
 def _clause(unit: FactUnit, article: Article, names: dict[str, str]) -> str:
     """The words of a row: the unit's main clause when it opens the sentence, is the outlet's
     own statement, says something alone (at least five content words) and is not a small
-    part of the sentence; else the whole
-    sentence. A pronoun subject at the start is replaced by the name it refers to ("He urged"
-    -> "Guterres urged")."""
+    part of the sentence; else the whole sentence. A pronoun subject at the start is replaced
+    by the name it refers to ("He urged" -> "Guterres urged"): its linked concept, else for
+    "he" or "she" the person last named before the sentence."""
     claim = next((c for c in unit.claims if c.id == unit.claim), None)
     text = unit.text.strip()
     if claim is None:
@@ -663,16 +674,12 @@ def _clause(unit: FactUnit, article: Article, names: dict[str, str]) -> str:
     if own and opens and whole and len(content_words(clause)) >= 5:
         text = clause
     first = text.split(" ", 1)
-    name = names.get(claim.subject_concept, "")
-    if (
-        opens
-        and len(first) == 2
-        and first[0].lower() in _PRONOUNS
-        and name
-        and claim.subject.lower() == first[0].lower()
-    ):
-        text = f"{name.split()[-1]} {first[1]}"
-    return text
+    if len(first) < 2 or first[0].lower() not in _PRONOUNS:
+        return text
+    name = names.get(claim.subject_concept, "") if opens else ""
+    if not name and first[0].lower() in ("he", "she"):
+        name = names.get(unit.antecedent[0], "") or unit.antecedent[1]
+    return f"{name.split()[-1]} {first[1]}" if name else text
 
 
 def fact_label(
