@@ -29,6 +29,7 @@ reported as planned by an earlier article and as held by a later one is a develo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -138,7 +139,6 @@ class FactUnit:
     names: set[str] = field(default_factory=set)  # concept ids or normalised names
     name_words: set[str] = field(default_factory=set)
     numbers: list[Quantity] = field(default_factory=list)
-    times: list[TimeExpr] = field(default_factory=list)
     quoted: bool = False
     speaker: str = ""
     # Its full claims (predicate, time, numbers): values are compared claim by claim.
@@ -240,7 +240,7 @@ def make_unit(
     claim: str,
     claims: Sequence[Claim] = (),
 ) -> FactUnit:
-    """The fact unit over [start, end) of an article: its words, names, numbers, times and
+    """The fact unit over [start, end) of an article: its words, names, numbers, days and
     whether it is a quotation (and whose)."""
 
     def inside(s: int, e: int) -> bool:
@@ -264,7 +264,6 @@ def make_unit(
         names={_name_key(m.concept, m.text) for m in mentions},
         name_words={w for m in mentions for w in content_words(m.text)},
         numbers=[q for q in analysis.quantities if inside(q.start, q.end)],
-        times=[t for t in analysis.times if inside(t.start, t.end)],
         quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
         speaker=next((q.speaker for q in quotes if q.speaker), ""),
         claims=full,
@@ -943,14 +942,8 @@ def fit_model(
         0.5,
         tuple(trained_on),
     )
-    return FactModel(
-        model.mean,
-        model.scale,
-        model.coef,
-        model.bias,
-        best_threshold(model.probability(features), labels, objective),
-        model.trained_on,
-    )
+    threshold = best_threshold(model.probability(features), labels, objective)
+    return dataclasses.replace(model, threshold=threshold)
 
 
 def best_threshold(probability: np.ndarray, labels: np.ndarray, objective: str = "f1") -> float:

@@ -89,15 +89,17 @@ def detect_dataset(path: Path) -> str:
         return "neus"
     if any(path.glob("basil_*.json")):
         return "facts"
-    if any(path.glob("*.tsv")) and any(
-        p.read_text(encoding="utf-8-sig", errors="replace")[:40].startswith("Quality")
-        for p in path.glob("*.tsv")
-    ):
+    if any(_first_line(p).startswith("Quality\t") for p in path.glob("*.tsv")):
         return "mrpc"
     raise EvalError(
         f"{path}: not a dataset folder newsprism knows "
         "(expected the layout of basil, ecbplus, newswcl50, ptc, factuality, neus, facts or mrpc)"
     )
+
+
+def _first_line(path: Path) -> str:
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        return handle.readline()
 
 
 def load_task(task: str) -> TaskModule:
