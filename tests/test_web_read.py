@@ -572,6 +572,26 @@ def test_bad_outlet_period_is_422(site: Site) -> None:
     assert body["problems"] == ["query: Value error, until is before since"]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stories?until=9999-12-31",
+        "/api/stories?since=2024-01-01&until=9999-12-31",
+        "/api/stories?since=9999-12-31",
+        "/api/outlets/rt?until=9999-12-31",
+        "/api/outlets/rt?since=9999-12-31",
+    ],
+)
+def test_far_future_days_are_422_naming_the_parameter(site: Site, url: str) -> None:
+    """Issue 14, item 8: the day after 9999-12-31 does not exist, so ``until=9999-12-31``
+    once overflowed (500). Every day parameter stops at 9999-12-30, on pages and API alike."""
+    name = "since" if "since=9999" in url else "until"
+    problem = f"query.{name}: Input should be less than or equal to 9999-12-30"
+    assert _json(site, url, 422) == {"detail": "bad request", "problems": [problem]}
+    page_url = url.replace("/api/stories", "/").removeprefix("/api")  # the HTML twin
+    assert f"bad request: {problem}" in unescape(_html(site, page_url, 422))
+
+
 def test_openapi_describes_the_reading_endpoints(site: Site) -> None:
     spec = _json(site, "/api/openapi.json")
     for path in (

@@ -184,6 +184,12 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
+# The last day a ``since`` or ``until`` may name: a period ends at the first moment of the day
+# after ``until`` (``day_after``), and the day after 9999-12-31 does not exist (it overflowed
+# into a 500 before; now it is a 422 naming the parameter).
+LAST_DAY = date.max - timedelta(days=1)
+
+
 def _printable(value: str | None) -> str | None:
     if value is not None and not value.isprintable():
         raise ValueError("must not contain control characters")
@@ -205,8 +211,12 @@ class StoryFilters(BaseModel):
         description="ISO 3166-1 alpha-2 of an outlet's country",
     )
     ownership: Ownership | None = Field(default=None, description="an outlet's ownership")
-    since: date | None = Field(default=None, description="the story has news on or after this day")
-    until: date | None = Field(default=None, description="the story began on or before this day")
+    since: date | None = Field(
+        default=None, le=LAST_DAY, description="the story has news on or after this day"
+    )
+    until: date | None = Field(
+        default=None, le=LAST_DAY, description="the story began on or before this day"
+    )
     page: int = Field(default=1, ge=1, le=5000)
     per_page: int = Field(default=20, ge=1, le=100)
 
@@ -716,8 +726,12 @@ class Period(BaseModel):
 
     model_config = {"extra": "ignore"}
 
-    since: date | None = Field(default=None, description="articles published on or after this day")
-    until: date | None = Field(default=None, description="articles published on or before this day")
+    since: date | None = Field(
+        default=None, le=LAST_DAY, description="articles published on or after this day"
+    )
+    until: date | None = Field(
+        default=None, le=LAST_DAY, description="articles published on or before this day"
+    )
     page: int = Field(default=1, ge=1, le=5000)
     per_page: int = Field(default=20, ge=1, le=100)
 
