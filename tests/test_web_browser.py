@@ -6,8 +6,10 @@ The store holds the demo story (the two examples/ seeds, compared by the app's o
 stories about other events (an apple harvest, a bridge closure). The tests filter the story
 list, click a claim-matrix cell and see its sentence highlighted, read a loaded-wording score
 on hover, add an article by pasting it, merge two stories, and read the pages with JavaScript
-off. ``bench/screenshots.py`` uses the same set-up (``build_store``, ``serving``,
-``launch``, ``open_story``).
+off; and they attack the app from a page served on another port of 127.0.0.1, as a hostile
+tester did (issue 14): framing the story list to merge two stories by clickjacking, and
+reading or using the write token's cookie. ``bench/screenshots.py`` uses the same set-up
+(``build_store``, ``serving``, ``launch``, ``open_story``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,6 +153,60 @@ def serving(db: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=60)
         sock.close()
+
+
+@dataclass
+class OtherSite:
+    """A server on another port of 127.0.0.1 (another local app, or one an attacker got the
+    user to open): it serves ``page`` at ``/`` and keeps the Cookie header of each request."""
+
+    url: str
+    page: str = ""
+    cookies: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def other_site() -> Iterator[OtherSite]:
+    site = OtherSite(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            site.cookies.append(self.headers.get("Cookie", ""))
+            body = site.page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    site.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def framing_page(target: str) -> str:
+    """The clickjacking page: ``target`` in a nearly invisible frame over a bait button."""
+    return (
+        "<!doctype html><title>Win a prize</title><button>Click three times to win</button>"
+        f'<iframe name="victim" src="{target}" width="1200" height="800" '
+        'style="opacity:0.01;position:absolute;top:0;left:0"></iframe>'
+    )
+
+
+def are_separate(base: str, page: Page, *titles: str) -> bool:
+    """Whether each of ``titles`` still heads its own story (a merged one's title is gone from
+    the list), read through the API."""
+    listed = page.request.get(f"{base}/api/stories?per_page=100").json()["stories"]
+    return all(any(story["title"] == title for story in listed) for title in titles)
 
 
 @contextmanager
@@ -316,6 +375,33 @@ def test_add_an_article_by_pasting_it(base: str, page: Page) -> None:
 
     page.goto(base + "/")
     assert visible_titles(page)[0] == PASTED_TITLE  # newest first
+
+
+def test_a_page_on_another_port_cannot_frame_the_app_to_merge(base: str, browser: Browser) -> None:
+    """Issue 14, item 2: a page on another port of 127.0.0.1 framed the story list nearly
+    invisibly; three clicks (two check boxes and the merge button) merged two stories. Now the
+    browser refuses to show the app in the frame (frame-ancestors 'none', X-Frame-Options)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(base + "/")
+        bridge, orchard = story_id_of(page, BRIDGE_TITLE), story_id_of(page, ORCHARD_TITLE)
+        with other_site() as attacker:
+            attacker.page = framing_page(base + "/")
+            page.goto(attacker.url + "/")  # waits for the frame's load too
+            victim = page.frame(name="victim")
+            assert victim is not None
+            boxes = victim.locator("li.story input[type=checkbox]")
+            if boxes.count():  # the frame shows the list: the attacker's three clicks
+                victim.locator(f"#story-{bridge} input[type=checkbox]").check()
+                victim.locator(f"#story-{orchard} input[type=checkbox]").check()
+                with victim.expect_navigation():
+                    victim.locator(".merge-bar button").click()
+            assert are_separate(base, page, BRIDGE_TITLE, ORCHARD_TITLE)
+            assert victim.url == "chrome-error://chromewebdata/"  # the frame was refused
+            assert victim.locator("form").count() == 0
+    finally:
+        context.close()
 
 
 def test_merge_two_stories_from_the_list(base: str, page: Page) -> None:

@@ -375,7 +375,8 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     every_link = set(re.findall(r'href="#([^"]+)"', page))
     assert every_link <= ids, sorted(every_link - ids)
     # Quote balance as server-rendered bars; the timeline with statuses per outlet.
-    assert re.search(r'<span class="bar" style="width: 100\.0%"></span>', page)
+    assert re.search(r'<rect class="bar" width="100\.0%" height="100%" rx="5"></rect>', page)
+    assert re.findall(r"\sstyle=", page) == []  # the CSP allows no inline style (issue 14)
     assert '<section class="card" id="timeline">' in page
     assert re.search(r'<span class="pill (happened|planned)">', page)
     # Both articles side by side, sentence by sentence.

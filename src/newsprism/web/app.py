@@ -11,14 +11,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from newsprism import __version__
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
+from newsprism.web.guard import SecurityHeaders
 from newsprism.web.jobs import JobRunner
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api")
+
+
+class NewsprismApp(FastAPI):
+    """FastAPI with ``web.guard`` wrapped around its whole middleware stack: middleware added
+    the usual way sits inside Starlette's ServerErrorMiddleware, so the 500 answer to an
+    unhandled error would leave without the security headers."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(db: str, token: str | None = None, *, allow_private: bool = False) -> FastAPI:
@@ -31,7 +42,7 @@ def create_app(db: str, token: str | None = None, *, allow_private: bool = False
         yield
         runner.shutdown()
 
-    app = FastAPI(
+    app = NewsprismApp(
         title="newsprism",
         version=__version__,
         description="Browse stored news stories: what every outlet reports, what only some "

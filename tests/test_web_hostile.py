@@ -1,0 +1,107 @@
+"""What a hostile tester broke in the web app (issue 14, the web items), each as it was done:
+responses that let any page frame the app (item 2), a token cookie that other servers on the
+same host received and that authorised their pages (item 3), Host headers of any name, the
+request a DNS-rebinding page sends (item 4), and idle connections that used up the server's
+file descriptors (item 10). The browser halves of items 2 and 3 (a page on another port frames
+the app, or posts to it) are in ``test_web_browser.py``; the far-future days of item 8 in
+``test_web_read.py``.
+
+The HTTP-level tests drive the app through FastAPI's TestClient as a browser on this machine
+would reach it (``http://127.0.0.1:8000``) over an empty SQLite store."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from newsprism.web.app import create_app
+
+BASE = "http://127.0.0.1:8000"  # how a browser on this machine reaches `newsprism serve`
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+
+BUDGET = {
+    "text": "The European Parliament approved the 2024 budget of the European Union on "
+    "Wednesday after late talks in Strasbourg, with more money for research and for migration "
+    "control. Members from Germany and France disagreed over farm subsidies.",
+    "title": "EU budget passes",
+}
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "store.db")
+
+
+def _boom() -> None:
+    raise RuntimeError("a bug")
+
+
+@pytest.fixture()
+def app(db: str) -> FastAPI:
+    """The app, with one route that fails the way a bug would (an unhandled exception)."""
+    web = create_app(db)
+    web.add_api_route("/api/boom", _boom)
+    return web
+
+
+@pytest.fixture()
+def web(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as client:
+        yield client
+
+
+# --- item 2: every response says it may not be framed, sniffed or referred elsewhere ----------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/", 200),
+        ("GET", "/outlets", 200),
+        ("GET", "/add", 200),
+        ("GET", "/api/stories", 200),
+        ("GET", "/api/openapi.json", 200),
+        ("GET", "/static/app.css", 200),
+        ("GET", "/static/app.js", 200),
+        ("GET", "/static/nothing.css", 404),
+        ("GET", "/stories/s0000000000000000", 404),
+        ("GET", "/api/stories?page=0", 422),
+        ("GET", "/?until=9999-12-31", 422),
+        ("POST", "/api/articles", 422),
+        ("POST", "/api/stories/merge", 422),
+        ("GET", "/api/boom", 500),
+    ],
+)
+def test_every_response_carries_the_security_headers(
+    web: TestClient, method: str, url: str, status: int
+) -> None:
+    """Issue 14, item 2: no response carried CSP, X-Frame-Options, X-Content-Type-Options or
+    Referrer-Policy, so another site could frame the story list and merge by clickjacking."""
+    answer = web.request(method, url, json={} if method == "POST" else None)
+    assert answer.status_code == status
+    assert {k: answer.headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
+
+
+def test_pages_hold_no_inline_script_or_style(web: TestClient, db: str) -> None:
+    """The policy allows scripts and styles from the app's own files only: no page may rely on
+    an inline ``<script>``, ``<style>`` or ``style=`` attribute (the browser would drop it)."""
+    for url in ("/", "/outlets", "/add"):
+        page = web.get(url).text
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", page) == []
+        assert "<style" not in page
+        assert re.findall(r"\sstyle=", page) == []
+        assert re.findall(r"\son[a-z]+=", page) == []
