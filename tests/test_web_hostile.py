@@ -19,6 +19,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from newsprism.cli import _build_parser
+from newsprism.store import open_store
 from newsprism.web.app import create_app
 
 BASE = "http://127.0.0.1:8000"  # how a browser on this machine reaches `newsprism serve`
@@ -105,3 +107,57 @@ def test_pages_hold_no_inline_script_or_style(web: TestClient, db: str) -> None:
         assert "<style" not in page
         assert re.findall(r"\sstyle=", page) == []
         assert re.findall(r"\son[a-z]+=", page) == []
+
+
+# --- item 4: only the hosts the server was started for ----------------------------------------
+
+
+REBIND = "rebind.attacker.example"
+
+
+def test_a_dns_rebinding_write_is_refused(web: TestClient, db: str) -> None:
+    """Issue 14, item 4: without a token, a write with ``Host: rebind.attacker.example`` and a
+    matching Origin (what a DNS-rebinding page sends) was accepted (202)."""
+    headers = {"Host": REBIND, "Origin": f"http://{REBIND}"}
+    refused = web.post("/api/articles", json=BUDGET, headers=headers)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "detail": f"this server answers only to the hosts it was started for "
+        f"(127.0.0.1, localhost, [::1]), not to {REBIND!r}: "
+        "add a name with `newsprism serve --allow-host NAME`"
+    }
+    read = web.get("/", headers={"Host": f"{REBIND}:8000"})
+    assert read.status_code == 400
+    assert f"not to {REBIND!r}" in read.text.replace("&#39;", "'")
+    assert web.get("/api/stories", headers={"Host": REBIND}).status_code == 400
+    assert web.get("/static/app.css", headers={"Host": REBIND}).status_code == 400
+    assert web.get("/api/jobs/none", headers={"Host": ""}).status_code == 400
+    with open_store(db) as store:
+        assert store.count_articles() == 0  # nothing was stored
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST"])
+def test_the_loopback_names_are_served(web: TestClient, host: str) -> None:
+    assert web.get("/api/stories", headers={"Host": host}).status_code == 200
+
+
+def test_the_host_it_serves_on_and_added_names_are_served(db: str) -> None:
+    app = create_app(db, hosts=["news.lan", "192.168.1.20"])
+    with TestClient(app, base_url="http://news.lan:8000") as web:
+        assert web.get("/api/stories").status_code == 200
+        assert web.get("/api/stories", headers={"Host": "192.168.1.20:8000"}).status_code == 200
+        assert web.get("/api/stories", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+        other = web.get("/api/stories", headers={"Host": "news.lan.attacker.example"})
+        assert other.status_code == 400
+        assert other.json()["detail"].startswith(
+            "this server answers only to the hosts it was started for "
+            "(127.0.0.1, localhost, [::1], news.lan, 192.168.1.20), not to "
+        )
+
+
+def test_serve_takes_the_names_to_allow() -> None:
+    args = _build_parser().parse_args(
+        ["serve", "--host", "0.0.0.0", "--allow-host", "news.lan", "--allow-host", "10.0.0.5"]
+    )
+    assert (args.host, args.allow_host) == ("0.0.0.0", ["news.lan", "10.0.0.5"])
+    assert _build_parser().parse_args(["serve"]).allow_host == []

@@ -26,6 +26,8 @@ from pg_server import BACKENDS, backend_db
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# As a browser on this machine reaches `newsprism serve` (the app refuses other Host names).
+BASE = "http://127.0.0.1:8000"
 
 KAZAN = "s52f02e59a2a7d2ab"
 KAZAN_TITLE = "Putin to meet UN Secretary-General Guterres at BRICS summit in Kazan"
@@ -134,7 +136,7 @@ def site(site_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sit
     extra.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     assert ingest_main([str(extra), "--db", db, "--no-progress"]) == 0
 
-    site = Site(db=db, client=TestClient(create_app(db)))
+    site = Site(db=db, client=TestClient(create_app(db), base_url=BASE))
     site.script_article, site.script_story = _story_of(db, "The harbour authority")
     _, orchard = _story_of(db, "Apple growers")
     _, bridge = _story_of(db, "Engineers closed")

@@ -24,6 +24,8 @@ from newsprism.store import open_store
 from newsprism.web.app import create_app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# As a browser on this machine reaches `newsprism serve` (the app refuses other Host names).
+BASE = "http://127.0.0.1:8000"
 RFE = EXAMPLES / "000_4b4d03abeb79a191.txt"  # RFE/RL, before the meeting
 RT = EXAMPLES / "004_7fee5147663b4cd9.txt"  # RT, after it
 KAZAN_STORY = "s52f02e59a2a7d2ab"  # the story the RFE/RL article starts
@@ -56,7 +58,7 @@ def seed(path: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def client(db: str, **options: Any) -> Iterator[TestClient]:
     app = create_app(db, **options)
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=BASE) as test_client:
         yield test_client
 
 
@@ -375,7 +377,7 @@ def test_writes_need_the_token_and_reads_do_not(store_db: str) -> None:
 
 def test_bodies_over_the_limit_are_refused_with_413(store_db: str) -> None:
     app = create_app(store_db)
-    with TestClient(app) as web:
+    with TestClient(app, base_url=BASE) as web:
         assert app.state.config.max_upload_bytes == 20 * 1024 * 1024
         huge = b"word " * (4 * 1024 * 1024 + 1)
         answer = web.post("/api/articles/upload", files=[("files", ("huge.txt", huge))])

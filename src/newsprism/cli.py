@@ -116,6 +116,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="require this token for every write (or set NEWSPRISM_TOKEN); "
         "recommended whenever --host is not a loopback address",
     )
+    sv.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this host name (repeatable); the server answers only "
+        "127.0.0.1, localhost, [::1] and --host, refusing other names (DNS rebinding)",
+    )
     sv.set_defaults(func=_serve)
 
     ev = sub.add_parser(
@@ -164,11 +172,15 @@ def _serve(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get("NEWSPRISM_TOKEN") or None
     if args.host not in ("127.0.0.1", "localhost", "::1") and token is None:
         _say(f"warning: serving on {args.host} without --token: anyone who can reach it can write")
+    if args.host in ("0.0.0.0", "::") and not args.allow_host:
+        _say(
+            "note: requests must name 127.0.0.1, localhost or [::1] in their Host header; "
+            "add the names others reach this machine by with --allow-host NAME"
+        )
     shown = store.path  # a PostgreSQL URL without its password
     _say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    uvicorn.run(
-        create_app(args.db, token=token), host=args.host, port=args.port, log_level="warning"
-    )
+    app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host])
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -3,7 +3,7 @@ runs with uvicorn (and the tests drive directly)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -15,7 +15,7 @@ from starlette.types import ASGIApp
 
 from newsprism import __version__
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
-from newsprism.web.guard import SecurityHeaders
+from newsprism.web.guard import HostCheck, SecurityHeaders, allowed_hosts
 from newsprism.web.jobs import JobRunner
 
 
@@ -29,12 +29,19 @@ class NewsprismApp(FastAPI):
     unhandled error would leave without the security headers."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack())
+        return SecurityHeaders(HostCheck(super().build_middleware_stack()))
 
 
-def create_app(db: str, token: str | None = None, *, allow_private: bool = False) -> FastAPI:
+def create_app(
+    db: str,
+    token: str | None = None,
+    *,
+    allow_private: bool = False,
+    hosts: Iterable[str] = (),
+) -> FastAPI:
     """The web app over the store at ``db``; with ``token``, write endpoints need it;
-    ``allow_private`` lets added URLs be on loopback or private networks (tests)."""
+    ``allow_private`` lets added URLs be on loopback or private networks (tests); it answers
+    requests for the loopback names and ``hosts`` only (``--host``, ``--allow-host``)."""
     runner = JobRunner()
 
     @asynccontextmanager
@@ -52,7 +59,9 @@ def create_app(db: str, token: str | None = None, *, allow_private: bool = False
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
-    app.state.config = WebConfig(db=db, token=token, allow_private=allow_private)
+    app.state.config = WebConfig(
+        db=db, token=token, allow_private=allow_private, hosts=allowed_hosts(hosts)
+    )
     app.state.jobs = runner  # background analyses, one at a time (web.jobs)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

@@ -23,6 +23,9 @@ STATIC_DIR = HERE / "static"
 # The largest body a write endpoint accepts (an upload of several article files).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
+# The names a browser on this machine uses for a server on the loopback address; always served.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
 
 @dataclass(frozen=True)
 class WebConfig:
@@ -32,6 +35,9 @@ class WebConfig:
     token: str | None = None  # when set, every write needs it (header or form field)
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     allow_private: bool = False  # fetch loopback and private-network URLs (tests only)
+    # the Host names it answers to (web.guard.allowed_hosts: the loopback names, --host and
+    # each --allow-host); any other is refused (400), as a DNS-rebinding page would send it
+    hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
 
 def config(request: Request) -> WebConfig:
