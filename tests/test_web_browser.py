@@ -15,9 +15,12 @@ reading or using the write token's cookie. ``bench/screenshots.py`` uses the sam
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -131,14 +134,15 @@ def build_store(folder: Path) -> Path:
 
 
 @contextmanager
-def serving(db: Path) -> Iterator[str]:
-    """The web app over ``db`` served by uvicorn in a thread on 127.0.0.1 and a free port
-    (bound here, so no other process can take it in between); yields the base URL."""
+def serving(db: Path, **options: Any) -> Iterator[str]:
+    """The web app over ``db`` (``create_app``'s ``options``) served by uvicorn in a thread on
+    127.0.0.1 and a free port (bound here, so no other process can take it in between); yields
+    the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db)), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(str(db), **options), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -209,6 +213,32 @@ def are_separate(base: str, page: Page, *titles: str) -> bool:
     return all(any(story["title"] == title for story in listed) for title in titles)
 
 
+def merge_form(target: str, stories: list[str], token: str) -> str:
+    """A page of another server with a form that merges ``stories`` on ``target``."""
+    fields = "".join(f'<input type="hidden" name="story" value="{s}">' for s in stories)
+    return (
+        f'<!doctype html><title>Win a prize</title><form method="post" '
+        f'action="{target}/stories/merge">{fields}'
+        f'<input type="hidden" name="token" value="{token}"><button>Win</button></form>'
+    )
+
+
+def post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
+    """POST ``body`` to ``url`` (a server the test started) without any proxy; the status."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **headers},
+        method="POST",
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(request, timeout=60) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return int(refused.code)
+
+
 @contextmanager
 def launch() -> Iterator[Browser]:
     """Headless Chromium driven by Playwright."""
@@ -251,9 +281,13 @@ def story_id_of(page: Page, title: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = build_store(tmp_path_factory.mktemp("web_browser"))
-    with serving(db) as url:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("web_browser"))
+
+
+@pytest.fixture(scope="module")
+def base(store: Path) -> Iterator[str]:
+    with serving(store) as url:
         yield url
 
 
@@ -400,6 +434,50 @@ def test_a_page_on_another_port_cannot_frame_the_app_to_merge(base: str, browser
             assert are_separate(base, page, BRIDGE_TITLE, ORCHARD_TITLE)
             assert victim.url == "chrome-error://chromewebdata/"  # the frame was refused
             assert victim.locator("form").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_token_cookie_does_not_authorise_another_ports_page(
+    store: Path, base: str, browser: Browser
+) -> None:
+    """Issue 14, item 3: after ``/?token=``, Chromium sent the ``newsprism_token`` cookie,
+    which held the token, to every other server on 127.0.0.1 (cookies are not separated by
+    port). Now the cookie is named for this server's port and holds no token: what another
+    port's server receives authorises nothing, from its page's form or sent directly."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        with serving(store, token="s3cret") as guarded, other_site() as attacker:
+            page = context.new_page()
+            page.goto(guarded + "/?token=s3cret")  # the user opens the app with its token
+            bridge, orchard = story_id_of(page, BRIDGE_TITLE), story_id_of(page, ORCHARD_TITLE)
+            port = guarded.rsplit(":", 1)[1]
+            [cookie] = context.cookies()
+            assert (cookie["name"], cookie["domain"], cookie["path"]) == (
+                f"newsprism_token_{port}",
+                "127.0.0.1",
+                "/",
+            )
+            assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Strict")
+
+            page.goto(attacker.url + "/")  # the user visits another local server
+            sent = attacker.cookies[-1]  # the browser sent it this server's cookie
+            assert sent == f"{cookie['name']}={cookie['value']}"
+            assert "s3cret" not in sent
+            stolen = re.sub(r"^[^=]*=", "", sent)
+
+            attacker.page = merge_form(guarded, [bridge, orchard], stolen)
+            page.goto(attacker.url + "/")
+            with page.expect_response(f"{guarded}/stories/merge") as answer:
+                page.get_by_role("button", name="Win").click()
+            assert answer.value.status == 403
+            merge = {"into": bridge, "others": [orchard]}
+            for token in (stolen, cookie["value"]):  # the other server tries it directly
+                status = post_json(
+                    f"{guarded}/api/stories/merge", merge, {"X-Newsprism-Token": token}
+                )
+                assert status == 403
+            assert are_separate(base, page, BRIDGE_TITLE, ORCHARD_TITLE)
     finally:
         context.close()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,81 @@ def test_serve_takes_the_names_to_allow() -> None:
     )
     assert (args.host, args.allow_host) == ("0.0.0.0", ["news.lan", "10.0.0.5"])
     assert _build_parser().parse_args(["serve"]).allow_host == []
+
+
+# --- item 3: the token authorises this server's own pages only --------------------------------
+
+
+def test_the_token_cookie_does_not_carry_the_token(db: str) -> None:
+    """Issue 14, item 3: after ``/?token=``, the cookie ``newsprism_token`` held the token
+    itself, and Chromium sends a 127.0.0.1 cookie to every port there: any other local server
+    the browser visited learnt the token. Now the cookie is named for this server's port and
+    holds a value derived from a secret of this server run; replayed as a token it is refused."""
+    with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
+        page = web.get("/add", params={"token": "s3cret"})
+        cookie = page.headers["set-cookie"]
+        assert "s3cret" not in cookie
+        name, value = cookie.split(";")[0].split("=", 1)
+        assert name == "newsprism_token_8000"
+        attributes = sorted(a.strip().lower() for a in cookie.split(";")[1:])
+        assert attributes == ["httponly", "path=/", "samesite=strict"]
+        # the forms carry this server's form token, not the token
+        forms = re.findall(r'<input type="hidden" name="token" value="([^"]*)">', page.text)
+        assert len(forms) == 3 and len(set(forms)) == 1
+        assert forms[0] not in ("s3cret", value)
+
+        # what another server could have read from the cookie is no token
+        for given in ({"X-Newsprism-Token": value}, {}):
+            assert web.post("/api/articles", json=BUDGET, headers=given).status_code == 403
+        # the form token works only in a form of this server's own pages
+        posted = web.post("/add", data={**BUDGET, "token": forms[0]}, follow_redirects=False)
+        assert posted.status_code == 303
+        assert web.post("/add", data={**BUDGET, "token": value}).status_code == 403
+
+
+def test_a_page_opened_from_another_port_gets_no_form_token(db: str) -> None:
+    """A page of another server on the same host is same-site: the browser sends this server's
+    cookie with its requests (a frame, a link, a form). A page requested from there
+    (``Sec-Fetch-Site: same-site`` or ``cross-site``) gets forms without the form token."""
+    with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
+        mine = web.get("/add", params={"token": "s3cret"})  # sets the cookie in the client
+        token = re.findall(r'name="token" value="([^"]*)"', mine.text)[0]
+        for site in ("same-origin", "none"):  # this server's own pages, or typed in
+            page = web.get("/add", headers={"Sec-Fetch-Site": site})
+            assert f'name="token" value="{token}"' in page.text
+        for site in ("same-site", "cross-site"):
+            page = web.get("/add", headers={"Sec-Fetch-Site": site})
+            assert page.status_code == 200
+            assert 'name="token"' not in page.text
+            framed = web.get("/add", params={"token": "s3cret"}, headers={"Sec-Fetch-Site": site})
+            assert 'name="token"' not in framed.text
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://127.0.0.1:9000"},  # a page of another port
+        {"Origin": "https://127.0.0.1:8000"},  # another scheme
+        {"Origin": "null"},  # an opaque origin (a sandboxed frame, a data: page)
+        {"Sec-Fetch-Site": "same-site"},  # a browser that says it came from another port
+        {"Sec-Fetch-Site": "cross-site"},
+    ],
+)
+def test_writes_from_other_pages_are_refused_even_with_the_token(
+    db: str, headers: dict[str, str]
+) -> None:
+    with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
+        form = web.get("/add", params={"token": "s3cret"}).text
+        token = re.findall(r'name="token" value="([^"]*)"', form)[0]
+        posted = web.post(
+            "/add", data={**BUDGET, "token": token}, headers=headers, follow_redirects=False
+        )
+        assert posted.status_code == 403
+        assert "is refused: a write must come from this server's own pages" in unescape(posted.text)
+        api = web.post(
+            "/api/articles", json=BUDGET, headers={**headers, "X-Newsprism-Token": "s3cret"}
+        )
+        assert api.status_code == 403
+        own = {"Origin": BASE, "Sec-Fetch-Site": "same-origin"}
+        ok = web.post("/add", data={**BUDGET, "token": token}, headers=own, follow_redirects=False)
+        assert ok.status_code == 303

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from newsprism.cli import main as cli_main
 from newsprism.store import open_store
 from newsprism.web.app import create_app
+from newsprism.web.deps import form_token
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 # As a browser on this machine reaches `newsprism serve` (the app refuses other Host names).
@@ -349,14 +350,15 @@ def test_writes_need_the_token_and_reads_do_not(store_db: str) -> None:
         assert web.get("/add").status_code == 200
         assert 'name="token"' not in web.get("/add").text
         page = web.get("/add", params={"token": "s3cret"})
-        assert page.text.count('<input type="hidden" name="token" value="s3cret">') == 3
-        assert "newsprism_token=s3cret" in page.headers["set-cookie"]
+        form_token = form_token_of(web.app)  # not the token itself (issue 14; test_web_hostile)
+        assert page.text.count(f'<input type="hidden" name="token" value="{form_token}">') == 3
+        assert page.headers["set-cookie"].startswith("newsprism_token_8000=")
         assert "samesite=strict" in page.headers["set-cookie"].lower()
 
         job = added(web, record, **{"X-Newsprism-Token": "s3cret"})
         assert job["state"] == "done"
         assert web.get(f"/api/jobs/{job['id']}").status_code == 200  # reading needs no token
-        posted = web.post("/add", data={**record, "token": "s3cret"}, follow_redirects=False)
+        posted = web.post("/add", data={**record, "token": form_token}, follow_redirects=False)
         assert posted.status_code == 303
         upload = web.post(
             "/api/articles/upload",
@@ -373,6 +375,11 @@ def test_writes_need_the_token_and_reads_do_not(store_db: str) -> None:
             follow_redirects=False,
         )
         assert cross.status_code == 403 and "another site" in cross.text
+
+
+def form_token_of(app: Any) -> str:
+    """The token the app's pages put in their forms."""
+    return form_token(app.state.config)
 
 
 def test_bodies_over_the_limit_are_refused_with_413(store_db: str) -> None:

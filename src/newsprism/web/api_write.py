@@ -8,17 +8,17 @@ background job, read a job's progress, and correct stories (merge, move an artic
     POST /api/articles/{id}/move {story}                                              -> 200
 
 Every write needs the app's token (header ``X-Newsprism-Token``, or a ``token`` form field
-in an upload) when it has one, and is refused (403) when a browser posts it from another
-site. A body over ``max_upload_bytes`` is refused (413) before it is read: from its
-declared length, else as soon as that many bytes have come. The helpers here are shared
-with the HTML forms (``pages_write``).
+in an upload) when it has one, and is refused (403) when a browser posts it from a page that
+is not this server's own (another site, or another port of the same host). A body over
+``max_upload_bytes`` is refused (413) before it is read: from its declared length, else as
+soon as that many bytes have come. The helpers here are shared with the HTML forms
+(``pages_write``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -44,7 +44,7 @@ from newsprism.web.adding import (
     text_problem,
     url_problem,
 )
-from newsprism.web.deps import TOKEN_FIELD, TOKEN_HEADER, check_token, config
+from newsprism.web.deps import OWN_PAGE_SITES, TOKEN_FIELD, TOKEN_HEADER, check_token, config
 from newsprism.web.jobs import Job, jobs
 
 router = APIRouter()
@@ -108,13 +108,23 @@ async def read_form(request: Request) -> FormData:
 
 
 def check_origin(request: Request) -> None:
-    """Refuse (403) a write a browser sends from a page of another site."""
-    origin = request.headers.get("origin")
-    if origin is None:  # not sent by a browser (API clients), or a same-origin navigation
-        return
-    if urlsplit(origin).netloc != request.headers.get("host", ""):
+    """Refuse (403) a write a browser sends from a page that is not this server's own: its
+    Origin must be exactly this server's scheme://host:port, and its Sec-Fetch-Site (when
+    sent) same-origin. A page on another port of the same host is "same-site": the browser
+    sends it this server's cookies, so only the origin tells it apart (issue 14, item 3)."""
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+    origin = request.headers.get("origin")  # absent: no browser (an API client)
+    site = request.headers.get("sec-fetch-site")
+    what = None
+    if origin is not None and origin.lower() != own:
+        what = origin
+    elif site is not None and site not in OWN_PAGE_SITES:
+        what = f"Sec-Fetch-Site: {site}"
+    if what is not None:
         raise HTTPException(
-            status_code=403, detail=f"a write from another site ({origin}) is refused"
+            status_code=403,
+            detail=f"a write from another site or port ({what}) is refused: "
+            "a write must come from this server's own pages",
         )
 
 

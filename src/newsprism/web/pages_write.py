@@ -7,8 +7,9 @@ the form endpoints that correct stories.
     POST /stories/merge        fields story (repeated), into (optional), token -> 303 story
     POST /articles/{id}/move   fields story, token -> 303 story
 
-Forms post only (never a write on GET) and carry the app's token, when it has one, in a
-hidden ``token`` field (``deps.page_token``: the page's ``?token=`` or the cookie it left).
+Forms post only (never a write on GET) and carry, when the app has a token, this server's
+form token in a hidden ``token`` field (``deps.page_token``: for a page opened with the right
+``?token=`` or carrying the cookie that left, from this server's own pages only).
 """
 
 from __future__ import annotations
