@@ -48,6 +48,7 @@ from playwright.sync_api import (  # noqa: E402
 
 from newsprism.ingest.run import main as ingest_main  # noqa: E402
 from newsprism.web.app import create_app  # noqa: E402
+from newsprism.web.serving import server_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -142,7 +143,8 @@ def serving(db: Path, **options: Any) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db), **options), log_level="warning"))
+    app = create_app(str(db), **options)
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port))  # as `newsprism serve` does
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

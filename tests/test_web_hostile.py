@@ -12,17 +12,30 @@ would reach it (``http://127.0.0.1:8000``) over an empty SQLite store."""
 from __future__ import annotations
 
 import re
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from newsprism.cli import _build_parser
+from newsprism.settings import DEFAULT, WebSettings
 from newsprism.store import open_store
 from newsprism.web.app import create_app
+from newsprism.web.serving import server_config
 
 BASE = "http://127.0.0.1:8000"  # how a browser on this machine reaches `newsprism serve`
 
@@ -240,3 +253,139 @@ def test_writes_from_other_pages_are_refused_even_with_the_token(
         own = {"Origin": BASE, "Sec-Fetch-Site": "same-origin"}
         ok = web.post("/add", data={**BUDGET, "token": token}, headers=own, follow_redirects=False)
         assert ok.status_code == 303
+
+
+# --- item 10: idle connections do not use up the server's file descriptors ---------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, bytes]:
+    """GET ``url`` (a server the test started on 127.0.0.1) without any proxy."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=60) as answer:
+            return int(answer.status), answer.read()
+    except urllib.error.HTTPError as failed:
+        return int(failed.code), failed.read()
+
+
+@contextmanager
+def serve_process(db: str, log: Path, max_files: int) -> Iterator[str]:
+    """``newsprism serve`` over ``db`` on 127.0.0.1 in a process that may open at most
+    ``max_files`` file descriptors (sockets and the store's files alike), its output in
+    ``log``; yields its URL."""
+    port = free_port()
+
+    def limit_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+
+    command = [str(Path(sys.executable).with_name("newsprism")), "serve", "--db", db]
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*command, "--port", str(port)], preexec_fn=limit_files, stderr=output
+        )
+        try:
+            for _ in range(1200):  # a bound (60 s) for the start, not a timing
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                assert server.poll() is None, log.read_text()
+                time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+
+
+def test_idle_connections_do_not_stop_the_server(db: str, tmp_path: Path) -> None:
+    """Issue 14, item 10: about 20,000 idle half-open connections from one client (the
+    server's file descriptor limit) made every request fail (500, ``unable to open database
+    file``). Here the server may open 512 files and a client opens 700 connections that each
+    send half a request; a normal request still gets its answer, because the server closes
+    the longest-idle connection when it holds ``max_connections`` (200)."""
+    open_store(db).close()
+    log = tmp_path / "serve.log"
+    with serve_process(db, log, 512) as base:
+        port = int(base.rsplit(":", 1)[1])
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(700)]
+        try:
+            for conn in idle:
+                conn.sendall(b"GET /api/stories HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no end
+            assert get(base + "/api/outlets") == (200, b'{"outlets":[]}')
+            assert get(base + "/api/stories")[0] == 200
+        finally:
+            for conn in idle:
+                conn.close()
+    assert "Too many open files" not in log.read_text()
+
+
+@contextmanager
+def serving(app: FastAPI, limits: WebSettings) -> Iterator[int]:
+    """``app`` served as `newsprism serve` serves it (``server_config``) with ``limits``, by
+    uvicorn in a thread on 127.0.0.1 and a free port; yields the port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = int(sock.getsockname()[1])
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, limits))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(1200):  # a bound (60 s) for the start, not a timing
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        assert server.started
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+        sock.close()
+
+
+def half_request(port: int) -> socket.socket:
+    """A connection that sends half a request head and then nothing."""
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(b"GET /api/stories HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    conn.settimeout(60)  # a bound for the reads below, not a timing
+    return conn
+
+
+def closed_unanswered(conn: socket.socket) -> bool:
+    """Whether the server closed ``conn`` without a byte of answer (a reset when it closed
+    before reading what the client had sent)."""
+    try:
+        return conn.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_the_longest_idle_connection_makes_room(db: str) -> None:
+    """With ``max_connections`` open, one more closes the longest-idle connection (unanswered:
+    it never finished its request), and the new one is answered."""
+    limits = replace(DEFAULT.web, max_connections=5)
+    with serving(create_app(db), limits) as port:
+        idle = [half_request(port) for _ in range(8)]
+        try:
+            assert get(f"http://127.0.0.1:{port}/api/outlets") == (200, b'{"outlets":[]}')
+            assert closed_unanswered(idle[0])
+        finally:
+            for conn in idle:
+                conn.close()
+
+
+def test_a_request_head_never_finished_is_closed(db: str) -> None:
+    """A connection that does not send a whole request head within ``request_head_seconds``
+    is closed without an answer (uvicorn waited for it for ever)."""
+    limits = replace(DEFAULT.web, request_head_seconds=0.2)
+    with serving(create_app(db), limits) as port:
+        conn = half_request(port)
+        try:
+            assert closed_unanswered(conn)
+        finally:
+            conn.close()
+        assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from newsprism.settings import DEFAULT
@@ -124,6 +125,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="also answer requests for this host name (repeatable); the server answers only "
         "127.0.0.1, localhost, [::1] and --host, refusing other names (DNS rebinding)",
     )
+    sv.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT.web.max_connections,
+        metavar="N",
+        help="connections held at once; one more closes the longest-idle one "
+        f"(default: {DEFAULT.web.max_connections})",
+    )
     sv.set_defaults(func=_serve)
 
     ev = sub.add_parser(
@@ -162,6 +171,7 @@ def _serve(args: argparse.Namespace) -> int:
     from newsprism.store.open import open_store
     from newsprism.store.sqlite import StoreError
     from newsprism.web.app import create_app
+    from newsprism.web.serving import server_config
 
     try:  # open (and migrate) once up front, so a bad --db is one clear message
         store = open_store(args.db)
@@ -180,7 +190,8 @@ def _serve(args: argparse.Namespace) -> int:
     shown = store.path  # a PostgreSQL URL without its password
     _say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
     app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host])
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    limits = replace(DEFAULT.web, max_connections=args.max_connections)
+    uvicorn.Server(server_config(app, args.host, args.port, limits)).run()
     return 0
 
 

@@ -280,6 +280,27 @@ class FactSettings:
 
 
 @dataclass(slots=True)
+class WebSettings:
+    """How `newsprism serve` bounds its connections (web/serving.py; docs/LIMITS.md). Not
+    tuned on a benchmark: sized so a browser (six connections a host) or the 20-client load
+    test (tests/test_web_load.py) is far from them, while idle or half-sent connections cannot
+    use up the file descriptors the store needs (issue 14: 20,000 of them made every request
+    fail with "unable to open database file")."""
+
+    # Connections held at once; one more closes the longest-idle one (or, when every one is
+    # being answered, the new one). Far under the usual limit of 1024 open files.
+    max_connections: int = 200
+    # Seconds a connection may take to send a whole request head, from its start or from the
+    # end of the previous answer; then it is closed.
+    request_head_seconds: float = 10.0
+    keep_alive_seconds: int = 5  # an idle kept-alive connection is closed after this
+    # Connections waiting to be accepted (the kernel's queue). asyncio accepts up to this many
+    # at once before any of them is looked at, so it also bounds that burst of open files.
+    backlog: int = 128
+    max_head_bytes: int = 16 * 1024  # a longer request head is refused (h11's own default)
+
+
+@dataclass(slots=True)
 class Settings:
     models: ModelSettings = field(default_factory=ModelSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -290,6 +311,7 @@ class Settings:
     facts: FactSettings = field(default_factory=FactSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     brief: BriefSettings = field(default_factory=BriefSettings)
+    web: WebSettings = field(default_factory=WebSettings)
 
 
 DEFAULT = Settings()
