@@ -389,3 +389,31 @@ def test_a_request_head_never_finished_is_closed(db: str) -> None:
         finally:
             conn.close()
         assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"NOT HTTP AT ALL\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: " + b"a" * 20_000,  # over 16 KiB
+    ],
+)
+def test_the_servers_own_400_carries_the_security_headers(db: str, sent: bytes) -> None:
+    """A request uvicorn cannot parse is answered by the server itself, not the app (item 2:
+    every response carries the headers)."""
+    with serving(create_app(db), DEFAULT.web) as port:
+        conn = socket.create_connection(("127.0.0.1", port))
+        conn.settimeout(60)  # a bound, not a timing
+        try:
+            conn.sendall(sent)
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        finally:
+            conn.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode().split("\r\n")
+    assert status == "HTTP/1.1 400 Bad Request"
+    headers = {name.lower(): value for name, value in (x.split(": ", 1) for x in lines)}
+    assert {k: headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert body == b"Invalid HTTP request received."

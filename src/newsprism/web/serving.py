@@ -15,11 +15,13 @@ import asyncio
 from collections.abc import Sequence
 from typing import ClassVar
 
+import h11
 import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from newsprism.settings import DEFAULT, WebSettings
+from newsprism.web.guard import SECURITY_HEADERS
 
 
 class BoundedH11Protocol(H11Protocol):
@@ -43,6 +45,19 @@ class BoundedH11Protocol(H11Protocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self.became_idle()
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's own answer to a request it cannot parse (a head over ``max_head_bytes``,
+        bad syntax), with the security headers every answer of the app carries."""
+        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        for event in (
+            h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+            h11.Data(data=msg.encode("ascii")),
+            h11.EndOfMessage(),
+        ):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def is_idle(self) -> bool:
         """No request is being answered (none came yet, or the last one's answer is sent)."""
