@@ -32,6 +32,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from newsprism.cli import _build_parser
+from newsprism.cli import main as cli_main
 from newsprism.settings import DEFAULT, WebSettings
 from newsprism.store import open_store
 from newsprism.web.app import create_app
@@ -417,3 +418,10 @@ def test_the_servers_own_400_carries_the_security_headers(db: str, sent: bytes) 
     headers = {name.lower(): value for name, value in (x.split(": ", 1) for x in lines)}
     assert {k: headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
     assert body == b"Invalid HTTP request received."
+
+
+def test_serve_refuses_a_connection_limit_under_one(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["serve", "--db", db, "--max-connections", "0"]) == 2
+    assert capsys.readouterr().err.strip().endswith("error: --max-connections must be at least 1")

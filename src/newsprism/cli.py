@@ -179,6 +179,9 @@ def _serve(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _say(f"error: {exc}")
         return 2
+    if args.max_connections < 1:
+        _say("error: --max-connections must be at least 1")
+        return 2
     token = args.token or os.environ.get("NEWSPRISM_TOKEN") or None
     if args.host not in ("127.0.0.1", "localhost", "::1") and token is None:
         _say(f"warning: serving on {args.host} without --token: anyone who can reach it can write")
@@ -191,8 +194,9 @@ def _serve(args: argparse.Namespace) -> int:
     _say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
     app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host])
     limits = replace(DEFAULT.web, max_connections=args.max_connections)
-    uvicorn.Server(server_config(app, args.host, args.port, limits)).run()
-    return 0
+    server = uvicorn.Server(server_config(app, args.host, args.port, limits))
+    server.run()
+    return 0 if server.started else 1
 
 
 def _train(args: argparse.Namespace) -> int:
