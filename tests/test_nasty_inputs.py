@@ -786,3 +786,92 @@ def test_compare_into_a_file_that_is_not_a_database(
     assert cli_main(["compare", one, two, "--db", notes, "--format", "json", "-q"]) == 2
     assert f"error: {notes}: cannot be used as the newsprism store" in capsys.readouterr().err
     assert Path(notes).read_text() == "My notes, not a database."
+
+
+# --- hostile test, December 2026: WARC header continuation lines (issue 14, item 1) -------------
+
+
+def _header_bomb(lines: int, width: int = 98) -> bytes:
+    """A gzipped WARC response record whose header has ``X-Bomb: start`` followed by
+    ``lines`` continuation lines (a space, ``width`` letters, CRLF): warcio's own parser
+    takes time quadratic in them."""
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>" + GOOD_2.encode() + b"</p>"
+    return gzip.compress(
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:2>\r\n"
+        + b"WARC-Target-URI: https://x.test/bomb\r\nX-Bomb: start\r\n"
+        + (b" " + b"a" * width + b"\r\n") * lines
+        + b"WARC-Date: 2024-10-21T09:30:00Z\r\n"
+        + b"Content-Type: application/http; msgtype=response\r\n"
+        + b"Content-Length: " + str(len(page)).encode() + b"\r\n\r\n" + page + b"\r\n\r\n"
+    )  # fmt: skip
+
+
+def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.warc.gz"
+    after = _warc([("https://x.test/after", _page("After", GOOD))])
+    archive.write_bytes(_header_bomb(200_000) + after)  # 20 MB of header lines, ~60 KB
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(archive)], store, progress=False)
+            urls = [a.url for a in store.list_articles()]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 1,000,000 bytes (ingest warc_max_header_bytes); "
+            "the record is skipped",
+        )
+    ]
+    assert urls == ["https://x.test/after"]  # the archive reads on after the skipped record
+    assert peak < 20_000_000  # the 20 MB header is never held
+
+
+def test_warc_header_lines_are_capped(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.warc.gz"
+    archive.write_bytes(_header_bomb(20_000, width=1))  # 20,000 lines of 4 bytes
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(archive)], store, progress=False)
+        assert store.count_articles() == 0
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 10,000 lines (ingest warc_max_header_lines); "
+            "the record is skipped",
+        )
+    ]
+
+
+def test_a_signal_stops_the_run_inside_a_long_warc_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT or SIGTERM sets the run's stop event (``stop_on_signals``); reading a header
+    looks at it every few thousand lines, so the run ends there instead of after the record."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    decoded = 0
+    decode = StatusAndHeadersParser.decode_header
+
+    def counting(line: bytes) -> str:
+        nonlocal decoded
+        decoded += 1
+        return cast(str, decode(line))
+
+    monkeypatch.setattr(StatusAndHeadersParser, "decode_header", staticmethod(counting))
+    archive = tmp_path / "bomb.warc.gz"
+    first = _warc([("https://x.test/first", _page("First", GOOD))])
+    archive.write_bytes(first + _header_bomb(50_000))
+    stop = threading.Event()
+
+    def on_article(article: Article) -> None:
+        stop.set()  # as the signal handler does, here just before the next record is read
+
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(
+            [str(archive)], store, progress=False, stop=stop, on_article=on_article
+        )
+        assert [a.url for a in store.list_articles()] == ["https://x.test/first"]
+    assert summary.interrupted and summary.problems == []
+    assert decoded < 5_000  # header lines read: the run stopped inside the 50,000

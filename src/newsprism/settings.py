@@ -33,6 +33,12 @@ class IngestSettings:
     max_sentence_chars: int = 5_000
     max_jsonl_line_bytes: int = 20_000_000  # a longer .jsonl line is skipped with a problem
     warc_max_record_bytes: int = 5_000_000  # a larger archived page is skipped with a problem
+    # One WARC record's header block (and its archived HTTP headers) past either limit is
+    # skipped with a problem; the archive reads on. Real headers are a few KB and under a
+    # hundred lines; a hostile one (continuation lines by the million) stops here, read in
+    # linear time and bounded memory.
+    warc_max_header_bytes: int = 1_000_000
+    warc_max_header_lines: int = 10_000
     # Bytes read from one WARC archive after decompression (a gzip bomb stops here), and
     # the longest run with no line break (headers never get near it; a page body that long
     # is over warc_max_record_bytes anyway): past either, the rest of the archive is skipped.

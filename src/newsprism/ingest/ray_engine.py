@@ -414,6 +414,8 @@ class _RayRun:
             limits.warc_max_record_bytes,
             max_decompressed_bytes=limits.max_decompressed_bytes,
             max_line_bytes=limits.max_line_bytes,
+            max_header_bytes=limits.warc_max_header_bytes,
+            max_header_lines=limits.warc_max_header_lines,
         ):
             if isinstance(record, Problem):
                 self.fail(record)

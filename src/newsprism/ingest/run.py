@@ -45,7 +45,14 @@ from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
-from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
+from newsprism.ingest.warc import (
+    ReadingStopped,
+    WarcPage,
+    WarcSkipped,
+    expand_with_archives,
+    is_warc,
+    iter_warc,
+)
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import DB_HELP, open_store
@@ -277,20 +284,27 @@ class _Ingest:
 
     def warc(self, path: Path, name: str) -> None:
         limits = self.settings
-        for item in iter_warc(
+        items = iter_warc(
             path,
             name,
             limits.warc_max_record_bytes,
             max_decompressed_bytes=limits.max_decompressed_bytes,
             max_line_bytes=limits.max_line_bytes,
-        ):
-            self.check_stop()
-            if isinstance(item, Problem):
-                self.fail(item)
-            elif isinstance(item, WarcSkipped):
-                self.summary.skipped += 1
-            else:
-                self.warc_page(item)
+            max_header_bytes=limits.warc_max_header_bytes,
+            max_header_lines=limits.warc_max_header_lines,
+            stop=self.stop,
+        )
+        try:
+            for item in items:
+                self.check_stop()
+                if isinstance(item, Problem):
+                    self.fail(item)
+                elif isinstance(item, WarcSkipped):
+                    self.summary.skipped += 1
+                else:
+                    self.warc_page(item)
+        except ReadingStopped:
+            raise _Interrupted from None
 
     def warc_page(self, page: WarcPage) -> None:
         if self.known_url(page.url):
