@@ -875,3 +875,41 @@ def test_a_signal_stops_the_run_inside_a_long_warc_header(
         assert [a.url for a in store.list_articles()] == ["https://x.test/first"]
     assert summary.interrupted and summary.problems == []
     assert decoded < 5_000  # header lines read: the run stopped inside the 50,000
+
+
+# --- hostile test, December 2026: bidi controls in titles and outlet names (item 12) ------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Talks \u202eend\u202c in \u2066Geneva\u2069"
+    records = [
+        {"text": GOOD, "title": title, "outlet": "Evil\u202e News"},
+        {"text": GOOD_2, "title": f"Geneva{BIDI} talks", "outlet": f"Other{BIDI} Daily"},
+    ]
+    dump = tmp_path / "bidi.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Minister \u202esays\u202c \u2067no\u2069</title>"
+        '<meta property="og:site_name" content="Site\u202e Times"></head>'
+        f"<body><article><p>{GOOD} {GOOD_2} The minister added more.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        summary = ingest_sources([str(dump), str(page)], store, progress=False)
+        assert summary.new == 3, summary.problems
+        stored = sorted((a.title, a.outlet) for a in store.list_articles())
+    assert stored == [
+        ("Geneva talks", "Other Daily"),
+        ("Minister says no", "Site Times"),
+        ("Talks end in Geneva", "Evil News"),
+    ]
+    capsys.readouterr()
+    assert cli_main(["stories", "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert not any(c in shown for c in BIDI)
