@@ -913,3 +913,57 @@ def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
     assert cli_main(["stories", "--db", str(db)]) == 0
     shown = capsys.readouterr().out
     assert not any(c in shown for c in BIDI)
+
+
+# --- hostile test, December 2026: a JSONL of invalid lines (item 6) -----------------------------
+
+
+def test_a_jsonl_of_invalid_lines_is_summarised_in_bounded_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dump = tmp_path / "bad.jsonl"
+    blank = b'{"text": " "}\n'  # read, then no text left: a failure of the line too
+    dump.write_bytes(b"{}\n" * 10 + blank * 99_990 + json.dumps({"text": GOOD}).encode() + b"\n")
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(dump)], store, progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # not one record per failed line
+    assert (summary.new, summary.failed) == (1, 100_000)
+    missing = 'the JSON object has no "text" string'
+    assert summary.lines()[1:] == [
+        *(f"failed: {dump}:{n}: {missing}" for n in range(1, 11)),
+        f"… and 99,990 more failed lines in {dump}",
+    ]
+    db = str(tmp_path / "cli.db")
+    assert cli_main(["ingest", str(dump), "--db", db, "--no-progress", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["failed"] == 100_000 and len(data["problems"]) == 10
+    assert data["unlisted"] == [{"input": str(dump), "unit": "lines", "count": 99_990}]
+
+
+# --- hostile test, December 2026: escapes in file names (item 11) -------------------------------
+
+
+def test_control_characters_in_file_names_are_printed_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "a\x1b[2J\x1b]0;pwned\x07\nfailed: forged.txt"
+    (folder / name).write_text("", encoding="utf-8")  # empty: a failure that names the file
+    shown = str(folder / "a\\x1b[2J\\x1b]0;pwned\\x07\\nfailed: forged.txt")
+    db = str(tmp_path / "s.db")
+    assert cli_main(["ingest", str(folder), "--db", db, "--no-progress", "--no-stories"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[1:] == [f"failed: {shown}: empty: the input holds no text"]
+    assert "\x1b" not in out and "\x07" not in out
+    assert cli_main(["compare", str(folder / name), "--no-db", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"skipped {shown}: empty: the input holds no text",
+        "error: no usable article in the input; nothing to compare",
+    ]

@@ -267,7 +267,7 @@ def _compare(args: argparse.Namespace) -> int:
         result = load(args.inputs, overrides, settings.ingest)
     timings["ingest"] = time.perf_counter() - started
     for problem in result.problems:
-        _say(f"skipped {problem.input}: {problem.message}")
+        _say(f"skipped {problem.line()}")
     if not result.articles:
         _say("error: no usable article in the input; nothing to compare")
         return 2

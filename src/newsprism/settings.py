@@ -32,6 +32,9 @@ class IngestSettings:
     # max_sentence_chars characters, with a note (the longest real news sentences are ~1k).
     max_sentence_chars: int = 5_000
     max_jsonl_line_bytes: int = 20_000_000  # a longer .jsonl line is skipped with a problem
+    # Failed lines of one JSONL file, records of one WARC archive or files of one folder
+    # listed in the summary; past this many they are only counted ("... and N more").
+    max_failures_listed: int = 10
     warc_max_record_bytes: int = 5_000_000  # a larger archived page is skipped with a problem
     # One WARC record's header block (and its archived HTTP headers) past either limit is
     # skipped with a problem; the archive reads on. Real headers are a few KB and under a

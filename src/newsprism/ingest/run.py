@@ -53,7 +53,7 @@ from newsprism.ingest.warc import (
     is_warc,
     iter_warc,
 )
-from newsprism.model import Article, Problem
+from newsprism.model import Article, Problem, printable
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import DB_HELP, open_store
 from newsprism.store.sqlite import Store, StoreError
@@ -67,6 +67,17 @@ OnDuplicate = Callable[[str], object]  # the id of the stored article it duplica
 
 
 @dataclass
+class Unlisted:
+    """The failures of one file (JSONL lines, WARC records) or folder (files) past the first
+    ``max_failures_listed``: counted, not listed, so a file of a million bad lines is one
+    line of the summary instead of a million (and not a million records in memory)."""
+
+    input: str  # the file or folder
+    unit: str  # "lines", "records" or "files"
+    count: int = 0
+
+
+@dataclass
 class IngestSummary:
     """What one ingest run did."""
 
@@ -75,7 +86,8 @@ class IngestSummary:
     near_copies: int = 0  # stored and linked to the article they copy
     failed: int = 0  # inputs, URLs or records that gave no article
     skipped: int = 0  # archive records that hold no page (images, redirects, ...)
-    problems: list[Problem] = field(default_factory=list)  # one per failure
+    problems: list[Problem] = field(default_factory=list)  # one per failure listed
+    unlisted: list[Unlisted] = field(default_factory=list)  # the failures not listed
     warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
     from_feed: list[Problem] = field(default_factory=list)  # stored from the feed's own text
     links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
@@ -90,14 +102,18 @@ class IngestSummary:
             f"{self.failed} failed ({rate:.1f} articles/s, {self.seconds:.1f} s)"
         )
         out = [head + (" - interrupted" if self.interrupted else "")]
-        out.extend(f"failed: {p.input}: {p.message}" for p in self.problems)
-        out.extend(f"from the feed's text: {p.input}: {p.message}" for p in self.from_feed)
+        out.extend(f"failed: {p.line()}" for p in self.problems)
+        out.extend(
+            f"… and {u.count:,} more failed {u.unit} in {printable(u.input)}" for u in self.unlisted
+        )
+        out.extend(f"from the feed's text: {p.line()}" for p in self.from_feed)
         return out
 
     def to_dict(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
         data = asdict(self)
         data["problems"] = [asdict(p) for p in self.problems]
+        data["unlisted"] = [asdict(u) for u in self.unlisted]
         data["warnings"] = [asdict(p) for p in self.warnings]
         data["from_feed"] = [asdict(p) for p in self.from_feed]
         return data
@@ -142,6 +158,9 @@ class _Ingest:
         self.feeds_only = feeds_only
         self.advance = advance
         self.summary = IngestSummary()
+        self._listed: dict[str, int] = {}  # failures listed per file or folder
+        self._unlisted: dict[str, Unlisted] = {}
+        self._within: tuple[str, str] = ("", "")  # the file or folder read now, and its unit
         self._fetcher: Fetcher | None = None
         self.registry = registry_for(settings, self.summary.warnings)
 
@@ -165,8 +184,31 @@ class _Ingest:
         if self.stop is not None and self.stop.is_set():
             raise _Interrupted
 
+    @contextmanager
+    def failures_of(self, within: str, unit: str) -> Iterator[None]:
+        """Failures meanwhile belong to the file or folder ``within`` (its ``unit``s: lines,
+        records, files): past the first ``max_failures_listed`` they are only counted."""
+        previous, self._within = self._within, (within, unit)
+        try:
+            yield
+        finally:
+            self._within = previous
+
     def fail(self, problem: Problem) -> None:
+        """Count a failure; list it unless it is past the first ``max_failures_listed`` of
+        the file or folder being read (``failures_of``)."""
         self.summary.failed += 1
+        within, unit = self._within
+        if within:
+            listed = self._listed.get(within, 0)
+            if listed >= self.settings.max_failures_listed:
+                unlisted = self._unlisted.get(within)
+                if unlisted is None:
+                    unlisted = self._unlisted[within] = Unlisted(within, unit)
+                    self.summary.unlisted.append(unlisted)
+                unlisted.count += 1
+                return
+            self._listed[within] = listed + 1
         self.summary.problems.append(problem)
 
     # --- storing ----------------------------------------------------------------------------
@@ -256,31 +298,34 @@ class _Ingest:
 
     def files(self, item: str) -> None:
         targets = expand_with_archives(item)
-        for target in targets:
-            self.check_stop()
-            if isinstance(target, Problem):
-                self.fail(target)
-                continue
-            name, path = target
-            if path is not None and is_warc(path.name):
-                self.warc(path, name)
-            elif path is not None and kind_of(path) == "jsonl":
-                self.jsonl(path, name)
-            else:
-                for raw in read_input(name, path, self.settings):
-                    self.check_stop()
-                    if isinstance(raw, Problem):
-                        self.fail(raw)
-                    else:
-                        self.store_raw(raw)
+        folder = item if item != "-" and Path(item).is_dir() else ""
+        with self.failures_of(folder, "files"):
+            for target in targets:
+                self.check_stop()
+                if isinstance(target, Problem):
+                    self.fail(target)
+                    continue
+                name, path = target
+                if path is not None and is_warc(path.name):
+                    self.warc(path, name)
+                elif path is not None and kind_of(path) == "jsonl":
+                    self.jsonl(path, name)
+                else:
+                    for raw in read_input(name, path, self.settings):
+                        self.check_stop()
+                        if isinstance(raw, Problem):
+                            self.fail(raw)
+                        else:
+                            self.store_raw(raw)
 
     def jsonl(self, path: Path, name: str) -> None:
-        for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
-            self.check_stop()
-            if isinstance(raw, Problem):
-                self.fail(raw)
-            elif not self.known_url(raw.meta.url or ""):
-                self.store_raw(raw)
+        with self.failures_of(name, "lines"):
+            for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
+                self.check_stop()
+                if isinstance(raw, Problem):
+                    self.fail(raw)
+                elif not self.known_url(raw.meta.url or ""):
+                    self.store_raw(raw)
 
     def warc(self, path: Path, name: str) -> None:
         limits = self.settings
@@ -295,14 +340,15 @@ class _Ingest:
             stop=self.stop,
         )
         try:
-            for item in items:
-                self.check_stop()
-                if isinstance(item, Problem):
-                    self.fail(item)
-                elif isinstance(item, WarcSkipped):
-                    self.summary.skipped += 1
-                else:
-                    self.warc_page(item)
+            with self.failures_of(name, "records"):
+                for item in items:
+                    self.check_stop()
+                    if isinstance(item, Problem):
+                        self.fail(item)
+                    elif isinstance(item, WarcSkipped):
+                        self.summary.skipped += 1
+                    else:
+                        self.warc_page(item)
         except ReadingStopped:
             raise _Interrupted from None
 
