@@ -967,3 +967,39 @@ def test_control_characters_in_file_names_are_printed_as_escapes(
         f"skipped {shown}: empty: the input holds no text",
         "error: no usable article in the input; nothing to compare",
     ]
+
+
+# --- hostile test, December 2026: symbolic links out of a folder (item 5) -----------------------
+
+LINK_OUT = "a symbolic link to a file outside the folder; skipped (--follow-symlinks reads it)"
+
+
+def test_a_link_out_of_a_walked_folder_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(GOOD_2, encoding="utf-8")
+    archive = tmp_path / "outside.warc.gz"
+    archive.write_bytes(_warc([("https://x.test/outside", _page("Outside", RTL))]))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "same.txt").symlink_to(folder / "good.txt")  # inside the folder: read
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "page.warc.gz").symlink_to(archive)
+    expected = [(str(folder / "passwd.txt"), LINK_OUT), (str(folder / "page.warc.gz"), LINK_OUT)]
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(folder)], store, progress=False)
+        assert [a.text for a in store.list_articles()] == [GOOD]
+    assert [(p.input, p.message) for p in summary.problems] == expected
+    assert (summary.new, summary.duplicates) == (1, 1)
+    loaded = load([str(folder)])
+    assert [a.text for a in loaded.articles] == [GOOD]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        expected[0],
+        (str(folder / "same.txt"), f"the same text as {folder / 'good.txt'}; skipped"),
+    ]
+    db = str(tmp_path / "cli.db")
+    argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories", "--follow-symlinks"]
+    assert cli_main(argv) == 0
+    assert capsys.readouterr().out.startswith("3 new, 1 duplicate")

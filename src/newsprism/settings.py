@@ -50,6 +50,9 @@ class IngestSettings:
     # Publication times outside these years are refused as impossible ("9999-12-31").
     published_min_year: int = 1800
     published_max_year: int = 2200
+    # Read a file reached by walking a folder that is a symbolic link out of that folder
+    # (off: it is skipped with a problem; ``--follow-symlinks`` turns it on). Not tuned.
+    follow_symlinks: bool = False
     # A user outlet file (same shape as data/outlets.json) merged over the shipped registry;
     # "" for none. Not tuned.
     outlets_file: str = ""

@@ -338,7 +338,7 @@ def load(
     seen: dict[str, str] = {}
     if overrides is not None and overrides.is_empty():
         overrides = None
-    for entry in expand(inputs):
+    for entry in expand(inputs, settings.follow_symlinks):
         if isinstance(entry, Problem):
             result.problems.append(entry)
             continue

@@ -41,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -385,7 +385,7 @@ class _RayRun:
             yield from self.files(item)
 
     def files(self, item: str) -> Iterator[Job]:
-        targets = expand_with_archives(item)
+        targets = expand_with_archives(item, self.settings.ingest.follow_symlinks)
         for target in targets:
             if isinstance(target, Problem):
                 self.fail(target)
@@ -663,7 +663,9 @@ def run(args: argparse.Namespace) -> int:
             result = ingest_ray(
                 list(args.sources),
                 store,
-                DEFAULT,
+                replace(
+                    DEFAULT, ingest=replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+                ),
                 address=args.address,
                 workers=workers,
                 stories=not args.no_stories,

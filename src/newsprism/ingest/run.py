@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -297,7 +297,7 @@ class _Ingest:
             self.files(item)
 
     def files(self, item: str) -> None:
-        targets = expand_with_archives(item)
+        targets = expand_with_archives(item, self.settings.follow_symlinks)
         folder = item if item != "-" and Path(item).is_dir() else ""
         with self.failures_of(folder, "files"):
             for target in targets:
@@ -666,6 +666,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _common(parser)
     parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files in a folder that are symbolic links to files outside it "
+        "(skipped by default)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("single", "ray"),
         default="single",
@@ -808,11 +814,12 @@ def run(args: argparse.Namespace) -> int:
     if store is None:
         return 2
     filing = not getattr(args, "no_stories", False)
+    settings = replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
     with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
         summary = ingest_sources(
             list(args.sources),
             store,
-            DEFAULT.ingest,
+            settings,
             allow_private=args.allow_private,
             on_article=filer.file if filer is not None else None,
             on_copy=filer.file_copy if filer is not None else None,

@@ -33,7 +33,7 @@ from warcio.statusandheaders import (
     StatusAndHeadersParserException,
 )
 
-from newsprism.ingest.files import expand
+from newsprism.ingest.files import expand, walk
 from newsprism.model import Problem
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -221,21 +221,20 @@ def is_warc(name: str) -> bool:
     return name.lower().endswith(WARC_SUFFIXES)
 
 
-def expand_with_archives(item: str) -> list[tuple[str, Path | None] | Problem]:
+def expand_with_archives(
+    item: str, follow_symlinks: bool = False
+) -> list[tuple[str, Path | None] | Problem]:
     """``files.expand`` of one source, plus the WARC archives inside it when it is a folder
-    (sorted by their path in it); then a folder's problems are dropped, since its archives
-    are what it holds. Both ingest engines read a source through this."""
-    targets = expand([item])
+    (sorted by their path in it); then a folder's "holds no articles" problem is dropped,
+    since its archives are what it holds. Links out of the folder are problems unless
+    ``follow_symlinks`` (``files.walk``). Both ingest engines read a source through this."""
+    targets = expand([item], follow_symlinks)
     if item == "-" or not Path(item).is_dir():
         return targets
-    base = Path(item)
-    archives = sorted(
-        (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
-        key=lambda p: p.relative_to(base).as_posix(),
-    )
+    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks)
     if archives:
-        targets = [t for t in targets if not isinstance(t, Problem)]
-        targets.extend((str(p), p) for p in archives)
+        targets = [t for t in targets if not (isinstance(t, Problem) and t.input == item)]
+        targets.extend(p if isinstance(p, Problem) else (str(p), p) for p in archives)
     return targets
 
 
