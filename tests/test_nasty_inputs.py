@@ -8,6 +8,7 @@ through ``newsprism ingest`` and ``newsprism compare``. The limits are in docs/L
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import io
@@ -35,8 +36,8 @@ from newsprism.ingest.loader import cap_sentences
 from newsprism.ingest.pubtime import parse_time
 from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
-from newsprism.settings import IngestSettings
-from newsprism.store.sqlite import Store
+from newsprism.settings import DEFAULT, IngestSettings
+from newsprism.store.sqlite import Store, StoreLocked
 
 GOOD = (
     "The foreign minister said on Monday that the talks in Geneva had ended without an "
@@ -1003,3 +1004,64 @@ def test_a_link_out_of_a_walked_folder_is_skipped(
     argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories", "--follow-symlinks"]
     assert cli_main(argv) == 0
     assert capsys.readouterr().out.startswith("3 new, 1 duplicate")
+
+
+# --- hostile test, December 2026: a long write lock (item 9) ------------------------------------
+
+
+@contextlib.contextmanager
+def _write_lock(db: Path) -> Iterator[None]:
+    """Another connection holding the store's write lock (as a long transaction would)."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_ingest_stops_with_one_line_while_another_writer_holds_the_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DEFAULT.ingest, "lock_wait_seconds", 0.2)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(GOOD, encoding="utf-8")
+    second.write_text(GOOD_2, encoding="utf-8")
+    db = tmp_path / "s.db"
+    argv = ["ingest", "--db", str(db), "--no-progress"]
+    assert cli_main([*argv, str(first)]) == 0
+    capsys.readouterr()
+    with _write_lock(db):
+        code = cli_main([*argv, str(second)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (3, "")
+    assert err.splitlines() == [
+        f"error: {db} stayed locked by another writer for over 0.2 s (ingest "
+        "lock_wait_seconds); ingest stopped: what it stored stays stored, run it again to "
+        "store the rest"
+    ]
+    assert cli_main([*argv, str(second)]) == 0  # nothing lost, nothing twice
+    assert capsys.readouterr().out.startswith("1 new, 0 duplicate")
+
+
+def test_ingest_mid_run_lock_stops_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    files = []
+    for k, text in enumerate([GOOD, GOOD_2, RTL]):
+        files.append(tmp_path / f"{k}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    db = tmp_path / "s.db"
+    held: list[contextlib.AbstractContextManager[None]] = []
+
+    def on_article(article: Article) -> None:
+        if not held:  # after the first article is stored, another writer takes the lock
+            held.append(_write_lock(db))
+            held[0].__enter__()
+
+    sources = [str(f) for f in files]
+    with Store(db, lock_wait=0.2) as store, pytest.raises(StoreLocked) as caught:
+        ingest_sources(sources, store, progress=False, on_article=on_article)
+    held[0].__exit__(None, None, None)
+    assert str(caught.value) == f"{db} stayed locked by another writer for over 0.2 s"
+    with Store(db) as store:
+        assert [a.text for a in store.list_articles()] == [GOOD]

@@ -47,6 +47,10 @@ class IngestSettings:
     # is over warc_max_record_bytes anyway): past either, the rest of the archive is skipped.
     max_decompressed_bytes: int = 2_000_000_000
     max_line_bytes: int = 8_000_000
+    # Seconds a store write of ``ingest`` or ``watch`` waits (SQLite retrying) while another
+    # connection holds the write lock; past it the run stops with one line, keeping what it
+    # stored. Another ingest's write takes milliseconds; a web merge a second or two.
+    lock_wait_seconds: float = 30.0
     # Publication times outside these years are refused as impossible ("9999-12-31").
     published_min_year: int = 1800
     published_max_year: int = 2200

@@ -56,7 +56,7 @@ from newsprism.ingest.warc import (
 from newsprism.model import Article, Problem, printable
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.sqlite import Store, StoreError, StoreLocked
 
 if TYPE_CHECKING:
     from newsprism.stories.persist import StoryFiler
@@ -795,38 +795,56 @@ def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | Non
 
 
 def _open_store(path: str) -> Store | None:
-    """The store at ``path``, or None (with an error on stderr) when it cannot be opened."""
+    """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
+    raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
     try:
-        return open_store(path)
+        return open_store(path, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+    except StoreLocked:
+        raise
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return None
 
 
+def _say_locked(err: StoreLocked) -> None:
+    """The one line a run stopped by another writer's long lock ends with."""
+    print(
+        f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
+        "stored, run it again to store the rest",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
-    2 when the store cannot be opened, 130 when interrupted (what was stored stays stored)."""
+    2 when the store cannot be opened, 3 when another connection held the store's write lock
+    past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
+    interrupted (what was stored stays stored)."""
     if getattr(args, "engine", "single") == "ray":
         from newsprism.ingest import ray_engine
 
         return ray_engine.run(args)
-    store = _open_store(args.db)
-    if store is None:
-        return 2
     filing = not getattr(args, "no_stories", False)
     settings = replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
-    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
-        summary = ingest_sources(
-            list(args.sources),
-            store,
-            settings,
-            allow_private=args.allow_private,
-            on_article=filer.file if filer is not None else None,
-            on_copy=filer.file_copy if filer is not None else None,
-            progress=not args.no_progress and sys.stderr.isatty(),
-            rate=args.rate,
-            stop=stop,
-        )
+    try:
+        store = _open_store(args.db)
+        if store is None:
+            return 2
+        with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
+            summary = ingest_sources(
+                list(args.sources),
+                store,
+                settings,
+                allow_private=args.allow_private,
+                on_article=filer.file if filer is not None else None,
+                on_copy=filer.file_copy if filer is not None else None,
+                progress=not args.no_progress and sys.stderr.isatty(),
+                rate=args.rate,
+                stop=stop,
+            )
+    except StoreLocked as err:
+        _say_locked(err)
+        return 3
     _report(summary, args.json, filer)
     if summary.interrupted:
         return 130
@@ -835,7 +853,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0)."""
+    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0; 3 when
+    another connection held the store's write lock past ``lock_wait_seconds``)."""
+    try:
+        return _watch(args)
+    except StoreLocked as err:
+        _say_locked(err)
+        return 3
+
+
+def _watch(args: argparse.Namespace) -> int:
     rounds = 0
     store = _open_store(args.db)
     if store is None:
