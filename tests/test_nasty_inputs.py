@@ -1065,3 +1065,20 @@ def test_ingest_mid_run_lock_stops_and_keeps_what_was_stored(tmp_path: Path) -> 
     assert str(caught.value) == f"{db} stayed locked by another writer for over 0.2 s"
     with Store(db) as store:
         assert [a.text for a in store.list_articles()] == [GOOD]
+
+
+def test_the_story_listing_shows_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title stored before titles were cleaned (or by another tool) cannot drive the
+    terminal from ``newsprism stories`` either (item 11)."""
+    source = tmp_path / "a.txt"
+    source.write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert cli_main(["ingest", str(source), "--db", str(db), "--no-progress"]) == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stories SET title = ?", ("Talks\x1b[2J\nend",))
+    capsys.readouterr()
+    assert cli_main(["stories", "--db", str(db)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.endswith("  Talks\\x1b[2J\\nend")
