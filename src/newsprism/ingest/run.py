@@ -806,7 +806,7 @@ def _open_store(path: str) -> Store | None:
         return None
 
 
-def _say_locked(err: StoreLocked) -> None:
+def say_locked(err: StoreLocked) -> None:
     """The one line a run stopped by another writer's long lock ends with."""
     print(
         f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
@@ -843,7 +843,7 @@ def run(args: argparse.Namespace) -> int:
                 stop=stop,
             )
     except StoreLocked as err:
-        _say_locked(err)
+        say_locked(err)
         return 3
     _report(summary, args.json, filer)
     if summary.interrupted:
@@ -858,7 +858,7 @@ def run_watch(args: argparse.Namespace) -> int:
     try:
         return _watch(args)
     except StoreLocked as err:
-        _say_locked(err)
+        say_locked(err)
         return 3
 
 
