@@ -8,6 +8,7 @@ through ``newsprism ingest`` and ``newsprism compare``. The limits are in docs/L
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import io
@@ -35,8 +36,8 @@ from newsprism.ingest.loader import cap_sentences
 from newsprism.ingest.pubtime import parse_time
 from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
-from newsprism.settings import IngestSettings
-from newsprism.store.sqlite import Store
+from newsprism.settings import DEFAULT, IngestSettings
+from newsprism.store.sqlite import Store, StoreLocked
 
 GOOD = (
     "The foreign minister said on Monday that the talks in Geneva had ended without an "
@@ -786,3 +787,298 @@ def test_compare_into_a_file_that_is_not_a_database(
     assert cli_main(["compare", one, two, "--db", notes, "--format", "json", "-q"]) == 2
     assert f"error: {notes}: cannot be used as the newsprism store" in capsys.readouterr().err
     assert Path(notes).read_text() == "My notes, not a database."
+
+
+# --- hostile test, December 2026: WARC header continuation lines (issue 14, item 1) -------------
+
+
+def _header_bomb(lines: int, width: int = 98) -> bytes:
+    """A gzipped WARC response record whose header has ``X-Bomb: start`` followed by
+    ``lines`` continuation lines (a space, ``width`` letters, CRLF): warcio's own parser
+    takes time quadratic in them."""
+    page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>" + GOOD_2.encode() + b"</p>"
+    return gzip.compress(
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:2>\r\n"
+        + b"WARC-Target-URI: https://x.test/bomb\r\nX-Bomb: start\r\n"
+        + (b" " + b"a" * width + b"\r\n") * lines
+        + b"WARC-Date: 2024-10-21T09:30:00Z\r\n"
+        + b"Content-Type: application/http; msgtype=response\r\n"
+        + b"Content-Length: " + str(len(page)).encode() + b"\r\n\r\n" + page + b"\r\n\r\n"
+    )  # fmt: skip
+
+
+def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.warc.gz"
+    after = _warc([("https://x.test/after", _page("After", GOOD))])
+    archive.write_bytes(_header_bomb(200_000) + after)  # 20 MB of header lines, ~60 KB
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(archive)], store, progress=False)
+            urls = [a.url for a in store.list_articles()]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 1,000,000 bytes (ingest warc_max_header_bytes); "
+            "the record is skipped",
+        )
+    ]
+    assert urls == ["https://x.test/after"]  # the archive reads on after the skipped record
+    assert peak < 20_000_000  # the 20 MB header is never held
+
+
+def test_warc_header_lines_are_capped(tmp_path: Path) -> None:
+    archive = tmp_path / "bomb.warc.gz"
+    archive.write_bytes(_header_bomb(20_000, width=1))  # 20,000 lines of 4 bytes
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(archive)], store, progress=False)
+        assert store.count_articles() == 0
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 10,000 lines (ingest warc_max_header_lines); "
+            "the record is skipped",
+        )
+    ]
+
+
+def test_a_signal_stops_the_run_inside_a_long_warc_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT or SIGTERM sets the run's stop event (``stop_on_signals``); reading a header
+    looks at it every few thousand lines, so the run ends there instead of after the record."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    decoded = 0
+    decode = StatusAndHeadersParser.decode_header
+
+    def counting(line: bytes) -> str:
+        nonlocal decoded
+        decoded += 1
+        return cast(str, decode(line))
+
+    monkeypatch.setattr(StatusAndHeadersParser, "decode_header", staticmethod(counting))
+    archive = tmp_path / "bomb.warc.gz"
+    first = _warc([("https://x.test/first", _page("First", GOOD))])
+    archive.write_bytes(first + _header_bomb(50_000))
+    stop = threading.Event()
+
+    def on_article(article: Article) -> None:
+        stop.set()  # as the signal handler does, here just before the next record is read
+
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(
+            [str(archive)], store, progress=False, stop=stop, on_article=on_article
+        )
+        assert [a.url for a in store.list_articles()] == ["https://x.test/first"]
+    assert summary.interrupted and summary.problems == []
+    assert decoded < 5_000  # header lines read: the run stopped inside the 50,000
+
+
+# --- hostile test, December 2026: bidi controls in titles and outlet names (item 12) ------------
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title = "Talks \u202eend\u202c in \u2066Geneva\u2069"
+    records = [
+        {"text": GOOD, "title": title, "outlet": "Evil\u202e News"},
+        {"text": GOOD_2, "title": f"Geneva{BIDI} talks", "outlet": f"Other{BIDI} Daily"},
+    ]
+    dump = tmp_path / "bidi.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Minister \u202esays\u202c \u2067no\u2069</title>"
+        '<meta property="og:site_name" content="Site\u202e Times"></head>'
+        f"<body><article><p>{GOOD} {GOOD_2} The minister added more.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        summary = ingest_sources([str(dump), str(page)], store, progress=False)
+        assert summary.new == 3, summary.problems
+        stored = sorted((a.title, a.outlet) for a in store.list_articles())
+    assert stored == [
+        ("Geneva talks", "Other Daily"),
+        ("Minister says no", "Site Times"),
+        ("Talks end in Geneva", "Evil News"),
+    ]
+    capsys.readouterr()
+    assert cli_main(["stories", "--db", str(db)]) == 0
+    shown = capsys.readouterr().out
+    assert not any(c in shown for c in BIDI)
+
+
+# --- hostile test, December 2026: a JSONL of invalid lines (item 6) -----------------------------
+
+
+def test_a_jsonl_of_invalid_lines_is_summarised_in_bounded_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dump = tmp_path / "bad.jsonl"
+    blank = b'{"text": " "}\n'  # read, then no text left: a failure of the line too
+    dump.write_bytes(b"{}\n" * 10 + blank * 99_990 + json.dumps({"text": GOOD}).encode() + b"\n")
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(dump)], store, progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # not one record per failed line
+    assert (summary.new, summary.failed) == (1, 100_000)
+    missing = 'the JSON object has no "text" string'
+    assert summary.lines()[1:] == [
+        *(f"failed: {dump}:{n}: {missing}" for n in range(1, 11)),
+        f"… and 99,990 more failed lines in {dump}",
+    ]
+    db = str(tmp_path / "cli.db")
+    assert cli_main(["ingest", str(dump), "--db", db, "--no-progress", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["failed"] == 100_000 and len(data["problems"]) == 10
+    assert data["unlisted"] == [{"input": str(dump), "unit": "lines", "count": 99_990}]
+
+
+# --- hostile test, December 2026: escapes in file names (item 11) -------------------------------
+
+
+def test_control_characters_in_file_names_are_printed_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "a\x1b[2J\x1b]0;pwned\x07\nfailed: forged.txt"
+    (folder / name).write_text("", encoding="utf-8")  # empty: a failure that names the file
+    shown = str(folder / "a\\x1b[2J\\x1b]0;pwned\\x07\\nfailed: forged.txt")
+    db = str(tmp_path / "s.db")
+    assert cli_main(["ingest", str(folder), "--db", db, "--no-progress", "--no-stories"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[1:] == [f"failed: {shown}: empty: the input holds no text"]
+    assert "\x1b" not in out and "\x07" not in out
+    assert cli_main(["compare", str(folder / name), "--no-db", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"skipped {shown}: empty: the input holds no text",
+        "error: no usable article in the input; nothing to compare",
+    ]
+
+
+# --- hostile test, December 2026: symbolic links out of a folder (item 5) -----------------------
+
+LINK_OUT = "a symbolic link to a file outside the folder; skipped (--follow-symlinks reads it)"
+
+
+def test_a_link_out_of_a_walked_folder_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(GOOD_2, encoding="utf-8")
+    archive = tmp_path / "outside.warc.gz"
+    archive.write_bytes(_warc([("https://x.test/outside", _page("Outside", RTL))]))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "same.txt").symlink_to(folder / "good.txt")  # inside the folder: read
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "page.warc.gz").symlink_to(archive)
+    expected = [(str(folder / "passwd.txt"), LINK_OUT), (str(folder / "page.warc.gz"), LINK_OUT)]
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(folder)], store, progress=False)
+        assert [a.text for a in store.list_articles()] == [GOOD]
+    assert [(p.input, p.message) for p in summary.problems] == expected
+    assert (summary.new, summary.duplicates) == (1, 1)
+    loaded = load([str(folder)])
+    assert [a.text for a in loaded.articles] == [GOOD]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        expected[0],
+        (str(folder / "same.txt"), f"the same text as {folder / 'good.txt'}; skipped"),
+    ]
+    db = str(tmp_path / "cli.db")
+    argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories", "--follow-symlinks"]
+    assert cli_main(argv) == 0
+    assert capsys.readouterr().out.startswith("3 new, 1 duplicate")
+
+
+# --- hostile test, December 2026: a long write lock (item 9) ------------------------------------
+
+
+@contextlib.contextmanager
+def _write_lock(db: Path) -> Iterator[None]:
+    """Another connection holding the store's write lock (as a long transaction would)."""
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_ingest_stops_with_one_line_while_another_writer_holds_the_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DEFAULT.ingest, "lock_wait_seconds", 0.2)
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(GOOD, encoding="utf-8")
+    second.write_text(GOOD_2, encoding="utf-8")
+    db = tmp_path / "s.db"
+    argv = ["ingest", "--db", str(db), "--no-progress"]
+    assert cli_main([*argv, str(first)]) == 0
+    capsys.readouterr()
+    with _write_lock(db):
+        code = cli_main([*argv, str(second)])
+    out, err = capsys.readouterr()
+    assert (code, out) == (3, "")
+    assert err.splitlines() == [
+        f"error: {db} stayed locked by another writer for over 0.2 s (ingest "
+        "lock_wait_seconds); ingest stopped: what it stored stays stored, run it again to "
+        "store the rest"
+    ]
+    assert cli_main([*argv, str(second)]) == 0  # nothing lost, nothing twice
+    assert capsys.readouterr().out.startswith("1 new, 0 duplicate")
+
+
+def test_ingest_mid_run_lock_stops_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    files = []
+    for k, text in enumerate([GOOD, GOOD_2, RTL]):
+        files.append(tmp_path / f"{k}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    db = tmp_path / "s.db"
+    held: list[contextlib.AbstractContextManager[None]] = []
+
+    def on_article(article: Article) -> None:
+        if not held:  # after the first article is stored, another writer takes the lock
+            held.append(_write_lock(db))
+            held[0].__enter__()
+
+    sources = [str(f) for f in files]
+    with Store(db, lock_wait=0.2) as store, pytest.raises(StoreLocked) as caught:
+        ingest_sources(sources, store, progress=False, on_article=on_article)
+    held[0].__exit__(None, None, None)
+    assert str(caught.value) == f"{db} stayed locked by another writer for over 0.2 s"
+    with Store(db) as store:
+        assert [a.text for a in store.list_articles()] == [GOOD]
+
+
+def test_the_story_listing_shows_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title stored before titles were cleaned (or by another tool) cannot drive the
+    terminal from ``newsprism stories`` either (item 11)."""
+    source = tmp_path / "a.txt"
+    source.write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert cli_main(["ingest", str(source), "--db", str(db), "--no-progress"]) == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stories SET title = ?", ("Talks\x1b[2J\nend",))
+    capsys.readouterr()
+    assert cli_main(["stories", "--db", str(db)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.endswith("  Talks\\x1b[2J\\nend")

@@ -194,6 +194,43 @@ def test_markdown_escapes_pipes() -> None:
     assert "| Putin \\| Guterres | shared fact |" in render(comparison, "md")
 
 
+# Issue 14, item 7: Markdown in an article's title (or any text from it) must stay text.
+INJECTED = "![p](http://host/b.png) [click](https://example/x) **B** `c` <i>h</i> ~~s~~ _e_"
+
+
+def test_markdown_from_an_article_renders_as_its_literal_text(data: dict) -> None:
+    from markdown_it import MarkdownIt
+
+    hostile = json.loads(json.dumps(data))
+    for article in hostile["articles"]:
+        article["title"] = INJECTED
+        article["outlet"] = "# " + INJECTED
+        article["outlet_info"] = None
+    for key in ("alignments", "omissions", "events"):
+        for item in hostile[key]:
+            item["label"] = "- " + INJECTED
+    for item in hostile["alignments"]:
+        item["detail"] = INJECTED
+    for key in ("brief", "loaded"):
+        for item in hostile[key]:
+            item["text"] = "1. " + INJECTED
+    for item in hostile["terms"]:
+        item["term"] = INJECTED
+    for item in hostile["quote_balance"]:
+        item["speaker"] = "> " + INJECTED
+    for item in hostile["concepts"]:
+        item["name"] = INJECTED
+    md = render_dict(hostile, "md")
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    bad = ("<img", "<a ", "<strong>B", "<em>e", "<code", "<s>", "<i>", "<h2>- ", "<blockquote")
+    for tag in bad:
+        assert tag not in html, tag
+    assert html.count("<h1>") == 1 and "<ul>\n<li>\n<ul>" not in html
+    shown = INJECTED.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert html.count(shown) >= 20
+    assert f"# {shown}" in html and f"&gt; {shown}" in html and f"1. {shown}" in html
+
+
 # --- HTML --------------------------------------------------------------------------------------
 
 

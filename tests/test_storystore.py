@@ -467,6 +467,31 @@ def test_two_writers_never_lose_a_filing(store_db: str) -> None:
         assert one.story_meta()["documents"] == "4"
 
 
+def test_a_refiling_after_a_conflict_counts_each_article_once(store_db: str) -> None:
+    """Issue 14, item 13: with two ingest runs at once, a filer whose write met the other's
+    (``StoryConflict``) files its pending articles again; each is still counted once."""
+    db = store_db
+    texts = [TURKEY_1, BUDGET, TURKEY_2, MOROCCO, MOROCCO_2]
+    articles = [Article(id=f"a{k}", text=t, title=f"title {k}") for k, t in enumerate(texts)]
+    with open_store(db) as one, open_store(db) as two:
+        with one._transaction() as conn:
+            one._save_articles(conn, articles, "test")
+        first, second = StoryFiler(one), StoryFiler(two)
+        first.file(articles[0])
+        with second.batch(10):
+            second.file(articles[1])
+            first.file(articles[2])  # the other run writes meanwhile: a conflict
+            second.file(articles[3])
+            second.file(articles[4])
+        assert memberships(db) == {"a0": "sa0", "a1": "sa1", "a2": "sa0", "a3": "sa3", "a4": "sa3"}
+    assert first.counts.line() == (
+        "stories: 1 new, 1 articles joined a story, 0 near-copies filed with their original"
+    )
+    assert second.counts.line() == (
+        "stories: 2 new, 1 articles joined a story, 0 near-copies filed with their original"
+    )
+
+
 def test_clusterer_merges_are_stored_and_never_undo_a_split(store_db: str) -> None:
     """With revision on, a merge the clusterer makes moves the members in the store and
     leaves an alias; two stories a user split apart are never merged again."""

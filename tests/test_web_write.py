@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -540,3 +541,33 @@ def test_script_payloads_show_escaped_on_the_job_page(store_db: str) -> None:
         failed = added(web, {"url": "http://127.0.0.1/<script>alert(3)</script>"})
         shown = web.get(f"/jobs/{failed['id']}").text
         assert "&lt;script&gt;alert(3)&lt;/script&gt;" in shown and "<script>alert" not in shown
+
+
+def test_a_write_while_another_writer_holds_the_lock_is_503_with_retry_after(
+    tmp_path: Path,
+) -> None:
+    """Issue 14, item 9: a merge that waited the store's lock wait (5 s) out is answered 503
+    with Retry-After, not a bare 500; once the lock is gone the same merge works. (SQLite's
+    write lock: PostgreSQL writers wait as PostgreSQL does.)"""
+    store_db = str(tmp_path / "s.db")
+    records = [{"text": BUDGET, "title": "EU budget passes"}, {"text": QUAKE, "title": "Quake"}]
+    source = tmp_path / "two.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert cli_main(["ingest", str(source), "--db", store_db, "--no-progress"]) == 0
+    budget, quake = sorted(set(memberships(store_db).values()))
+    other = sqlite3.connect(store_db, isolation_level=None)
+    with client(store_db) as web:
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            api = web.post("/api/stories/merge", json={"into": budget, "others": [quake]})
+            page = web.post("/stories/merge", data={"story": [budget, quake]})
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        busy = "the store is busy: another writer held it for over 5 s; try again shortly"
+        assert (api.status_code, api.headers["retry-after"]) == (503, "5")
+        assert api.json() == {"detail": busy}
+        assert (page.status_code, page.headers["retry-after"]) == (503, "5")
+        assert busy in page.text
+        done = web.post("/api/stories/merge", json={"into": budget, "others": [quake]})
+        assert done.status_code == 200 and done.json()["articles"] == 2

@@ -48,6 +48,12 @@ def _build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--title", help="title of a single input")
     cmp.add_argument("--language", help="language of a single input")
     cmp.add_argument("--outlets", type=Path, help="extra outlet registry (JSON) to merge")
+    cmp.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files in a folder that are symbolic links to files outside it "
+        "(skipped by default)",
+    )
     cmp.add_argument("--profile", action="store_true", help="print per-stage timings to stderr")
     cmp.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -291,10 +297,11 @@ def _compare(args: argparse.Namespace) -> int:
         _say("error: give files to compare, or --story ID")
         return 2
     else:
-        result = load(args.inputs, overrides, settings.ingest)
+        ingest = replace(settings.ingest, follow_symlinks=args.follow_symlinks)
+        result = load(args.inputs, overrides, ingest)
     timings["ingest"] = time.perf_counter() - started
     for problem in result.problems:
-        _say(f"skipped {problem.input}: {problem.message}")
+        _say(f"skipped {problem.line()}")
     if not result.articles:
         _say("error: no usable article in the input; nothing to compare")
         return 2

@@ -7,6 +7,7 @@ always jump from a finding to the words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -66,12 +67,28 @@ class Article:
     notes: list[str] = field(default_factory=list)  # what cleaning removed or inferred
 
 
+# Characters a terminal acts on or that break a line: C0 and C1 controls, DEL, the Unicode
+# line and paragraph separators, and the bidi controls that reorder what follows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` for one line of terminal output, each control character written as its
+    escape (``\\x1b``, ``\\n``, ``\\u202e``): a file name (or a URL, or a message quoting
+    one) can then neither send a terminal escape sequence nor forge an output line."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 @dataclass
 class Problem:
     """An input that could not be used, and why, in words a user can act on."""
 
     input: str  # the path, URL, "stdin" or "<file>:<line>" it came from
     message: str
+
+    def line(self) -> str:
+        """``input: message`` for a terminal, control characters shown as escapes."""
+        return f"{printable(self.input)}: {printable(self.message)}"
 
 
 @dataclass

@@ -32,15 +32,31 @@ class IngestSettings:
     # max_sentence_chars characters, with a note (the longest real news sentences are ~1k).
     max_sentence_chars: int = 5_000
     max_jsonl_line_bytes: int = 20_000_000  # a longer .jsonl line is skipped with a problem
+    # Failed lines of one JSONL file, records of one WARC archive or files of one folder
+    # listed in the summary; past this many they are only counted ("... and N more").
+    max_failures_listed: int = 10
     warc_max_record_bytes: int = 5_000_000  # a larger archived page is skipped with a problem
+    # One WARC record's header block (and its archived HTTP headers) past either limit is
+    # skipped with a problem; the archive reads on. Real headers are a few KB and under a
+    # hundred lines; a hostile one (continuation lines by the million) stops here, read in
+    # linear time and bounded memory.
+    warc_max_header_bytes: int = 1_000_000
+    warc_max_header_lines: int = 10_000
     # Bytes read from one WARC archive after decompression (a gzip bomb stops here), and
     # the longest run with no line break (headers never get near it; a page body that long
     # is over warc_max_record_bytes anyway): past either, the rest of the archive is skipped.
     max_decompressed_bytes: int = 2_000_000_000
     max_line_bytes: int = 8_000_000
+    # Seconds a store write of ``ingest`` or ``watch`` waits (SQLite retrying) while another
+    # connection holds the write lock; past it the run stops with one line, keeping what it
+    # stored. Another ingest's write takes milliseconds; a web merge a second or two.
+    lock_wait_seconds: float = 30.0
     # Publication times outside these years are refused as impossible ("9999-12-31").
     published_min_year: int = 1800
     published_max_year: int = 2200
+    # Read a file reached by walking a folder that is a symbolic link out of that folder
+    # (off: it is skipped with a problem; ``--follow-symlinks`` turns it on). Not tuned.
+    follow_symlinks: bool = False
     # A user outlet file (same shape as data/outlets.json) merged over the shipped registry;
     # "" for none. Not tuned.
     outlets_file: str = ""

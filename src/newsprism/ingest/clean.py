@@ -131,6 +131,14 @@ class Cleaned:
     credit: str = ""  # e.g. "RT News" from "Credit: RT News"; "" when none
 
 
+def clean_label(raw: str) -> str:
+    """A title or an outlet name as stored: NFC, the invisible characters the text loses
+    (zero-width, bidi embedding/override/isolate controls, which could reverse how a story
+    list or a report line displays) and control characters dropped, spaces made one."""
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", raw)).translate(_INVISIBLE)
+    return " ".join(_CONTROL.sub("", text.replace("\t", " ")).split())
+
+
 def normalize_whitespace(raw: str) -> str:
     """Unicode NFC, newlines as "\\n", invisible and control characters dropped."""
     text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", raw)).translate(_INVISIBLE)

@@ -13,6 +13,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,11 +211,38 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def expand(inputs: list[str]) -> list[tuple[str, Path | None] | Problem]:
+LINK_OUT = "a symbolic link to a file outside the folder; skipped (--follow-symlinks reads it)"
+
+
+def walk(
+    folder: Path, wanted: Callable[[Path], bool], follow_symlinks: bool = False
+) -> list[Path | Problem]:
+    """The visible files under ``folder`` that ``wanted`` accepts, sorted by their path in
+    it; a problem in place of each that is a symbolic link resolving outside the folder
+    (``ingest dir/`` must not store ``dir/passwd.txt -> /etc/passwd``) unless
+    ``follow_symlinks``. Links to folders are not walked into (``Path.rglob``)."""
+    root = folder.resolve()
+    found = sorted(
+        (p for p in folder.rglob("*") if _visible(p, folder) and p.is_file() and wanted(p)),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    out: list[Path | Problem] = []
+    for path in found:
+        if not follow_symlinks and path.is_symlink() and not path.resolve().is_relative_to(root):
+            out.append(Problem(str(path), LINK_OUT))
+        else:
+            out.append(path)
+    return out
+
+
+def expand(
+    inputs: list[str], follow_symlinks: bool = False
+) -> list[tuple[str, Path | None] | Problem]:
     """The inputs as (name, path) in reading order, with a problem in place of each unusable one.
 
-    Directories are expanded (sorted by path; hidden files and folders and ``*.meta.json``
-    sidecars skipped); "-" is ("stdin", None).
+    Directories are expanded (``walk``: sorted by path; hidden files and folders,
+    ``*.meta.json`` sidecars and, unless ``follow_symlinks``, links out of the folder
+    skipped); "-" is ("stdin", None).
     """
     out: list[tuple[str, Path | None] | Problem] = []
     for item in inputs:
@@ -223,15 +251,15 @@ def expand(inputs: list[str]) -> list[tuple[str, Path | None] | Problem]:
             continue
         path = Path(item)
         if path.is_dir():
-            found = sorted(
-                (p for p in path.rglob("*") if _visible(p, path) and p.is_file()),
-                key=lambda p: p.relative_to(path).as_posix(),
+            found = walk(
+                path,
+                lambda p: p.suffix.lower() in INPUT_SUFFIXES and not is_sidecar(p),
+                follow_symlinks,
             )
-            files = [p for p in found if p.suffix.lower() in INPUT_SUFFIXES and not is_sidecar(p)]
-            if not files:
+            if not found:
                 kinds = ", ".join(sorted(INPUT_SUFFIXES))
                 out.append(Problem(item, f"the folder holds no articles ({kinds})"))
-            out.extend((str(p), p) for p in files)
+            out.extend(p if isinstance(p, Problem) else (str(p), p) for p in found)
         elif path.exists():
             if is_sidecar(path):
                 out.append(Problem(item, "a .meta.json sidecar is metadata, not an article"))

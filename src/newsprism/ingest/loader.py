@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsprism.ingest.clean import clean_text, normalize_whitespace
+from newsprism.ingest.clean import clean_label, clean_text, normalize_whitespace
 from newsprism.ingest.files import RawDoc, decode, expand, looks_binary, read_input
 from newsprism.ingest.ids import article_id
 from newsprism.ingest.language import guess_language
@@ -235,11 +235,12 @@ def build_article(
         language = guess_language(cleaned.text)
         notes.append(f"language guessed from the text: {language}")
     url = pick("url", [overrides, sidecar, embedded])
-    title = pick("title", [overrides, sidecar, embedded])
-    sitename = (embedded.outlet or "") if raw.kind == "html" else ""
+    title = clean_label(pick("title", [overrides, sidecar, embedded]))
+    sitename = clean_label(embedded.outlet or "") if raw.kind == "html" else ""
     outlet, outlet_id, outlet_note = resolve_outlet(
-        registry, pick("outlet", explicit), url, sitename, cleaned.credit
+        registry, clean_label(pick("outlet", explicit)), url, sitename, cleaned.credit
     )
+    outlet = clean_label(outlet)
     if outlet_note:
         notes.append(outlet_note)
     layers: list[tuple[ArticleMeta | None, TimeSource, str]] = [
@@ -337,7 +338,7 @@ def load(
     seen: dict[str, str] = {}
     if overrides is not None and overrides.is_empty():
         overrides = None
-    for entry in expand(inputs):
+    for entry in expand(inputs, settings.follow_symlinks):
         if isinstance(entry, Problem):
             result.problems.append(entry)
             continue

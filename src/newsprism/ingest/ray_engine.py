@@ -41,7 +41,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +50,12 @@ from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
-from newsprism.ingest.run import IngestSummary, ingest_sources, stop_on_signals
+from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop_on_signals
 from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Ingested, Store, StoreError
+from newsprism.store.sqlite import Ingested, Store, StoreError, StoreLocked
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,
@@ -385,7 +385,7 @@ class _RayRun:
             yield from self.files(item)
 
     def files(self, item: str) -> Iterator[Job]:
-        targets = expand_with_archives(item)
+        targets = expand_with_archives(item, self.settings.ingest.follow_symlinks)
         for target in targets:
             if isinstance(target, Problem):
                 self.fail(target)
@@ -414,6 +414,8 @@ class _RayRun:
             limits.warc_max_record_bytes,
             max_decompressed_bytes=limits.max_decompressed_bytes,
             max_line_bytes=limits.max_line_bytes,
+            max_header_bytes=limits.warc_max_header_bytes,
+            max_header_lines=limits.warc_max_header_lines,
         ):
             if isinstance(record, Problem):
                 self.fail(record)
@@ -650,7 +652,10 @@ def run(args: argparse.Namespace) -> int:
         print("error: --store-batch must be at least 1", file=sys.stderr)
         return 2
     try:
-        store = open_store(args.db)
+        store = open_store(args.db, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -661,7 +666,9 @@ def run(args: argparse.Namespace) -> int:
             result = ingest_ray(
                 list(args.sources),
                 store,
-                DEFAULT,
+                replace(
+                    DEFAULT, ingest=replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+                ),
                 address=args.address,
                 workers=workers,
                 stories=not args.no_stories,
@@ -676,6 +683,9 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+        except StoreLocked as err:
+            say_locked(err)
+            return 3
         except RayWorkerError as err:
             print(
                 f"error: {err}; what was stored stays stored: run the same command again "

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -45,11 +45,18 @@ from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_article, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
-from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
-from newsprism.model import Article, Problem
+from newsprism.ingest.warc import (
+    ReadingStopped,
+    WarcPage,
+    WarcSkipped,
+    expand_with_archives,
+    is_warc,
+    iter_warc,
+)
+from newsprism.model import Article, Problem, printable
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.sqlite import Store, StoreError, StoreLocked
 
 if TYPE_CHECKING:
     from newsprism.stories.persist import StoryFiler
@@ -57,6 +64,17 @@ if TYPE_CHECKING:
 OnArticle = Callable[[Article], object]  # what it returns is ignored
 OnCopy = Callable[[Article, str], object]
 OnDuplicate = Callable[[str], object]  # the id of the stored article it duplicates
+
+
+@dataclass
+class Unlisted:
+    """The failures of one file (JSONL lines, WARC records) or folder (files) past the first
+    ``max_failures_listed``: counted, not listed, so a file of a million bad lines is one
+    line of the summary instead of a million (and not a million records in memory)."""
+
+    input: str  # the file or folder
+    unit: str  # "lines", "records" or "files"
+    count: int = 0
 
 
 @dataclass
@@ -68,7 +86,8 @@ class IngestSummary:
     near_copies: int = 0  # stored and linked to the article they copy
     failed: int = 0  # inputs, URLs or records that gave no article
     skipped: int = 0  # archive records that hold no page (images, redirects, ...)
-    problems: list[Problem] = field(default_factory=list)  # one per failure
+    problems: list[Problem] = field(default_factory=list)  # one per failure listed
+    unlisted: list[Unlisted] = field(default_factory=list)  # the failures not listed
     warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
     from_feed: list[Problem] = field(default_factory=list)  # stored from the feed's own text
     links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
@@ -83,14 +102,18 @@ class IngestSummary:
             f"{self.failed} failed ({rate:.1f} articles/s, {self.seconds:.1f} s)"
         )
         out = [head + (" - interrupted" if self.interrupted else "")]
-        out.extend(f"failed: {p.input}: {p.message}" for p in self.problems)
-        out.extend(f"from the feed's text: {p.input}: {p.message}" for p in self.from_feed)
+        out.extend(f"failed: {p.line()}" for p in self.problems)
+        out.extend(
+            f"… and {u.count:,} more failed {u.unit} in {printable(u.input)}" for u in self.unlisted
+        )
+        out.extend(f"from the feed's text: {p.line()}" for p in self.from_feed)
         return out
 
     def to_dict(self) -> dict[str, object]:
         """The summary as JSON-ready data."""
         data = asdict(self)
         data["problems"] = [asdict(p) for p in self.problems]
+        data["unlisted"] = [asdict(u) for u in self.unlisted]
         data["warnings"] = [asdict(p) for p in self.warnings]
         data["from_feed"] = [asdict(p) for p in self.from_feed]
         return data
@@ -135,6 +158,9 @@ class _Ingest:
         self.feeds_only = feeds_only
         self.advance = advance
         self.summary = IngestSummary()
+        self._listed: dict[str, int] = {}  # failures listed per file or folder
+        self._unlisted: dict[str, Unlisted] = {}
+        self._within: tuple[str, str] = ("", "")  # the file or folder read now, and its unit
         self._fetcher: Fetcher | None = None
         self.registry = registry_for(settings, self.summary.warnings)
 
@@ -158,8 +184,31 @@ class _Ingest:
         if self.stop is not None and self.stop.is_set():
             raise _Interrupted
 
+    @contextmanager
+    def failures_of(self, within: str, unit: str) -> Iterator[None]:
+        """Failures meanwhile belong to the file or folder ``within`` (its ``unit``s: lines,
+        records, files): past the first ``max_failures_listed`` they are only counted."""
+        previous, self._within = self._within, (within, unit)
+        try:
+            yield
+        finally:
+            self._within = previous
+
     def fail(self, problem: Problem) -> None:
+        """Count a failure; list it unless it is past the first ``max_failures_listed`` of
+        the file or folder being read (``failures_of``)."""
         self.summary.failed += 1
+        within, unit = self._within
+        if within:
+            listed = self._listed.get(within, 0)
+            if listed >= self.settings.max_failures_listed:
+                unlisted = self._unlisted.get(within)
+                if unlisted is None:
+                    unlisted = self._unlisted[within] = Unlisted(within, unit)
+                    self.summary.unlisted.append(unlisted)
+                unlisted.count += 1
+                return
+            self._listed[within] = listed + 1
         self.summary.problems.append(problem)
 
     # --- storing ----------------------------------------------------------------------------
@@ -248,49 +297,60 @@ class _Ingest:
             self.files(item)
 
     def files(self, item: str) -> None:
-        targets = expand_with_archives(item)
-        for target in targets:
-            self.check_stop()
-            if isinstance(target, Problem):
-                self.fail(target)
-                continue
-            name, path = target
-            if path is not None and is_warc(path.name):
-                self.warc(path, name)
-            elif path is not None and kind_of(path) == "jsonl":
-                self.jsonl(path, name)
-            else:
-                for raw in read_input(name, path, self.settings):
-                    self.check_stop()
-                    if isinstance(raw, Problem):
-                        self.fail(raw)
-                    else:
-                        self.store_raw(raw)
+        targets = expand_with_archives(item, self.settings.follow_symlinks)
+        folder = item if item != "-" and Path(item).is_dir() else ""
+        with self.failures_of(folder, "files"):
+            for target in targets:
+                self.check_stop()
+                if isinstance(target, Problem):
+                    self.fail(target)
+                    continue
+                name, path = target
+                if path is not None and is_warc(path.name):
+                    self.warc(path, name)
+                elif path is not None and kind_of(path) == "jsonl":
+                    self.jsonl(path, name)
+                else:
+                    for raw in read_input(name, path, self.settings):
+                        self.check_stop()
+                        if isinstance(raw, Problem):
+                            self.fail(raw)
+                        else:
+                            self.store_raw(raw)
 
     def jsonl(self, path: Path, name: str) -> None:
-        for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
-            self.check_stop()
-            if isinstance(raw, Problem):
-                self.fail(raw)
-            elif not self.known_url(raw.meta.url or ""):
-                self.store_raw(raw)
+        with self.failures_of(name, "lines"):
+            for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
+                self.check_stop()
+                if isinstance(raw, Problem):
+                    self.fail(raw)
+                elif not self.known_url(raw.meta.url or ""):
+                    self.store_raw(raw)
 
     def warc(self, path: Path, name: str) -> None:
         limits = self.settings
-        for item in iter_warc(
+        items = iter_warc(
             path,
             name,
             limits.warc_max_record_bytes,
             max_decompressed_bytes=limits.max_decompressed_bytes,
             max_line_bytes=limits.max_line_bytes,
-        ):
-            self.check_stop()
-            if isinstance(item, Problem):
-                self.fail(item)
-            elif isinstance(item, WarcSkipped):
-                self.summary.skipped += 1
-            else:
-                self.warc_page(item)
+            max_header_bytes=limits.warc_max_header_bytes,
+            max_header_lines=limits.warc_max_header_lines,
+            stop=self.stop,
+        )
+        try:
+            with self.failures_of(name, "records"):
+                for item in items:
+                    self.check_stop()
+                    if isinstance(item, Problem):
+                        self.fail(item)
+                    elif isinstance(item, WarcSkipped):
+                        self.summary.skipped += 1
+                    else:
+                        self.warc_page(item)
+        except ReadingStopped:
+            raise _Interrupted from None
 
     def warc_page(self, page: WarcPage) -> None:
         if self.known_url(page.url):
@@ -606,6 +666,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _common(parser)
     parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files in a folder that are symbolic links to files outside it "
+        "(skipped by default)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("single", "ray"),
         default="single",
@@ -729,37 +795,56 @@ def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | Non
 
 
 def _open_store(path: str) -> Store | None:
-    """The store at ``path``, or None (with an error on stderr) when it cannot be opened."""
+    """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
+    raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
     try:
-        return open_store(path)
+        return open_store(path, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+    except StoreLocked:
+        raise
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return None
 
 
+def say_locked(err: StoreLocked) -> None:
+    """The one line a run stopped by another writer's long lock ends with."""
+    print(
+        f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
+        "stored, run it again to store the rest",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
-    2 when the store cannot be opened, 130 when interrupted (what was stored stays stored)."""
+    2 when the store cannot be opened, 3 when another connection held the store's write lock
+    past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
+    interrupted (what was stored stays stored)."""
     if getattr(args, "engine", "single") == "ray":
         from newsprism.ingest import ray_engine
 
         return ray_engine.run(args)
-    store = _open_store(args.db)
-    if store is None:
-        return 2
     filing = not getattr(args, "no_stories", False)
-    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
-        summary = ingest_sources(
-            list(args.sources),
-            store,
-            DEFAULT.ingest,
-            allow_private=args.allow_private,
-            on_article=filer.file if filer is not None else None,
-            on_copy=filer.file_copy if filer is not None else None,
-            progress=not args.no_progress and sys.stderr.isatty(),
-            rate=args.rate,
-            stop=stop,
-        )
+    settings = replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+    try:
+        store = _open_store(args.db)
+        if store is None:
+            return 2
+        with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
+            summary = ingest_sources(
+                list(args.sources),
+                store,
+                settings,
+                allow_private=args.allow_private,
+                on_article=filer.file if filer is not None else None,
+                on_copy=filer.file_copy if filer is not None else None,
+                progress=not args.no_progress and sys.stderr.isatty(),
+                rate=args.rate,
+                stop=stop,
+            )
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
     _report(summary, args.json, filer)
     if summary.interrupted:
         return 130
@@ -768,7 +853,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0)."""
+    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0; 3 when
+    another connection held the store's write lock past ``lock_wait_seconds``)."""
+    try:
+        return _watch(args)
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
+
+
+def _watch(args: argparse.Namespace) -> int:
     rounds = 0
     store = _open_store(args.db)
     if store is None:

@@ -7,20 +7,33 @@ to the size limit and dropped after use. A gzipped archive is decompressed here,
 counter that stops at ``max_decompressed_bytes`` in all and at ``max_line_bytes`` without a
 line break, so a gzip bomb (gigabytes of zeros in a few kilobytes) is refused in bounded
 memory and time instead of being expanded by the archive reader.
+
+Record headers (and the archived HTTP headers) are read by ``_BoundedHeaders`` instead of
+warcio's own parser, which joins continuation lines in time quadratic in their number and
+keeps every header line: a record whose header goes over ``warc_max_header_bytes`` or
+``warc_max_header_lines`` is read to its end in linear time, keeping only what frames the
+record, and skipped with a problem naming it. The reader also looks at the run's stop event
+every few thousand lines, so SIGINT or SIGTERM ends a run inside a long header.
 """
 
 from __future__ import annotations
 
 import gzip
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import (
+    StatusAndHeaders,
+    StatusAndHeadersParser,
+    StatusAndHeadersParserException,
+)
 
-from newsprism.ingest.files import expand
+from newsprism.ingest.files import expand, walk
 from newsprism.model import Problem
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -95,6 +108,103 @@ class _Capped:
         self.close()
 
 
+class ReadingStopped(Exception):
+    """The run's stop event was set while a record header was read (a signal)."""
+
+
+# What a record whose header is over a limit still keeps: what frames it in the archive.
+_FRAMING = frozenset({"warc-type", "warc-target-uri", "warc-date", "content-length"})
+_STOP_EVERY = 2048  # header lines between two looks at the stop event
+
+
+class _BoundedHeaders(StatusAndHeadersParser):
+    """warcio's header parser with limits: the same result for a header within them; past
+    either limit the rest of the header is read line by line and dropped (linear time, one
+    line in memory), keeping only the framing headers, and ``over`` says why."""
+
+    def __init__(
+        self,
+        parser: StatusAndHeadersParser,
+        max_bytes: int,
+        max_lines: int,
+        stop: threading.Event | None,
+    ) -> None:
+        super().__init__(parser.statuslist, parser.verify)
+        self.max_bytes = max_bytes
+        self.max_lines = max_lines
+        self.stop = stop
+        self.over = ""  # why the last header read was cut ("" when it was not)
+
+    def parse(self, stream: Any, full_statusline: Any = None) -> StatusAndHeaders:
+        if full_statusline is None:
+            full_statusline = stream.readline()
+        full_statusline = self.decode_header(full_statusline)
+        statusline = full_statusline.rstrip()
+        total = len(full_statusline)
+        if total == 0:
+            raise EOFError()
+        if not statusline:
+            return StatusAndHeaders(statusline=statusline, headers=[], protocol="", total_len=total)
+        if self.verify:
+            protocol_status = self.split_prefix(statusline, self.statuslist)
+            if not protocol_status:
+                raise StatusAndHeadersParserException(
+                    f"Expected Status Line starting with {self.statuslist} - Found: {statusline}",
+                    full_statusline,
+                )
+        else:
+            protocol_status = statusline.split(" ", 1)
+        headers: list[tuple[str, str]] = []
+        name, parts = "", list[str]()  # the header being read and its value's lines
+        lines = 0
+        while True:
+            raw = self.decode_header(stream.readline())
+            total += len(raw)
+            lines += 1
+            line = raw.rstrip()
+            if lines % _STOP_EVERY == 0 and self.stop is not None and self.stop.is_set():
+                raise ReadingStopped
+            if line.startswith((" ", "\t")):
+                if parts and not self.over:
+                    parts.append(line)
+            else:
+                if parts:
+                    headers.append((name, "".join(parts)))
+                name, parts = "", []
+                if not line:
+                    break
+                found = line.split(":", 1)
+                if len(found) == 2 and (not self.over or found[0].strip().lower() in _FRAMING):
+                    name, parts = found[0].rstrip(" \t"), [found[1].lstrip()]
+            if not self.over and (total > self.max_bytes or lines > self.max_lines):
+                self.over = (
+                    f"over {self.max_bytes:,} bytes (ingest warc_max_header_bytes)"
+                    if total > self.max_bytes
+                    else f"over {self.max_lines:,} lines (ingest warc_max_header_lines)"
+                )
+                headers = [h for h in headers if h[0].lower() in _FRAMING]
+                if name.lower() not in _FRAMING:
+                    name, parts = "", []
+        statusline = protocol_status[1].strip() if len(protocol_status) > 1 else ""
+        return StatusAndHeaders(
+            statusline=statusline, headers=headers, protocol=protocol_status[0], total_len=total
+        )
+
+
+def _bounded(
+    records: ArchiveIterator, max_bytes: int, max_lines: int, stop: threading.Event | None
+) -> list[_BoundedHeaders]:
+    """Put bounded parsers in place of the archive iterator's header parsers (WARC record
+    headers, archived HTTP response and request headers); return them."""
+    loader = records.loader
+    parsers = []
+    for attribute in ("warc_parser", "http_parser", "http_req_parser"):
+        bounded = _BoundedHeaders(getattr(loader, attribute), max_bytes, max_lines, stop)
+        setattr(loader, attribute, bounded)
+        parsers.append(bounded)
+    return parsers
+
+
 def _open(path: Path, total: int, line: int) -> _Capped:
     """The archive as a capped stream, decompressed here when it is gzipped."""
     handle = path.open("rb")
@@ -111,21 +221,20 @@ def is_warc(name: str) -> bool:
     return name.lower().endswith(WARC_SUFFIXES)
 
 
-def expand_with_archives(item: str) -> list[tuple[str, Path | None] | Problem]:
+def expand_with_archives(
+    item: str, follow_symlinks: bool = False
+) -> list[tuple[str, Path | None] | Problem]:
     """``files.expand`` of one source, plus the WARC archives inside it when it is a folder
-    (sorted by their path in it); then a folder's problems are dropped, since its archives
-    are what it holds. Both ingest engines read a source through this."""
-    targets = expand([item])
+    (sorted by their path in it); then a folder's "holds no articles" problem is dropped,
+    since its archives are what it holds. Links out of the folder are problems unless
+    ``follow_symlinks`` (``files.walk``). Both ingest engines read a source through this."""
+    targets = expand([item], follow_symlinks)
     if item == "-" or not Path(item).is_dir():
         return targets
-    base = Path(item)
-    archives = sorted(
-        (p for p in base.rglob("*") if p.is_file() and is_warc(p.name)),
-        key=lambda p: p.relative_to(base).as_posix(),
-    )
+    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks)
     if archives:
-        targets = [t for t in targets if not isinstance(t, Problem)]
-        targets.extend((str(p), p) for p in archives)
+        targets = [t for t in targets if not (isinstance(t, Problem) and t.input == item)]
+        targets.extend(p if isinstance(p, Problem) else (str(p), p) for p in archives)
     return targets
 
 
@@ -136,11 +245,16 @@ def iter_warc(
     *,
     max_decompressed_bytes: int = 2_000_000_000,
     max_line_bytes: int = 8_000_000,
+    max_header_bytes: int = 1_000_000,
+    max_header_lines: int = 10_000,
+    stop: threading.Event | None = None,
 ) -> Iterator[WarcPage | WarcSkipped | Problem]:
     """The archive's HTML pages in file order, with a problem for each unreadable record.
 
     ``max_bytes`` caps one archived page; the keyword limits cap the whole (decompressed)
-    archive and a run of bytes with no line break (see ``_Capped``).
+    archive, a run of bytes with no line break (see ``_Capped``) and one record's header
+    (see ``_BoundedHeaders``). Raises ``ReadingStopped`` when ``stop`` is set while a header
+    is read.
     """
     try:
         handle = _open(path, max_decompressed_bytes, max_line_bytes)
@@ -151,9 +265,17 @@ def iter_warc(
     with handle:
         number = 0
         try:
-            for record in ArchiveIterator(handle):
+            records = ArchiveIterator(handle)
+            parsers = _bounded(records, max_header_bytes, max_header_lines, stop)
+            for record in records:
                 number += 1
                 source = f"{name}:{number}"
+                over = next((p.over for p in parsers if p.over), "")
+                for parser in parsers:
+                    parser.over = ""
+                if over:
+                    yield Problem(source, f"the record's header is {over}; the record is skipped")
+                    continue
                 if expect_warc and not str(record.format).startswith("warc"):
                     yield Problem(source, "not a WARC archive (no WARC/1.x record header)")
                     return

@@ -5,21 +5,56 @@ Citations are ``[outlet §n]`` markers: sentence ``n`` (1-based) of that outlet'
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsprism.report.view import RELATION_WORDS, ReportView
 
+# What has a meaning anywhere in a line of (CommonMark or GitHub) Markdown: backslash
+# escapes, emphasis, code spans, links and images, raw HTML and autolinks, entities,
+# strikethrough, heading marks, table cells. ``!`` and ``(`` mean nothing without ``[``.
+_INLINE = re.compile(r"[\\`*_\[\]<&~#|]")
+# "https://..." and "www.": GitHub turns them into links even with no brackets.
+_BARE_LINK = re.compile(r"(?<=[a-z]):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
+# What means something only at the start of a line or list item: a quote, a list, a
+# setext underline.
+_LINE_START = re.compile(r"[>+=-]|\d+(?=[.)])")
+
+
+class _Markdown(str):
+    """Markdown built here from escaped parts (a citation marker around an escaped outlet
+    name): ``cell`` leaves it as it is."""
+
 
 def inline(text: object) -> str:
-    """Article-derived text as one line of Markdown that renders as the same text
-    (backslashes and ``<`` escaped, so markup in an article stays text)."""
-    value = str(text).replace("\\", "\\\\").replace("<", "\\<")
-    return " ".join(value.split())
+    """Article-derived text (a title, an outlet, a sentence, a quote, a URL) as one line of
+    Markdown that renders as exactly that text: every character with a Markdown meaning is
+    escaped, so ``![p](http://host/b.png)`` in a title is neither an image fetch nor a
+    link, and ``**B**`` is not bold; a start that would open a quote or a list ("- x",
+    "1. x") is escaped too, since the text may open a line or a list item."""
+    value = cell(text)
+    start = _LINE_START.match(value)
+    if start is not None and not isinstance(
+        text, _Markdown
+    ):  # "- x" -> "\\- x", "1. x" -> "1\\. x"
+        cut = start.end() if start.group().isdigit() else 0
+        value = value[:cut] + "\\" + value[cut:]
+    return value
 
 
 def cell(text: object) -> str:
-    """Text made safe for one Markdown table cell (``|`` also escaped)."""
-    return inline(text).replace("|", "\\|")
+    """Text made safe for one Markdown table cell: ``inline`` but for line starts, which
+    mean nothing in a cell (``|`` is escaped with the rest)."""
+    if isinstance(text, _Markdown):
+        return text
+    value = _INLINE.sub(lambda m: "\\" + m.group(), " ".join(str(text).split()))
+    return _BARE_LINK.sub(lambda m: "\\" + m.group(), value)
+
+
+def _cited(text: str, cites: list[str]) -> _Markdown:
+    """A table cell: ``text`` escaped, then citation markers ``[outlet §n]``."""
+    markers = " ".join(f"[{inline(c)}]" for c in dict.fromkeys(cites))
+    return _Markdown(" ".join(part for part in (inline(text), markers) if part))
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -36,7 +71,7 @@ def to_markdown(data: dict[str, Any]) -> str:
 
     out += ["## Sources", ""]
     out += _table(
-        ["#", "Outlet", "Country", "Ownership", "Published", "Title"],
+        [_Markdown("#"), "Outlet", "Country", "Ownership", "Published", "Title"],
         [
             [
                 str(a.index),
@@ -70,9 +105,9 @@ def to_markdown(data: dict[str, Any]) -> str:
             cells.append(RELATION_WORDS.get(row.alignment["relation"], row.alignment["relation"]))
             for c in row.cells:
                 text = c.symbol + (f" {c.word}" if c.word else "")
-                if c.ref is not None:
-                    text += f" [{view.cite(c.ref[0], c.ref[1])}]"
-                cells.append(text)
+                cells.append(
+                    _cited(text, [view.cite(c.ref[0], c.ref[1])] if c.ref is not None else [])
+                )
             table_rows.append(cells)
         out += _table(["Fact", "Relation"] + [a.label for a in view.articles], table_rows)
         out.append("")
@@ -125,7 +160,7 @@ def to_markdown(data: dict[str, Any]) -> str:
                     row.text + (f" ×{len(row.refs)}" if len(row.refs) > 1 else ""),
                     row.kind,
                     f"{row.score:.2f}",
-                    " ".join(dict.fromkeys(f"[{view.cite(a, s)}]" for a, s, _ in row.refs)),
+                    _cited("", [view.cite(a, s) for a, s, _ in row.refs]),
                 ]
                 for row in loaded
             ],
@@ -150,7 +185,7 @@ def to_markdown(data: dict[str, Any]) -> str:
         table_rows = []
         for event in timeline:
             for entry in event.entries:
-                where = f"[{view.cite(*entry.ref[:2])}]" if entry.ref else ""
+                where = _cited("", [view.cite(*entry.ref[:2])] if entry.ref else [])
                 table_rows.append(
                     [
                         event.label or event.event,

@@ -98,16 +98,36 @@ class StoreError(RuntimeError):
     """The store cannot be opened (not a database, unreadable, too new); the message names it."""
 
 
+class StoreLocked(StoreError):
+    """Another connection held the write lock longer than the store waits (``wait``
+    seconds); nothing of the write that waited was stored."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def _is_locked(err: sqlite3.Error) -> bool:
+    """True for SQLite's "database is locked" (SQLITE_BUSY, after the busy timeout)."""
+    return getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or (
+        "database is locked" in str(err)
+    )
+
+
 class Store(StoryTables, BrowseQueries):
     """A SQLite database of articles and comparisons (implements ``StoreBackend``; its story
     methods, from ``StoryTables``, implement ``StoryStoreBackend``; its web app queries, from
     ``BrowseQueries``, implement ``BrowseStoreBackend``)."""
 
-    def __init__(self, path: str | Path, *, check_same_thread: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, *, check_same_thread: bool = True, lock_wait: float = 5.0
+    ) -> None:
         """Open (creating it if needed) and migrate the store at ``path``.
 
         ``check_same_thread=False`` lets other threads use the connection, one at a time (the
         web app opens, uses and closes a request's store in worker threads that may differ).
+        ``lock_wait`` is how many seconds a write waits (SQLite retrying meanwhile) while
+        another connection holds the write lock; past it the write raises ``StoreLocked``.
 
         Raises ``StoreError`` naming the path when it is not a SQLite database (a text file
         given as --db), cannot be opened (a folder), or was written by a newer newsprism;
@@ -115,10 +135,14 @@ class Store(StoryTables, BrowseQueries):
         """
         self.path = str(path)
         self._check_same_thread = check_same_thread
+        self.lock_wait = lock_wait
         self._conn: sqlite3.Connection | None = None
         try:
             self._open()
         except sqlite3.DatabaseError as err:
+            self.close()
+            if _is_locked(err):
+                raise self._locked() from err
             self.close()
             raise StoreError(
                 f"{self.path}: cannot be used as the newsprism store ({err}); give another --db"
@@ -136,7 +160,7 @@ class Store(StoryTables, BrowseQueries):
         )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.execute("PRAGMA busy_timeout = 5000")
+        self._conn.execute(f"PRAGMA busy_timeout = {max(0, round(self.lock_wait * 1000))}")
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -165,10 +189,21 @@ class Store(StoryTables, BrowseQueries):
             self._conn.close()
             self._conn = None
 
+    def _locked(self) -> StoreLocked:
+        return StoreLocked(
+            f"{self.path} stayed locked by another writer for over {self.lock_wait:g} s",
+            self.lock_wait,
+        )
+
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if _is_locked(err):
+                raise self._locked() from err
+            raise
         try:
             yield conn
         except BaseException:

@@ -18,7 +18,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.model import Article
+from newsprism.model import Article, printable
 from newsprism.settings import DEFAULT
 from newsprism.store.open import DB_HELP, open_store
 from newsprism.store.sqlite import Store, StoreError
@@ -99,7 +99,8 @@ def format_story(item: dict[str, Any]) -> str:
     if item["copies"]:
         count += f" (+{item['copies']} near-cop{'ies' if item['copies'] != 1 else 'y'})"
     outlets = ", ".join(item["outlets"]) or "-"
-    return f"{item['id']}  {span}  {count}  [{outlets}]  {item['title']}"
+    # A store written before titles were cleaned may hold control characters: shown escaped.
+    return printable(f"{item['id']}  {span}  {count}  [{outlets}]  {item['title']}")
 
 
 def run_stories(args: argparse.Namespace) -> int:

@@ -146,6 +146,9 @@ class StoryFiler:
         self._pending_story: dict[str, str] = {}  # article -> story, not yet written
         self._records: dict[str, StoryRecord] = {}  # story rows to write
         self._pending_work: list[tuple[Article, str, bool]] = []  # for a replay on conflict
+        # What the pending filings count, added to ``counts`` once they are written: a
+        # conflict replays them, and they would otherwise be counted twice.
+        self._pending_counts = FilingCounts()
 
     @property
     def documents(self) -> int:
@@ -211,9 +214,9 @@ class StoryFiler:
         for created in changes.created:
             clusterer.set_title(created, fallback_title(article))
         if story_id in changes.created:
-            self.counts.new_stories += 1
+            self._pending_counts.new_stories += 1
         else:
-            self.counts.joined += 1
+            self._pending_counts.joined += 1
         self._collect(changes)
         if len(pending.members) >= max(1, self._batch):
             self.flush()
@@ -246,7 +249,7 @@ class StoryFiler:
             self._pending.articles.append(article)
         self._pending.documents = clusterer.documents
         self._pending.clock = _iso(clusterer.clock)
-        self.counts.copies += 1
+        self._pending_counts.copies += 1
         if len(self._pending.members) >= max(1, self._batch):
             self.flush()
         return story
@@ -277,7 +280,8 @@ class StoryFiler:
 
     def flush(self) -> None:
         """Write what is pending in one transaction. When another writer got there first,
-        reload from the store and file the pending articles again."""
+        reload from the store and file the pending articles again (counted once: ``counts``
+        takes a filing's counts only when it is written)."""
         pending = self._pending
         if not pending.members:
             return
@@ -302,6 +306,10 @@ class StoryFiler:
             finally:
                 self._batch = batch
             return
+        written, self._pending_counts = self._pending_counts, FilingCounts()
+        self.counts.new_stories += written.new_stories
+        self.counts.joined += written.joined
+        self.counts.copies += written.copies
         self._pending = Filing(expect_seq=self.seq, seq=self.seq)
         self._pending_story = {}
         self._pending_work = []

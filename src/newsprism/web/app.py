@@ -3,6 +3,7 @@ runs with uvicorn (and the tests drive directly)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from newsprism import __version__
+from newsprism.store.sqlite import StoreLocked
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
 from newsprism.web.guard import HostCheck, SecurityHeaders, allowed_hosts
 from newsprism.web.jobs import JobRunner
@@ -82,6 +84,19 @@ def create_app(
             {"status": exc.status_code, "message": str(exc.detail)},
             status_code=exc.status_code,
         )
+
+    @app.exception_handler(StoreLocked)
+    async def store_busy(request: Request, exc: StoreLocked) -> Response:
+        """Another connection (an ``ingest``) held the write lock past the store's wait: the
+        write stored nothing and can simply be sent again, so 503 with Retry-After."""
+        message = (
+            f"the store is busy: another writer held it for over {exc.wait:g} s; try again shortly"
+        )
+        headers = {"Retry-After": str(max(1, math.ceil(exc.wait)))}
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=503, headers=headers)
+        page = TEMPLATES.get_template("error.html.j2").render(status=503, message=message)
+        return HTMLResponse(page, status_code=503, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
