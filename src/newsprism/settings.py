@@ -278,7 +278,14 @@ class FactSettings:
     candidates: int = 8
     # Links a sentence keeps to any one other article, strongest first (dev triplets, pair F1).
     max_links: int = 4
-    number_tolerance: float = 0.02  # relative difference under which two numbers agree
+    # Slack (relative) on top of the range a number's digits allow ("55,000" is 54,500 to
+    # 55,500; compare/values.py). The rounding is the tolerance: with any slack "55,000" would
+    # fall inside the range of "50,000" (45,000 to 55,000), a dev contradiction lost.
+    number_tolerance: float = 0.0
+    # A misreported number is near the true one: numbers further apart than this factor count
+    # different things and are not compared (every number contradiction of the dev triplets
+    # is within a factor of 1.25).
+    max_number_ratio: float = 1.5
     # Values (numbers, dates) are compared only between sentences linked at least this
     # strongly: weaker links share a fact but may give different ones' values (dev triplets).
     conflict_min_probability: float = 0.5

@@ -109,8 +109,21 @@ def parse_value(text: str) -> tuple[float, str] | None:
     )  # fmt: skip
     if start is None:
         return None
-    if lowered[start] in ("a", "an") and not any(w in SCALES for w in lowered[start + 1 :]):
-        return None
+    if lowered[start] in ("a", "an") and (
+        start + 1 >= len(lowered) or lowered[start + 1] not in SCALES
+    ):
+        # "an additional $13.6 million": the article is not the number; "a million" is.
+        later = next(
+            (
+                k
+                for k in range(start + 1, len(lowered))
+                if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", lowered[k])
+            ),
+            None,
+        )
+        if later is None:
+            return None
+        start = later
     value = _word_number(clean[start:])
     if value is None:
         return None
@@ -157,13 +170,18 @@ def find_quantities(doc: Doc, article: Article) -> list[Quantity]:
         if parsed is None:
             continue
         value, unit = parsed
+        start = span.start_char
+        # "$5,587.75" that the recogniser left out is a bare number after its currency sign.
+        if not unit and start > 0 and text[start - 1] in CURRENCIES:
+            start -= 1
+            unit = CURRENCIES[text[start]]
         last = span[-1]
         if not unit and span.label_ == "QUANTITY" and not last.like_num:
             unit = last.text.lower()
         if not unit:
             unit = _counted_noun(span)
-        found[(span.start_char, span.end_char)] = Quantity(
-            article.id, span.start_char, span.end_char, span.text, float(value), unit
+        found[(start, span.end_char)] = Quantity(
+            article.id, start, span.end_char, text[start : span.end_char], float(value), unit
         )
     # durations used as measures: "three-day", "over two years"
     for ent in doc.ents:

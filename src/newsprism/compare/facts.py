@@ -41,17 +41,17 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare.align import describe_time, predicate_key, publication_order, time_interval
+from newsprism.compare.align import predicate_key, publication_order, time_interval
 from newsprism.compare.events import is_event_word_claim
+from newsprism.compare.values import values_conflict
+from newsprism.compare.words import content_words
 from newsprism.model import (
     Alignment,
     Article,
     ArticleAnalysis,
     Claim,
     Concept,
-    ConflictKind,
     Quantity,
-    TimeExpr,
 )
 from newsprism.settings import DEFAULT, FactSettings
 
@@ -88,40 +88,8 @@ _GENERAL_PREDICATES = frozenset(
 _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
-_WORD = re.compile(r"[a-z][a-z'’-]+")
-_DURATIONS = frozenset(
-    {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
-     "minute", "minutes", "old"}
-)  # fmt: skip
-# "more than $1 million" and "$1.1 million" agree: a hedged number allows this much.
-_HEDGE = re.compile(
-    r"\b(about|around|roughly|nearly|almost|approximately|some|over|more than|less than|"
-    r"under|up to|at least|just over|just under|estimated)\b",
-    re.IGNORECASE,
-)
-_HEDGED_TOLERANCE = 0.1
 # A sentence at least this much inside quotation marks is a quotation (its speaker's words).
 QUOTED_SHARE = 0.5
-
-
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS) | {"said", "says", "say", "told", "mr", "mrs", "ms"}
-
-
-_STOP = _stop_words()
-
-
-def content_words(text: str) -> set[str]:
-    """The content words of a text, cut to their first six letters ("vetoed" = "veto",
-    "overriding" = "overri"): a stemmer cheap enough for every sentence of a big story."""
-    out = set()
-    for word in _WORD.findall(text.lower()):
-        word = word.strip("'’-")
-        if len(word) > 2 and word not in _STOP:
-            out.add(word[:6])
-    return out
 
 
 @dataclass
@@ -692,87 +660,6 @@ def fact_label(
     return text
 
 
-def _values_conflict(
-    pairs: Sequence[tuple[FactUnit, FactUnit]], outlets: dict[str, str], settings: FactSettings
-) -> tuple[list[ConflictKind], list[str]]:
-    """Numbers of one unit and days that the two units of a pair cannot both state truly.
-
-    Only the outlets' own statements are compared (a quotation's numbers are its speaker's
-    words, "a 1 in 3 chance"), and only one value of that kind each side."""
-    conflicts: list[ConflictKind] = []
-    details: list[str] = []
-    for a, b in pairs:
-        if a.quoted or b.quoted:
-            continue
-        number = _number_conflict(a.numbers, b.numbers, settings.number_tolerance)
-        if number and "number" not in conflicts:
-            conflicts.append("number")
-            details.append(
-                f"{_say_number(number[0])} ({outlets[a.article]}) vs "
-                f"{_say_number(number[1])} ({outlets[b.article]})"
-            )
-        for ca in a.claims:
-            for cb in b.claims:
-                if predicate_key(ca) != predicate_key(cb):
-                    continue
-                times = (ca.time,) if ca.time else ()
-                other = (cb.time,) if cb.time else ()
-                when = _date_conflict(times, other, settings.max_date_conflict_days)
-                if when and "date" not in conflicts:
-                    conflicts.append("date")
-                    details.append(
-                        f"{describe_time(when[0])} ({outlets[a.article]}) vs "
-                        f"{describe_time(when[1])} ({outlets[b.article]})"
-                    )
-    return conflicts, details
-
-
-def _say_number(quantity: Quantity) -> str:
-    """A number as a contradiction names it: its words, with its counted noun when the words
-    leave it out ("48" of "a report of 48 pages" -> "48 pages")."""
-    unit = quantity.unit
-    if unit.isalpha() and unit.islower() and unit not in quantity.text.lower():
-        return f"{quantity.text} {unit}"
-    return quantity.text
-
-
-def _number_conflict(
-    a: Sequence[Quantity], b: Sequence[Quantity], tolerance: float
-) -> tuple[Quantity, Quantity] | None:
-    """Two numbers of the same unit that differ, when each side states one number of that
-    unit ("48 pages" vs "47 pages"; "$5,587.75" vs "$5,687.75")."""
-    units_a = {q.unit for q in a if q.unit}
-    for unit in sorted(units_a & {q.unit for q in b}):
-        qa = [q for q in a if q.unit == unit]
-        qb = [q for q in b if q.unit == unit]
-        if len(qa) != 1 or len(qb) != 1:
-            continue
-        if unit in _DURATIONS:
-            continue  # "a one-day visit" / "12 days of protests": seldom the same thing
-        scale = max(abs(qa[0].value), abs(qb[0].value), 1e-9)
-        hedged = any(_HEDGE.search(q.text) for q in (qa[0], qb[0]))
-        if abs(qa[0].value - qb[0].value) / scale > (_HEDGED_TOLERANCE if hedged else tolerance):
-            return qa[0], qb[0]
-    return None
-
-
-def _date_conflict(
-    a: Sequence[TimeExpr], b: Sequence[TimeExpr], max_days: int
-) -> tuple[TimeExpr, TimeExpr] | None:
-    """One resolved day each side, different and at most ``max_days`` apart (further apart,
-    they are two events, not one event misdated)."""
-    days_a = [t for t in a if t.granularity == "day" and time_interval(t)]
-    days_b = [t for t in b if t.granularity == "day" and time_interval(t)]
-    if len(days_a) != 1 or len(days_b) != 1:
-        return None
-    ia, ib = time_interval(days_a[0]), time_interval(days_b[0])
-    if ia is None or ib is None or ia == ib:
-        return None
-    if abs((ia[0] - ib[0]).days) > max_days:
-        return None
-    return days_a[0], days_b[0]
-
-
 def _own_part(unit: FactUnit, shared: set[str], settings: FactSettings) -> list[Claim]:
     """The clauses of a sentence that states a shared fact which say something its partners
     do not: "(Guterres,) who visited Russia for the first time in over two years" beside the
@@ -838,6 +725,7 @@ def align_facts(
     claims = {c.id: c for an in analyses for c in an.claims}
     order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
     outlets = {a.id: a.outlet or a.title or a.id for a in articles}
+    texts = {a.id: a.text for a in articles}
     rows: list[tuple[tuple[int, int, int], Alignment]] = []
     in_group: set[tuple[int, int]] = set()
     for group in groups:
@@ -849,7 +737,7 @@ def align_facts(
             for y in group[n + 1 :]
             if scored.get((x, y), 0.0) >= settings.conflict_min_probability
         ]
-        conflicts, details = _values_conflict(strong, outlets, settings)
+        conflicts, details = values_conflict(strong, outlets, texts, settings)
         timeline = sorted(members, key=lambda m: order[m.article])
         statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
         status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"

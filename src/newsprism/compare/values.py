@@ -1,0 +1,284 @@
+"""The values two outlets give for one fact, and whether both can be true.
+
+Only sentences that the facts model links as stating the same fact are compared, and only
+in the outlets' own voice (a quotation's numbers are its speaker's words).
+
+- **Numbers** are read as the range their digits allow: "55,000" stands for 54,500 to
+  55,500, "50,000" for 45,000 to 55,000; an amount in millions may also be cut rather than
+  rounded, so "$43 million" stands for 42.5 to 44 million and agrees with "$43,885,310". Two
+  numbers of one unit agree when either lies in the other's range, so "$139 million" and
+  "roughly $141 million", "55,000 pages" and "50,000 pages", "1.5 million women" and "up to
+  1.6 million women" differ, while "$1.52 billion" and "$1.5 billion" agree. "More than X",
+  "over X", "at least X" allow anything above X; "nearly X", "almost X", "less than X"
+  anything below. A number equal to one of the other sentence's is that one ("Romney 21
+  percent, Huckabee 17" / "Huckabee 17 percent, Romney 21"). When a sentence gives several
+  other numbers of one unit, each is compared with the number of the other sentence whose
+  surrounding words it shares ("$5,587.75 vacation at the Martha's Vineyard Holistic
+  Retreat" with "$5,687.75 at Martha's Vineyard Holistic Retreat"). Numbers further apart
+  than a factor of 1.5 count different things; durations, ranges ("between $19 and $22
+  million") and odds ("a one-in-three chance") are not compared.
+- **Days and years** of clauses with the same event verb ("has led House Democrats since
+  2002" / "since 2003") that cannot both be right. Days further apart than a week, years
+  further apart than three, are two events, not one event misdated; "said on Monday" and
+  "said on Tuesday" are two statements.
+- **Actors**: the same person as who did it, named with two different given names ("Rep.
+  Loretta Sanchez won ... defeating Barbara Lee" / "Linda T. Sánchez defeated ... Barbara
+  Lee").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from unidecode import unidecode
+
+from newsprism.compare.align import describe_time, predicate_key, time_interval
+from newsprism.compare.words import content_words
+from newsprism.model import Claim, ConflictKind, Quantity, TimeExpr
+from newsprism.settings import FactSettings
+
+if TYPE_CHECKING:
+    from newsprism.compare.facts import FactUnit
+
+_DURATIONS = frozenset(
+    {"year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours",
+     "minute", "minutes", "old"}
+)  # fmt: skip
+_DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_AT_LEAST = re.compile(
+    r"\b(more than|over|at least|upwards of|in excess of|above|just over)\b", re.IGNORECASE
+)
+_AT_MOST = re.compile(
+    r"\b(less than|fewer than|under|below|nearly|almost|just under|close to)\b", re.IGNORECASE
+)
+# Words around a number that say what it counts, when a sentence gives several of one unit.
+_CONTEXT_CHARS = 30
+_MIN_CONTEXT_WORDS = 2
+_MIN_SINGLE_CONTEXT_WORDS = 1
+_MAX_YEARS_APART = 3
+_GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "take"})
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "rep", "representative", "sen", "senator", "gov", "governor",
+     "president", "justice", "judge", "congressman", "congresswoman", "former", "the", "vice",
+     "secretary", "speaker", "leader", "mayor", "minister", "prime", "gen", "general",
+     "sheriff", "attorney", "chairman", "chairwoman", "chief", "ambassador", "lt", "col"}
+)  # fmt: skip
+
+
+def number_range(quantity: Quantity, slack: float) -> tuple[float, float]:
+    """The values a number's words allow: its rounding range ("55,000" -> [54,500, 55,500)),
+    widened by ``slack`` (relative) and opened on one side by "more than" / "nearly"."""
+    value = quantity.value
+    digits = _DIGITS.search(quantity.text)
+    if digits:
+        shown = digits.group().replace(",", "")
+        numeral = float(shown)
+        scale = value / numeral if numeral else 1.0
+        if "." in shown:
+            step = 10.0 ** -len(shown.split(".")[1])
+        else:
+            step = 10.0 ** (len(shown) - len(shown.rstrip("0"))) if shown.strip("0") else 1.0
+        half = step * abs(scale) / 2
+    else:  # number words: "three", "two dozen"
+        half = 0.5 if float(value).is_integer() else 0.0
+        scale = 1.0
+    half += slack * abs(value)
+    low, high = value - half, value + half
+    if abs(scale) > 1:
+        # "$43 million" for $43,885,310: amounts in millions are cut as often as rounded.
+        high = value + 2 * half
+    if _AT_LEAST.search(quantity.text):
+        high = math.inf
+    elif _AT_MOST.search(quantity.text):
+        low = -math.inf
+    return low, high
+
+
+def numbers_agree(a: Quantity, b: Quantity, slack: float) -> bool:
+    """Whether either number lies in the range the other's words allow."""
+    if a.value == b.value:
+        return True
+    low_a, high_a = number_range(a, slack)
+    low_b, high_b = number_range(b, slack)
+    return low_a <= b.value < high_a or low_b <= a.value < high_b
+
+
+def _context(quantity: Quantity, unit: FactUnit) -> set[str]:
+    begin = max(quantity.start - unit.start - _CONTEXT_CHARS, 0)
+    end = quantity.end - unit.start + _CONTEXT_CHARS
+    return content_words(unit.text[begin:end])
+
+
+_NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "a two-in-three chance", "1 in 3", "one out of five": odds, not counts.
+_ODDS = re.compile(rf"\b{_NUMBER_WORD}[\s-]*(?:in|out of)[\s-]*{_NUMBER_WORD}\b", re.IGNORECASE)
+
+
+def _comparable(quantity: Quantity, unit: FactUnit) -> bool:
+    """A count or amount that one outlet can misreport: not a duration, a range ("between
+    $19 and $22 million") or odds ("a one-in-three chance")."""
+    if quantity.unit in _DURATIONS or re.search(r"\bbetween\b", quantity.text, re.IGNORECASE):
+        return False
+    begin = max(quantity.start - unit.start - 12, 0)
+    around = unit.text[begin : quantity.end - unit.start + 12]
+    return not _ODDS.search(around)
+
+
+def matched_numbers(a: FactUnit, b: FactUnit, max_ratio: float) -> list[tuple[Quantity, Quantity]]:
+    """The numbers of the two sentences that give one value. Of one unit each; a number
+    equal to one of the other side is that one; of the rest, the only one of its unit each
+    side, or the one whose surrounding words it shares. Numbers further apart than
+    ``max_ratio`` count different things ("$10 million in speaking fees" and "$141 million")
+    and are not paired."""
+    out: list[tuple[Quantity, Quantity]] = []
+    units = {q.unit for q in a.numbers if q.unit} & {q.unit for q in b.numbers if q.unit}
+    for unit in sorted(units):
+        qa = [q for q in a.numbers if q.unit == unit and _comparable(q, a)]
+        qb = [q for q in b.numbers if q.unit == unit and _comparable(q, b)]
+        values_a, values_b = {q.value for q in qa}, {q.value for q in qb}
+        qa = [q for q in qa if q.value not in values_b]
+        qb = [q for q in qb if q.value not in values_a]
+        if not qa or not qb:
+            continue
+        # The only number of its unit each side needs fewer shared words around it.
+        need = _MIN_SINGLE_CONTEXT_WORDS if len(qa) == 1 and len(qb) == 1 else _MIN_CONTEXT_WORDS
+        scored = sorted(
+            (-len(_context(x, a) & _context(y, b)), i, j)
+            for i, x in enumerate(qa)
+            for j, y in enumerate(qb)
+        )
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for shared, i, j in scored:
+            if -shared < need:
+                break
+            if i in used_a or j in used_b:
+                continue
+            low, high = sorted((abs(qa[i].value), abs(qb[j].value)))
+            if low > 0 and high / low <= max_ratio:
+                used_a.add(i)
+                used_b.add(j)
+                out.append((qa[i], qb[j]))
+    return out
+
+
+def say_number(quantity: Quantity) -> str:
+    """A number as a contradiction names it: its words, with its counted noun when the words
+    leave it out ("48" of "a report of 48 pages" -> "48 pages")."""
+    unit = quantity.unit
+    if unit.isalpha() and unit.islower() and unit not in quantity.text.lower():
+        return f"{quantity.text} {unit}"
+    return quantity.text
+
+
+def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
+    """Two resolved days (or two years) that cannot both be when one event happened."""
+    if a.granularity != b.granularity or a.granularity not in ("day", "year"):
+        return False
+    ia, ib = time_interval(a), time_interval(b)
+    if ia is None or ib is None or ia == ib:
+        return False
+    if a.granularity == "year":
+        return abs(ia[0].year - ib[0].year) <= _MAX_YEARS_APART
+    return abs((ia[0] - ib[0]).days) <= max_days
+
+
+def date_conflict(
+    a: FactUnit, b: FactUnit, settings: FactSettings
+) -> tuple[TimeExpr, TimeExpr] | None:
+    """Days or years that clauses of the two sentences with the same event verb give, and
+    that cannot both be right."""
+    for ca in a.claims:
+        for cb in b.claims:
+            if ca.time is None or cb.time is None or predicate_key(ca) != predicate_key(cb):
+                continue
+            if predicate_key(ca) in _GENERAL_PREDICATES:
+                continue  # said on Monday, said on Tuesday: two statements
+            if _when_conflict(ca.time, cb.time, settings.max_date_conflict_days):
+                return ca.time, cb.time
+    return None
+
+
+def _person_name(subject: str) -> list[str]:
+    """The name that ends a subject, after its last title ("Arizona Sheriff Joe Arpaio" ->
+    ["joe", "arpaio"], "Representative Linda T. Sánchez" -> ["linda", "t", "sanchez"]); empty
+    when the subject does not end in a name of two to four words."""
+    head = subject.split(",")[0].strip()
+    names: list[str] = []
+    for word in reversed([w.strip(".’'") for w in head.split()]):
+        if word.lower() in _TITLES:
+            break
+        if not word[:1].isupper():
+            return []  # "Hillary and Bill Clinton": two people, not one name
+        names.insert(0, unidecode(word).lower())
+    return names if 2 <= len(names) <= 4 else []
+
+
+def _given_names_differ(a: list[str], b: list[str]) -> bool:
+    first_a, first_b = a[0], b[0]
+    if len(first_a) == 1 or len(first_b) == 1:  # an initial: "L. Sanchez"
+        return first_a[0] != first_b[0]
+    return first_a != first_b
+
+
+def actor_conflict(a: FactUnit, b: FactUnit, texts: dict[str, str]) -> tuple[str, str] | None:
+    """One person, by surname, as who did the same thing, with two different given names,
+    neither of them named in the other article (else they are two people of one family:
+    "Bill Clinton" and "Hillary Clinton")."""
+    for ca in a.claims:
+        for cb in b.claims:
+            if predicate_key(ca) != predicate_key(cb) or ca.predicate in _GENERAL_PREDICATES:
+                continue
+            name_a, name_b = _person_name(ca.subject), _person_name(cb.subject)
+            same_surname = bool(name_a and name_b) and name_a[-1] == name_b[-1]
+            if not same_surname or not _given_names_differ(name_a, name_b):
+                continue
+            in_b = unidecode(texts.get(b.article, "")).lower()
+            in_a = unidecode(texts.get(a.article, "")).lower()
+            if name_a[0] not in _words(in_b) and name_b[0] not in _words(in_a):
+                return _shown_name(ca), _shown_name(cb)
+    return None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text))
+
+
+def _shown_name(claim: Claim) -> str:
+    return claim.subject.split(",")[0].strip()
+
+
+def values_conflict(
+    pairs: Sequence[tuple[FactUnit, FactUnit]],
+    outlets: dict[str, str],
+    texts: dict[str, str],
+    settings: FactSettings,
+) -> tuple[list[ConflictKind], list[str]]:
+    """The kinds of value the linked sentences disagree on (``outlets`` and ``texts`` by
+    article id),
+    and each difference in words with the outlets stating each side."""
+    conflicts: list[ConflictKind] = []
+    details: list[str] = []
+
+    def add(kind: ConflictKind, left: str, right: str, a: FactUnit, b: FactUnit) -> None:
+        if kind not in conflicts:
+            conflicts.append(kind)
+            details.append(f"{left} ({outlets[a.article]}) vs {right} ({outlets[b.article]})")
+
+    for a, b in pairs:
+        if a.quoted or b.quoted:
+            continue
+        for qa, qb in matched_numbers(a, b, settings.max_number_ratio):
+            if not numbers_agree(qa, qb, settings.number_tolerance):
+                add("number", say_number(qa), say_number(qb), a, b)
+                break
+        when = date_conflict(a, b, settings)
+        if when:
+            add("date", describe_time(when[0]), describe_time(when[1]), a, b)
+        actors = actor_conflict(a, b, texts)
+        if actors:
+            add("actor", actors[0], actors[1], a, b)
+    return conflicts, details

@@ -1,0 +1,189 @@
+"""Values two outlets give for one fact (compare/values.py), on sentences of the hand-aligned
+BASIL dev triplets: different values of one fact are a contradiction naming both and their
+outlets; rounding, hedges, lists of numbers, odds and different quantities are not."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsprism.analyze.numbers import parse_value
+from newsprism.compare.values import number_range, numbers_agree
+from newsprism.model import Alignment, Article, Quantity
+from newsprism.pipeline import compare_articles
+
+
+def _article(key: str, outlet: str, text: str) -> Article:
+    published = datetime(2015, 7, 31, tzinfo=UTC)
+    return Article(id=key, text=text, outlet=outlet, published=published)
+
+
+def _shared(left: tuple[str, str], right: tuple[str, str]) -> list[Alignment]:
+    articles = [_article("a", *left), _article("b", *right)]
+    return [a for a in compare_articles(articles).alignments if a.relation != "single"]
+
+
+def _quantity(text: str) -> Quantity:
+    parsed = parse_value(text)
+    assert parsed is not None
+    return Quantity("a", 0, len(text), text, parsed[0], parsed[1])
+
+
+def test_a_number_stands_for_the_range_its_digits_allow() -> None:
+    assert number_range(_quantity("55,000"), 0.0) == (54_500, 55_500)
+    assert number_range(_quantity("50,000"), 0.0) == (45_000, 55_000)
+    # An amount in millions may be cut, not rounded: "$43 million" for $43,885,310.
+    assert number_range(_quantity("$43 million"), 0.0) == (42.5e6, 44e6)
+    assert number_range(_quantity("31.55 percent"), 0.0) == pytest.approx((31.545, 31.555))
+    assert number_range(_quantity("more than $1 million"), 0.0) == (0.5e6, float("inf"))
+    assert number_range(_quantity("nearly 24"), 0.0) == (float("-inf"), 24.5)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "agree"),
+    [
+        ("55,000", "50,000", False),  # pages of emails: Fox vs NYT, a gold contradiction
+        ("$139 million", "roughly $141 million", False),
+        ("1.5 million", "up to 1.6 million", False),
+        ("$5,587.75", "$5,687.75", False),
+        ("$1.52 billion", "$1.5 billion", True),
+        ("$43 million", "$43,885,310", True),
+        ("$139 million", "$140,937,785", False),
+        ("more than $1 million", "$1.1 million", True),
+        ("about 1.5 million", "1.54 million", True),
+        ("nearly 24", "23", True),
+    ],
+)
+def test_numbers_agree_when_either_lies_in_the_others_range(
+    left: str, right: str, agree: bool
+) -> None:
+    assert numbers_agree(_quantity(left), _quantity(right), 0.0) is agree
+
+
+def test_an_amount_differently_rounded_is_a_number_contradiction() -> None:
+    shared = _shared(
+        (
+            "The New York Times",
+            "Hillary Rodham Clinton on Friday released her most recent eight years of tax "
+            "returns, showing that she and former President Bill Clinton earned $139 million "
+            "in adjusted gross income from 2007 to 2014.",
+        ),
+        (
+            "HuffPost",
+            "Hillary and Bill Clinton earned roughly $141 million and paid nearly $44 million "
+            "in federal income taxes from 2007 to 2014, according to tax returns released "
+            "Friday.",
+        ),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        (
+            "contradicted",
+            ["number"],
+            "$139 million (The New York Times) vs roughly $141 million (HuffPost)",
+        )
+    ]
+
+
+def test_two_years_of_one_fact_are_a_date_contradiction() -> None:
+    shared = _shared(
+        ("Fox News", "Pelosi has led House Democrats since 2002."),
+        ("HuffPost", "Pelosi has led House Democrats since 2003, and that is what Ryan argued."),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        ("contradicted", ["date"], "2002 (Fox News) vs 2003 (HuffPost)")
+    ]
+
+
+def test_one_person_with_two_given_names_is_an_actor_contradiction() -> None:
+    shared = _shared(
+        (
+            "Fox News",
+            "Rep. Loretta Sanchez won the competition for vice Democratic Caucus chairman, "
+            "defeating fellow California congresswoman Barbara Lee. Sanchez formerly led the "
+            "Congressional Hispanic Caucus.",
+        ),
+        (
+            "The New York Times",
+            "Representative Joseph Crowley of New York was also elected chairman of the House "
+            "Democratic Caucus, and in a narrow victory, 98 to 96, Representative Linda T. "
+            "Sánchez of California defeated another California Democrat, Representative "
+            "Barbara Lee, to become vice chairwoman.",
+        ),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        (
+            "contradicted",
+            ["actor"],
+            "Rep. Loretta Sanchez (Fox News) vs Representative Linda T. Sánchez "
+            "(The New York Times)",
+        )
+    ]
+
+
+def test_two_people_of_one_family_are_not_an_actor_contradiction() -> None:
+    shared = _shared(
+        (
+            "The New York Times",
+            "Hillary Rodham Clinton earned $139 million in adjusted gross income from 2007 to "
+            "2014 with her husband Bill.",
+        ),
+        (
+            "HuffPost",
+            "Bill Clinton earned $139 million in adjusted gross income from 2007 to 2014 with "
+            "his wife Hillary.",
+        ),
+    )
+    assert [(a.relation, a.conflicts) for a in shared] == [("agreed", [])]
+
+
+def test_the_same_numbers_in_another_order_agree() -> None:
+    shared = _shared(
+        (
+            "Fox News",
+            "In the poll, former Massachusetts Gov. Mitt Romney leads the would-be group of "
+            "contenders with 21 percent of Republican primary voters surveyed followed by Trump "
+            "and former Arkansas Gov. Mike Huckabee at 17 percent each.",
+        ),
+        (
+            "HuffPost",
+            "A national NBC/WSJ poll released yesterday shows Trump tied for 2nd with Mike "
+            "Huckabee in the 2012 GOP primary field at 17 percent (Mitt Romney leads the pack "
+            "at 21 percent).",
+        ),
+    )
+    assert [(a.relation, a.conflicts) for a in shared] == [("agreed", [])]
+
+
+def test_odds_are_not_counts() -> None:
+    shared = _shared(
+        (
+            "Fox News",
+            'The House speaker gave his Republican Party a "two-in-three chance" of holding on '
+            "to control of the House in November.",
+        ),
+        (
+            "The New York Times",
+            "Speaker John A. Boehner said on Monday that Republicans had a one-in-three chance "
+            "of losing control of the House in November.",
+        ),
+    )
+    assert all(a.relation == "agreed" for a in shared)
+
+
+def test_a_dollar_sign_before_a_bare_number_makes_it_an_amount() -> None:
+    assert parse_value("an additional $13.6 million") == (13.6e6, "USD")
+    articles = [
+        _article(
+            "a",
+            "The New York Times",
+            "In 2008, Mr. Jackson used the money for things like a $466.30 dinner at CityZen "
+            "and a $5,587.75 vacation at the Martha's Vineyard Holistic Retreat, the document "
+            "said.",
+        )
+    ]
+    (analysis,) = compare_articles(articles).analyses
+    assert [(q.text, q.value, q.unit) for q in analysis.quantities] == [
+        ("$466.30", 466.3, "USD"),
+        ("$5,587.75", 5587.75, "USD"),
+    ]
