@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from newsprism.analyze.numbers import parse_value
-from newsprism.compare.values import number_range, numbers_agree
+from newsprism.compare.facts import FactUnit, story_units
+from newsprism.compare.values import matched_numbers, number_range, numbers_agree
 from newsprism.model import Alignment, Article, Quantity
-from newsprism.pipeline import compare_articles
+from newsprism.pipeline import analyze_story, compare_articles
 
 
 def _article(key: str, outlet: str, text: str) -> Article:
@@ -22,6 +23,14 @@ def _article(key: str, outlet: str, text: str) -> Article:
 def _shared(left: tuple[str, str], right: tuple[str, str]) -> list[Alignment]:
     articles = [_article("a", *left), _article("b", *right)]
     return [a for a in compare_articles(articles).alignments if a.relation != "single"]
+
+
+def _units(left: tuple[str, str], right: tuple[str, str]) -> tuple[FactUnit, FactUnit]:
+    """The fact units of two one-sentence articles."""
+    articles = [_article("a", *left), _article("b", *right)]
+    analyses, _ = analyze_story(articles)
+    (a,), (b,) = story_units(articles, analyses)
+    return a, b
 
 
 def _quantity(text: str) -> Quantity:
@@ -156,7 +165,7 @@ def test_the_same_numbers_in_another_order_agree() -> None:
 
 
 def test_odds_are_not_counts() -> None:
-    shared = _shared(
+    fox, nyt = _units(
         (
             "Fox News",
             'The House speaker gave his Republican Party a "two-in-three chance" of holding on '
@@ -168,7 +177,32 @@ def test_odds_are_not_counts() -> None:
             "of losing control of the House in November.",
         ),
     )
-    assert all(a.relation == "agreed" for a in shared)
+    assert [(q.text, q.unit) for q in fox.numbers] == [("two", "chance"), ("three", "")]
+    # Not for being far apart: odds are not compared at any ratio.
+    assert matched_numbers(fox, nyt, 10.0) == []
+
+
+def test_ranks_are_not_counts() -> None:
+    articles = [
+        _article(
+            "a",
+            "Fox News",
+            "Reps. Steny Hoyer, Maryland, kept the No. 2 job of House minority whip, and Jim "
+            "Clyburn, South Carolina, remained in No. 3 position of assistant leader.",
+        ),
+        _article(
+            "b",
+            "The New York Times",
+            "Democrats also re-elected Representative Steny H. Hoyer, 77, of Maryland as whip, "
+            "the No. 2 position, as well as Representative James E. Clyburn, 76, of South "
+            "Carolina in the No. 3 spot as the assistant Democratic leader.",
+        ),
+    ]
+    analyses, _ = analyze_story(articles)
+    (fox,), (nyt,) = story_units(articles, analyses)
+    assert [(q.text, q.unit) for q in fox.numbers] == [("2", "job"), ("3", "position")]
+    assert [(q.text, q.unit) for q in nyt.numbers] == [("2", "position"), ("3", "spot")]
+    assert matched_numbers(fox, nyt, 1.5) == []
 
 
 def test_a_dollar_sign_before_a_bare_number_makes_it_an_amount() -> None:

@@ -16,7 +16,7 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
   surrounding words it shares ("$5,587.75 vacation at the Martha's Vineyard Holistic
   Retreat" with "$5,687.75 at Martha's Vineyard Holistic Retreat"). Numbers further apart
   than a factor of 1.5 count different things; durations, ranges ("between $19 and $22
-  million") and odds ("a one-in-three chance") are not compared.
+  million"), odds ("a one-in-three chance") and ranks ("the No. 2 job") are not compared.
 - **Days and years** of clauses with the same event verb ("has led House Democrats since
   2002" / "since 2003") that cannot both be right. Days further apart than a week, years
   further apart than three, are two events, not one event misdated; "said on Monday" and
@@ -114,17 +114,20 @@ def _context(quantity: Quantity, unit: FactUnit) -> set[str]:
 
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "a two-in-three chance", "1 in 3", "one out of five": odds, not counts.
+# "the No. 2 job", "#3": a rank, a name for a place in an order rather than a count.
+_RANK = re.compile(r"(\bNo\.|#|\bnumber)\s*$", re.IGNORECASE)
 _ODDS = re.compile(rf"\b{_NUMBER_WORD}[\s-]*(?:in|out of)[\s-]*{_NUMBER_WORD}\b", re.IGNORECASE)
 
 
 def _comparable(quantity: Quantity, unit: FactUnit) -> bool:
     """A count or amount that one outlet can misreport: not a duration, a range ("between
-    $19 and $22 million") or odds ("a one-in-three chance")."""
+    $19 and $22 million"), odds ("a one-in-three chance") or a rank ("the No. 2 job")."""
     if quantity.unit in _DURATIONS or re.search(r"\bbetween\b", quantity.text, re.IGNORECASE):
         return False
     begin = max(quantity.start - unit.start - 12, 0)
     around = unit.text[begin : quantity.end - unit.start + 12]
-    return not _ODDS.search(around)
+    before = unit.text[begin : quantity.start - unit.start]
+    return not _ODDS.search(around) and not _RANK.search(before)
 
 
 def matched_numbers(a: FactUnit, b: FactUnit, max_ratio: float) -> list[tuple[Quantity, Quantity]]:
