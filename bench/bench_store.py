@@ -14,7 +14,7 @@
    then what the web app's pages ask of a store is timed on each: the story list
    (``web.browse.story_list``: ``browse_stories``, coverage, compared ids), the list with a
    word query and with an outlet filter, a story page (``web.browse.story_detail``, which
-   reads the stored comparison), ``load_comparison`` alone, and opening plus closing a store
+   reads the stored comparison), ``load_report`` alone, and opening plus closing a store
    (each web request opens one). Two warm-up calls, then ``--repeat`` timed calls: median and
    p95 in milliseconds.
 
@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import bench_ingest  # noqa: E402
 
 from newsprism.model import Article  # noqa: E402
+from newsprism.report.stored import load_report  # noqa: E402
 
 BENCH_SETTINGS = "-c synchronous_commit=off"  # durability comparable to SQLite WAL + NORMAL
 WARM_ARTICLES = 30
@@ -144,7 +145,7 @@ def reading(db: str, story: str, word: str, outlet: str, repeat: int) -> dict[st
             lambda: story_list(store, StoryFilters(outlet=outlet)), repeat
         )
         out["story page"] = timed(lambda: story_detail(store, story), repeat)
-        out["load_comparison"] = timed(lambda: store.load_comparison(story), repeat)
+        out["load_comparison"] = timed(lambda: load_report(store, story), repeat)
     out["open and close a store"] = timed(lambda: open_store(db).close(), repeat)
     return out
 

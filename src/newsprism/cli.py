@@ -174,8 +174,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from newsprism.store.errors import StoreError
     from newsprism.store.open import open_store
-    from newsprism.store.sqlite import StoreError
     from newsprism.web.app import create_app
     from newsprism.web.serving import server_config
 
@@ -284,7 +284,7 @@ def _compare(args: argparse.Namespace) -> int:
         return 2
     if args.story:
         from newsprism.ingest import IngestResult
-        from newsprism.store.sqlite import StoreError
+        from newsprism.store.errors import StoreError
         from newsprism.stories.commands import story_for_compare
 
         try:
@@ -319,8 +319,8 @@ def _compare(args: argparse.Namespace) -> int:
     # Open the store before the analysis, so that a bad --db fails at once.
     store = None
     if not args.no_db:
+        from newsprism.store.errors import StoreError
         from newsprism.store.open import open_store
-        from newsprism.store.sqlite import StoreError
 
         try:
             store = open_store(args.db)

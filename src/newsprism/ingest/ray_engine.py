@@ -54,8 +54,9 @@ from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop
 from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, Settings
+from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Ingested, Store, StoreError, StoreLocked
+from newsprism.store.sqlite import Ingested, Store
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,

@@ -55,8 +55,9 @@ from newsprism.ingest.warc import (
 )
 from newsprism.model import Article, Problem, printable
 from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError, StoreLocked
+from newsprism.store.sqlite import Store
 
 if TYPE_CHECKING:
     from newsprism.stories.persist import StoryFiler

@@ -16,7 +16,7 @@ FORMATS = ("json", "md", "html")
 
 
 def render_dict(data: dict[str, Any], fmt: str) -> str:
-    """Render a report dict (from ``to_dict`` or ``Store.load_comparison``) as ``fmt``."""
+    """Render a report dict (from ``to_dict`` or ``report.stored.load_report``) as ``fmt``."""
     if fmt == "json":
         return dumps(data)
     if fmt in ("md", "markdown"):

@@ -20,9 +20,10 @@ from typing import Any
 
 from newsprism.model import Article, printable
 from newsprism.settings import DEFAULT
+from newsprism.store.errors import StoreError, StoryConflict
 from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError
-from newsprism.store.stories import StoryConflict, StoryRecord
+from newsprism.store.sqlite import Store
+from newsprism.store.stories import StoryRecord
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:

@@ -39,8 +39,9 @@ import numpy as np
 
 from newsprism.model import Article
 from newsprism.settings import DEFAULT, StorySettings
+from newsprism.store.errors import StoryConflict
 from newsprism.store.sqlite import Store
-from newsprism.store.stories import Correction, Filing, StoryConflict, StoryRecord
+from newsprism.store.stories import Correction, Filing, StoryRecord
 from newsprism.stories.cluster import StoryChanges, StoryClusterer, StoryModel
 from newsprism.stories.features import StoryFeatures, extract_features
 

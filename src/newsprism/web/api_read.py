@@ -9,14 +9,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.web import browse
 from newsprism.web.deps import WebConfig, config, get_store
 from newsprism.web.jobs import JobRunner, jobs
 
 router = APIRouter(prefix="/api", tags=["read"])
 
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Backend, Depends(get_store)]
 StoryId = Annotated[str, Path(min_length=1, max_length=200, description="a story id")]
 
 

@@ -30,8 +30,8 @@ from starlette.types import Message
 
 from newsprism.ingest.meta import MAX_FIELD_CHARS
 from newsprism.settings import DEFAULT
+from newsprism.store.errors import StoryConflict
 from newsprism.store.open import open_store
-from newsprism.store.stories import StoryConflict
 from newsprism.web.adding import (
     MAX_UPLOAD_FILES,
     AddReport,

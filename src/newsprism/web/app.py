@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from newsprism import __version__
-from newsprism.store.sqlite import StoreLocked
+from newsprism.store.errors import StoreLocked
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
 from newsprism.web.guard import HostCheck, SecurityHeaders, allowed_hosts
 from newsprism.web.jobs import JobRunner

@@ -13,8 +13,8 @@ from pathlib import Path
 from fastapi import HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 
+from newsprism.store.base import Backend
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Store
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -50,7 +50,7 @@ def config(request: Request) -> WebConfig:
     return cfg
 
 
-def get_store(request: Request) -> Iterator[Store]:
+def get_store(request: Request) -> Iterator[Backend]:
     """One store connection for the request (SQLite in WAL mode: readers never block the
     writer, and each request sees the last committed state). FastAPI opens it, runs the route
     and closes it one after another, but in worker threads that may differ."""

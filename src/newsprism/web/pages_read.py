@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprism.report.view import OWNERSHIP_WORDS, RELATION_WORDS
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.web import browse
 from newsprism.web.deps import (
     TEMPLATES,
@@ -25,7 +25,7 @@ from newsprism.web.jobs import JobRunner, jobs
 
 router = APIRouter(include_in_schema=False)
 
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Backend, Depends(get_store)]
 
 # How often the "analysing" page reloads itself (seconds).
 REFRESH_SECONDS = 2
