@@ -167,7 +167,7 @@ def test_filing_in_several_runs_equals_one_pass(shared_data: Path, store_db: str
     """The clusterer rebuilt from the store decides exactly as one that never stopped: the
     store keeps the word counts as of the clusterer's last IDF fold (cached weightings use
     those) beside the live ones."""
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
 
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]
     one_pass = StoryClusterer(DEFAULT.stories)
@@ -204,7 +204,7 @@ def test_a_store_from_before_folds_were_kept_files_the_same_across_restarts(
     folded where a filer first finds it, and files alike however often it is restarted."""
     import shutil
 
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
     from newsprism.store.sqlite import Store
 
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]
