@@ -97,8 +97,8 @@ def compare_stories(db: str, count: int) -> list[tuple[str, object]]:
     """(story id, comparison) of the ``count`` largest stories of 2 to 6 articles (all of
     them compared, so the story page shows the comparison)."""
     from newsprism.pipeline import compare_articles
+    from newsprism.services.stories import load_story_articles
     from newsprism.store import open_store
-    from newsprism.stories.commands import load_story_articles
 
     with open_store(db) as store:
         stories = [

@@ -14,6 +14,7 @@ import pytest
 
 from newsprism.ingest.run import main as ingest_main
 from newsprism.model import Article
+from newsprism.services.stories import load_story_articles, story_for_compare, story_id_of
 from newsprism.settings import DEFAULT, StorySettings
 from newsprism.store import open_store
 from newsprism.stories import StoryClusterer
@@ -21,12 +22,9 @@ from newsprism.stories.commands import (
     add_merge_arguments,
     add_split_arguments,
     add_stories_arguments,
-    load_story_articles,
     run_merge,
     run_split,
     run_stories,
-    story_for_compare,
-    story_id_of,
 )
 from newsprism.stories.persist import (
     CorrectionError,

@@ -260,8 +260,8 @@ def _format_for(args: argparse.Namespace) -> str:
 
 def _compare(args: argparse.Namespace) -> int:
     from newsprism.ingest import ArticleMeta, load
-    from newsprism.pipeline import compare_articles
     from newsprism.report import render
+    from newsprism.services.compare import compare, save
 
     settings = DEFAULT
     timings: dict[str, float] = {}
@@ -284,8 +284,8 @@ def _compare(args: argparse.Namespace) -> int:
         return 2
     if args.story:
         from newsprism.ingest import IngestResult
+        from newsprism.services.stories import story_for_compare
         from newsprism.store.errors import StoreError
-        from newsprism.stories.commands import story_for_compare
 
         try:
             story_id, story_articles = story_for_compare(args.db, args.story)
@@ -337,18 +337,21 @@ def _compare(args: argparse.Namespace) -> int:
     timings["load models"] = time.perf_counter() - started
 
     progress = None if args.quiet else (lambda stage: _say(f"… {stage}"))
-    comparison = compare_articles(result.articles, settings, report=progress)
-    if not args.profile:
-        comparison.timings = {}  # reports of the same input stay byte-identical
-    if story_id:
-        comparison.story = story_id  # saved under the story's id
+    compared = compare(
+        result.articles,
+        settings,
+        registry,
+        story=story_id,  # a stored story's comparison is saved under its id
+        keep_timings=args.profile,  # otherwise reports of the same input stay byte-identical
+        report=progress,
+    )
+    comparison, outlets = compared.comparison, compared.outlets
     timings.update(comparison.timings)
 
-    outlets = {a.outlet_id: o for a in comparison.articles if (o := registry.get(a.outlet_id))}
     if store is not None:
         started = time.perf_counter()
         with store:
-            store.save_comparison(comparison, outlets)
+            save(store, compared)
         timings["store"] = time.perf_counter() - started
 
     fmt = _format_for(args)

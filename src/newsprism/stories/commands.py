@@ -18,12 +18,12 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.model import Article, printable
+from newsprism.model import printable
+from newsprism.services.stories import story_summary
 from newsprism.settings import DEFAULT
 from newsprism.store.errors import StoreError, StoryConflict
 from newsprism.store.open import DB_HELP, open_store
 from newsprism.store.sqlite import Store
-from newsprism.store.stories import StoryRecord
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
@@ -69,20 +69,6 @@ def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     _db_argument(parser)
-
-
-def story_summary(store: Store, record: StoryRecord) -> dict[str, Any]:
-    """One story as the listing shows it (JSON-ready)."""
-    return {
-        "id": record.id,
-        "title": record.title,
-        "start": record.start,
-        "end": record.end,
-        "outlets": store.story_outlets(record.id),
-        "articles": record.articles,
-        "copies": record.copies,
-        "open": record.status == "open",
-    }
 
 
 def _day(iso: str | None) -> str:
@@ -137,7 +123,8 @@ def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_merge(args: argparse.Namespace) -> int:
     """``newsprism merge``: 0 when merged, 2 on an unknown story or nothing to merge."""
-    from newsprism.stories.persist import CorrectionError, merge_stories
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import merge as merge_stories
 
     store = _open(args.db)
     if store is None:
@@ -165,7 +152,8 @@ def add_split_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_split(args: argparse.Namespace) -> int:
     """``newsprism split``: 0 when split (prints the new story id), 2 on bad input."""
-    from newsprism.stories.persist import CorrectionError, split_story
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import split as split_story
 
     store = _open(args.db)
     if store is None:
@@ -191,8 +179,8 @@ def add_move_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_move(args: argparse.Namespace) -> int:
     """``newsprism move``: 0 when moved, 2 on an unknown article or story or nothing to do."""
-    from newsprism.stories.corrections import move_article
-    from newsprism.stories.persist import CorrectionError
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import move as move_article
 
     store = _open(args.db)
     if store is None:
@@ -208,38 +196,3 @@ def run_move(args: argparse.Namespace) -> int:
     left = f"; {move.source} had nothing else and is now an alias" if move.merged else ""
     print(f"moved {move.article}{extra} from {move.source} to {move.story}{left}")
     return 0
-
-
-# --- newsprism compare --story ----------------------------------------------------------------
-
-
-def story_id_of(store: Store, story_id: str) -> str:
-    """The id a story goes by now (a merged story's alias leads to the surviving story);
-    ``KeyError`` when there is no such story. Save its comparison under this id."""
-    found = store.resolve_story(story_id)
-    if found is None:
-        raise KeyError(f"no story {story_id!r} in {store.path}")
-    return found
-
-
-def load_story_articles(store: Store, story_id: str, include_copies: bool = False) -> list[Article]:
-    """The stored articles of a story, in filing order, ready for ``compare_articles``.
-
-    Near-copies are left out (they repeat their original) unless ``include_copies``.
-    ``KeyError`` when there is no such story."""
-    resolved = story_id_of(store, story_id)
-    members = store.story_members(resolved)
-    ids = [str(m["article"]) for m in members if include_copies or not m["copy_of"]]
-    if not ids:  # a story of near-copies only: compare them after all
-        ids = [str(m["article"]) for m in members]
-    articles = [store.get_article(i) for i in ids]
-    return [a for a in articles if a is not None]
-
-
-def story_for_compare(db: str, story_id: str) -> tuple[str, list[Article]]:
-    """For ``newsprism compare --story ID``: (the id to save the comparison under, the story's
-    articles). ``KeyError`` when there is no such story, ``StoreError`` when the store
-    cannot be opened."""
-    with open_store(db) as store:
-        resolved = story_id_of(store, story_id)
-        return resolved, load_story_articles(store, resolved)

@@ -28,22 +28,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
-from newsprism.ingest.meta import MAX_FIELD_CHARS
-from newsprism.settings import DEFAULT
-from newsprism.store.errors import StoryConflict
-from newsprism.store.open import open_store
-from newsprism.web.adding import (
-    MAX_UPLOAD_FILES,
+from newsprism.services.adding import (
+    MAX_FIELD_CHARS,
     AddReport,
     FromUrl,
     Pasted,
     Source,
     Upload,
-    add_log,
-    submit_add,
     text_problem,
     url_problem,
 )
+from newsprism.settings import DEFAULT
+from newsprism.store.errors import StoryConflict
+from newsprism.store.open import open_store
+from newsprism.web.adding import MAX_UPLOAD_FILES, add_log, submit_add
 from newsprism.web.deps import OWN_PAGE_SITES, TOKEN_FIELD, TOKEN_HEADER, check_token, config
 from newsprism.web.jobs import Job, jobs
 
@@ -330,7 +328,8 @@ def _retrying(work: Any) -> Any:
 def merge(db: str, story_ids: list[str]) -> Merged:
     """Merge stories into the first one (``newsprism merge``): 404 naming unknown ids, 422
     when fewer than two different stories are given."""
-    from newsprism.stories.persist import CorrectionError, merge_stories
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import merge as merge_stories
 
     ids = [s.strip() for s in story_ids if s.strip()]
     with open_store(db) as store:
@@ -355,12 +354,14 @@ def merge(db: str, story_ids: list[str]) -> Merged:
 def move(db: str, article_id: str, story_id: str) -> Moved:
     """Move an article to another story (``newsprism move``): 404 for an unknown article or
     story, 422 when it cannot move (not filed yet, already there)."""
-    from newsprism.stories.corrections import UnknownArticle, UnknownStory, move_article
-    from newsprism.stories.persist import CorrectionError
+    from newsprism.services.stories import CorrectionError, UnknownArticle, UnknownStory
+    from newsprism.services.stories import move as move_article
 
     with open_store(db) as store:
         try:
-            done = _retrying(lambda: move_article(store, article_id, story_id.strip()))
+            done = _retrying(
+                lambda: move_article(store, article_id, story_id.strip(), DEFAULT.stories)
+            )
         except (UnknownArticle, UnknownStory) as err:
             raise HTTPException(status_code=404, detail=str(err)) from None
         except CorrectionError as err:

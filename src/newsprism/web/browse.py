@@ -532,7 +532,7 @@ class StoryDetail(BaseModel):
 
 def compared_ids(rows: list[dict[str, Any]]) -> list[str]:
     """The members a story's comparison covers: those that are not near-copies, or all of
-    them when every member is a near-copy (the rule of ``stories.commands
+    them when every member is a near-copy (the rule of ``services.stories
     .load_story_articles``, which the compare job uses)."""
     ids = [r["id"] for r in rows if not r.get("copy_of")]
     return ids or [r["id"] for r in rows]

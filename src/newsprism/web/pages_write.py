@@ -19,7 +19,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from newsprism.web.adding import UPLOAD_SUFFIXES, Source, add_log
+from newsprism.services.adding import UPLOAD_SUFFIXES, Source
+from newsprism.web.adding import add_log
 from newsprism.web.api_write import (
     check_origin,
     check_write,
