@@ -12,13 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.ingest.run import main as ingest_main
-from newsprism.model import Article
-from newsprism.services.stories import load_story_articles, story_for_compare, story_id_of
-from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store import open_store
-from newsprism.stories import StoryClusterer
-from newsprism.stories.commands import (
+from newsprism.cli.ingest import main as ingest_main
+from newsprism.cli.stories import (
     add_merge_arguments,
     add_split_arguments,
     add_stories_arguments,
@@ -26,6 +21,11 @@ from newsprism.stories.commands import (
     run_split,
     run_stories,
 )
+from newsprism.model import Article
+from newsprism.services.stories import load_story_articles, story_for_compare, story_id_of
+from newsprism.settings import DEFAULT, StorySettings
+from newsprism.store import open_store
+from newsprism.stories import StoryClusterer
 from newsprism.stories.persist import (
     CorrectionError,
     StoryFiler,

@@ -1,5 +1,5 @@
-"""The story commands: ``newsprism stories``, ``merge``, ``split``, and the loader behind
-``newsprism compare --story``.
+"""The story commands: ``newsprism stories``, ``merge``, ``split`` and ``move`` (the work is
+``services.stories``; this module parses the flags and prints).
 
     newsprism stories [--since DATE] [--outlet NAME] [--query TEXT] [--limit N] [--json]
     newsprism merge STORY STORY...      # the first story keeps its id; the others become aliases
@@ -14,31 +14,58 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from newsprism.cli.common import Subparsers, add_db_argument, say
 from newsprism.model import printable
 from newsprism.services.stories import story_summary
 from newsprism.settings import DEFAULT
+from newsprism.store.base import Backend
 from newsprism.store.errors import StoreError, StoryConflict
-from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store
+from newsprism.store.open import open_store
 
 
-def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="newsprism.db", help=DB_HELP)
+def register(sub: Subparsers) -> None:
+    """``newsprism stories``, ``merge``, ``split`` and ``move``."""
+    st = sub.add_parser(
+        "stories",
+        help="list the stories ingest filed articles under",
+        description="List stories (id, title, time range, outlets, article count), newest first.",
+    )
+    add_stories_arguments(st)
+    st.set_defaults(func=run_stories)
+    mg = sub.add_parser(
+        "merge",
+        help="merge stories into the first one given",
+        description="Merge stories: the first keeps its id, the others become its aliases; "
+        "later ingests respect it.",
+    )
+    add_merge_arguments(mg)
+    mg.set_defaults(func=run_merge)
+    sp = sub.add_parser(
+        "split",
+        help="move articles out of a story into a new story",
+        description="Move articles (and their near-copies) to a new story; later ingests "
+        "never move them back.",
+    )
+    add_split_arguments(sp)
+    sp.set_defaults(func=run_split)
+    mv = sub.add_parser(
+        "move",
+        help="move an article to another existing story",
+        description="Move an article (and its near-copies) to another story; later ingests "
+        "never move it back.",
+    )
+    add_move_arguments(mv)
+    mv.set_defaults(func=run_move)
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _open(path: str) -> Store | None:
+def _open(path: str) -> Backend | None:
     try:
         return open_store(path)
     except StoreError as err:
-        _say(f"error: {err}")
+        say(f"error: {err}")
         return None
 
 
@@ -68,7 +95,7 @@ def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     parser.add_argument("--json", action="store_true", help="print a JSON list")
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def _day(iso: str | None) -> str:
@@ -101,7 +128,7 @@ def run_stories(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     elif not items:
-        _say("no stories match")
+        say("no stories match")
     else:
         print("\n".join(format_story(item) for item in items))
     return 0
@@ -118,7 +145,7 @@ def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="STORY",
         help="two or more story ids; the first keeps its id, the others become its aliases",
     )
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_merge(args: argparse.Namespace) -> int:
@@ -133,7 +160,7 @@ def run_merge(args: argparse.Namespace) -> int:
         try:
             story = merge_stories(store, list(args.stories), DEFAULT.stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
         record = store.get_story(story)
     count = record.articles if record else 0
@@ -147,7 +174,7 @@ def add_split_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "articles", nargs="+", metavar="ARTICLE", help="ids of the articles to move to a new story"
     )
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_split(args: argparse.Namespace) -> int:
@@ -162,7 +189,7 @@ def run_split(args: argparse.Namespace) -> int:
         try:
             story = split_story(store, args.story, list(args.articles), DEFAULT.stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
         record = store.get_story(story)
     count = record.articles + record.copies if record else 0
@@ -174,7 +201,7 @@ def add_move_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``newsprism move``."""
     parser.add_argument("article", metavar="ARTICLE", help="the id of the article to move")
     parser.add_argument("story", metavar="STORY", help="the story to move it to (it must exist)")
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_move(args: argparse.Namespace) -> int:
@@ -189,7 +216,7 @@ def run_move(args: argparse.Namespace) -> int:
         try:
             move = move_article(store, args.article, args.story, DEFAULT.stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
     copies = len(move.moved) - 1
     extra = f" with {copies} near-cop{'ies' if copies != 1 else 'y'}" if copies else ""
