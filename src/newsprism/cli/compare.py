@@ -12,9 +12,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from newsprism.cli.common import Subparsers, add_db_argument, say
+from newsprism.cli.common import Subparsers, add_db_argument, say, settings_of
 from newsprism.report import FORMATS, format_for_path
-from newsprism.settings import DEFAULT
 
 
 def register(sub: Subparsers) -> None:
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from newsprism.report import render
     from newsprism.services.compare import compare, save
 
-    settings = DEFAULT
+    settings = settings_of(args)
     timings: dict[str, float] = {}
     overrides = ArticleMeta(
         outlet=args.outlet,

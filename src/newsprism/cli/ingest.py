@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import asdict, replace
 
-from newsprism.cli.common import Subparsers, add_db_argument
+from newsprism.cli.common import Subparsers, add_db_argument, settings_of
 from newsprism.ingest.run import (
     IngestSummary,
     ingest_sources,
@@ -150,11 +150,11 @@ def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = No
         print("\n".join(lines))
 
 
-def _open_store(path: str) -> Store | None:
+def _open_store(path: str, lock_wait: float) -> Store | None:
     """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
     raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
     try:
-        return open_store(path, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+        return open_store(path, lock_wait=lock_wait)
     except StoreLocked:
         raise
     except StoreError as err:
@@ -170,14 +170,15 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "engine", "single") == "ray":
         from newsprism.ingest import ray_engine
 
-        return ray_engine.run(args)
+        return ray_engine.run(args, settings_of(args))
     filing = not getattr(args, "no_stories", False)
-    settings = replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+    stories = settings_of(args).stories
+    settings = replace(settings_of(args).ingest, follow_symlinks=args.follow_symlinks)
     try:
-        store = _open_store(args.db)
+        store = _open_store(args.db, settings.lock_wait_seconds)
         if store is None:
             return 2
-        with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
+        with stop_on_signals() as stop, store, story_filer(store, stories, filing) as filer:
             summary = ingest_sources(
                 list(args.sources),
                 store,
@@ -211,17 +212,18 @@ def run_watch(args: argparse.Namespace) -> int:
 
 def _watch(args: argparse.Namespace) -> int:
     rounds = 0
-    store = _open_store(args.db)
+    settings = settings_of(args)
+    store = _open_store(args.db, settings.ingest.lock_wait_seconds)
     if store is None:
         return 2
     filing = not getattr(args, "no_stories", False)
-    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
+    with stop_on_signals() as stop, store, story_filer(store, settings.stories, filing) as filer:
         while not stop.is_set():
             rounds += 1
             summary = ingest_sources(
                 list(args.feeds),
                 store,
-                DEFAULT.ingest,
+                settings.ingest,
                 allow_private=args.allow_private,
                 on_article=filer.file if filer is not None else None,
                 on_copy=filer.file_copy if filer is not None else None,

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from newsprism.cli.common import Subparsers, say
+from newsprism.cli.common import Subparsers, say, settings_of
 
 
 def register(sub: Subparsers) -> None:
@@ -51,6 +51,7 @@ def _eval(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         errors=args.errors,
         progress=not args.quiet and sys.stderr.isatty(),
+        settings=settings_of(args),  # newsprism.toml or --config: measure what is in force
     )
     try:
         result = run_task(args.task, args.data, opts)

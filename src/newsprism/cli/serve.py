@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from newsprism.cli.common import Subparsers, add_db_argument, say
+from newsprism.cli.common import Subparsers, add_db_argument, say, settings_of
 from newsprism.settings import DEFAULT
 
 
@@ -74,8 +74,9 @@ def run(args: argparse.Namespace) -> int:
         )
     shown = store.path  # a PostgreSQL URL without its password
     say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host])
-    limits = replace(DEFAULT.web, max_connections=args.max_connections)
+    settings = settings_of(args)
+    app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host], settings=settings)
+    limits = replace(settings.web, max_connections=args.max_connections)
     server = uvicorn.Server(server_config(app, args.host, args.port, limits))
     server.run()
     return 0 if server.started else 1

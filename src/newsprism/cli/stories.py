@@ -17,10 +17,9 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.cli.common import Subparsers, add_db_argument, say
+from newsprism.cli.common import Subparsers, add_db_argument, say, settings_of
 from newsprism.model import printable
 from newsprism.services.stories import story_summary
-from newsprism.settings import DEFAULT
 from newsprism.store.base import Backend
 from newsprism.store.errors import StoreError, StoryConflict
 from newsprism.store.open import open_store
@@ -158,7 +157,7 @@ def run_merge(args: argparse.Namespace) -> int:
         return 2
     with store:
         try:
-            story = merge_stories(store, list(args.stories), DEFAULT.stories)
+            story = merge_stories(store, list(args.stories), settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
             say(f"error: {err}")
             return 2
@@ -187,7 +186,7 @@ def run_split(args: argparse.Namespace) -> int:
         return 2
     with store:
         try:
-            story = split_story(store, args.story, list(args.articles), DEFAULT.stories)
+            story = split_story(store, args.story, list(args.articles), settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
             say(f"error: {err}")
             return 2
@@ -214,7 +213,7 @@ def run_move(args: argparse.Namespace) -> int:
         return 2
     with store:
         try:
-            move = move_article(store, args.article, args.story, DEFAULT.stories)
+            move = move_article(store, args.article, args.story, settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
             say(f"error: {err}")
             return 2

@@ -642,8 +642,9 @@ def ingest_ray(
 # --- command line -------------------------------------------------------------------------
 
 
-def run(args: argparse.Namespace) -> int:
-    """``newsprism ingest --engine ray``: exit codes as the single-process ``ingest``."""
+def run(args: argparse.Namespace, settings: Settings = DEFAULT) -> int:
+    """``newsprism ingest --engine ray`` with ``settings``: exit codes as the single-process
+    ``ingest``."""
     workers = args.workers or os.cpu_count() or 1
     if workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
@@ -653,7 +654,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: --store-batch must be at least 1", file=sys.stderr)
         return 2
     try:
-        store = open_store(args.db, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+        store = open_store(args.db, lock_wait=settings.ingest.lock_wait_seconds)
     except StoreLocked as err:
         say_locked(err)
         return 3
@@ -668,7 +669,8 @@ def run(args: argparse.Namespace) -> int:
                 list(args.sources),
                 store,
                 replace(
-                    DEFAULT, ingest=replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+                    settings,
+                    ingest=replace(settings.ingest, follow_symlinks=args.follow_symlinks),
                 ),
                 address=args.address,
                 workers=workers,

@@ -53,7 +53,7 @@ from newsprism.ingest.warc import (
     iter_warc,
 )
 from newsprism.model import Article, Problem, printable
-from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.settings import DEFAULT, IngestSettings, Settings, StorySettings
 from newsprism.store.errors import StoreLocked
 from newsprism.store.sqlite import Store
 
@@ -675,15 +675,18 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
 
 @contextmanager
-def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | None]:
-    """The story filer of an ingest run (None when ``enabled`` is false). It first files what
-    an earlier run stored but left unfiled, and writes anything pending at the end."""
+def story_filer(
+    store: Store, settings: StorySettings, enabled: bool = True
+) -> Iterator[StoryFiler | None]:
+    """The story filer of an ingest run (None when ``enabled`` is false), filing with
+    ``settings``. It first files what an earlier run stored but left unfiled, and writes
+    anything pending at the end."""
     if not enabled:
         yield None
         return
     from newsprism.stories.persist import StoryFiler
 
-    filer = StoryFiler(store, DEFAULT.stories)
+    filer = StoryFiler(store, settings)
     filer.catch_up()
     try:
         yield filer

@@ -1,7 +1,7 @@
 """Adding articles to the store: pasted text, a URL or files, stored once and filed under a
 story exactly as ``newsprism ingest`` does it.
 
-``run_add(db, source, report, progress, settings=...)`` is the whole use case: it reads the
+``run_add(db, source, report, progress, settings)`` is the whole use case: it reads the
 source with ingest's readers, stores every article (new, a near-copy of a stored one, or a
 duplicate of a stored one), files it under a story and fills an ``AddReport`` (each article
 with its outcome, each input that gave no article with its reason). The web app runs it as a
@@ -29,7 +29,7 @@ from newsprism.ingest.files import RawDoc, read_input
 from newsprism.ingest.meta import MAX_FIELD_CHARS, MAX_URL_CHARS, SIDECAR_SUFFIX, meta_from_mapping
 from newsprism.ingest.run import IngestSummary, ingest_documents, ingest_sources, story_filer
 from newsprism.model import Article, Problem
-from newsprism.settings import DEFAULT, IngestSettings
+from newsprism.settings import IngestSettings, Settings
 from newsprism.store.base import Backend
 from newsprism.store.open import open_store
 
@@ -287,14 +287,15 @@ def run_add(
     source: Source,
     report: AddReport,
     progress: Progress,
+    settings: Settings,
     *,
     allow_private: bool = False,
-    settings: IngestSettings = DEFAULT.ingest,
 ) -> str:
     """Store and file ``source`` in the store at ``db``, filling ``report``; return the story
     to land on (the first article's). ``AddFailed`` when no article came of it."""
+    ingest = settings.ingest
     progress(0.02, "opening the store")
-    with open_store(db) as store, story_filer(store) as filer:
+    with open_store(db) as store, story_filer(store, settings.stories) as filer:
         assert filer is not None
         filing = _Filing(store, filer, report)
         if isinstance(source, FromUrl):
@@ -302,7 +303,7 @@ def run_add(
             summary = ingest_sources(
                 [source.url],
                 store,
-                settings,
+                ingest,
                 allow_private=allow_private,
                 on_article=filing.new,
                 on_copy=filing.copy,
@@ -315,7 +316,7 @@ def run_add(
             summary = ingest_documents(
                 [pasted_document(source)],
                 store,
-                settings,
+                ingest,
                 on_article=filing.new,
                 on_copy=filing.copy,
                 on_duplicate=filing.duplicate,
@@ -323,14 +324,14 @@ def run_add(
             _take(summary, report)
         else:
             with tempfile.TemporaryDirectory(prefix="newsprism-upload-") as folder:
-                read = upload_documents(source, Path(folder), settings)
+                read = upload_documents(source, Path(folder), ingest)
                 for done, (shown, found) in enumerate(read):
                     share = 0.1 + 0.85 * done / max(1, len(source))
                     progress(share, f"storing and filing {shown} ({done + 1} of {len(source)})")
                     summary = ingest_documents(
                         found,
                         store,
-                        settings,
+                        ingest,
                         on_article=filing.new,
                         on_copy=filing.copy,
                         on_duplicate=filing.duplicate,

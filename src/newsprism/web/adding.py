@@ -1,10 +1,11 @@
 """Adding articles from the web app, in a background job.
 
-``submit_add(runner, log, db, source, allow_private)`` queues ``services.adding.run_add`` (the
-use case: read, store once, file under a story as ``newsprism ingest`` does) on the app's job
-runner (``web.jobs``) and returns the job; when it is done the job lands on the story of the
-first article added. What the job did is an ``AddReport`` kept in the app's ``AddLog`` under
-the job id, for the job's page and its JSON twin.
+``submit_add(runner, log, db, source, settings, allow_private)`` queues
+``services.adding.run_add`` (the use case: read, store once, file under a story as
+``newsprism ingest`` does) on the app's job runner (``web.jobs``) and returns the job; when
+it is done the job lands on the story of the first article added. What the job did is an
+``AddReport`` kept in the app's ``AddLog`` under the job id, for the job's page and its JSON
+twin.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import OrderedDict
 from fastapi import Request
 
 from newsprism.services.adding import AddReport, Source, job_key, run_add
+from newsprism.settings import Settings
 from newsprism.web.jobs import Job, JobRunner, Progress
 
 MAX_UPLOAD_FILES = 100  # files in one upload
@@ -55,13 +57,19 @@ def add_log(request: Request) -> AddLog:
 
 
 def submit_add(
-    runner: JobRunner, log: AddLog, db: str, source: Source, *, allow_private: bool = False
+    runner: JobRunner,
+    log: AddLog,
+    db: str,
+    source: Source,
+    settings: Settings,
+    *,
+    allow_private: bool = False,
 ) -> Job:
     """Queue adding ``source`` (see the module docstring) and return its job."""
     report = AddReport()
 
     def work(progress: Progress) -> str:
-        return run_add(db, source, report, progress, allow_private=allow_private)
+        return run_add(db, source, report, progress, settings, allow_private=allow_private)
 
     job = runner.submit("add", job_key(source), work)
     log.attach(job.id, report)

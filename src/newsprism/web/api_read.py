@@ -58,7 +58,7 @@ def get_story(
         raise no_story(story_id)
     if resolved != story_id:
         return RedirectResponse(f"/api/stories/{quote(resolved, safe='')}", status_code=307)
-    detail = browse.story_for_reading(store, runner, cfg.db, resolved, retry)
+    detail = browse.story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
     if detail is None:
         raise no_story(story_id)
     if detail.status == "failed" and detail.job is not None:

@@ -38,7 +38,7 @@ from newsprism.services.adding import (
     text_problem,
     url_problem,
 )
-from newsprism.settings import DEFAULT
+from newsprism.settings import StorySettings
 from newsprism.store.errors import StoryConflict
 from newsprism.store.open import open_store
 from newsprism.web.adding import MAX_UPLOAD_FILES, add_log, submit_add
@@ -187,7 +187,12 @@ def submit(request: Request, source: Source) -> Job:
     """Queue adding ``source`` on the app's job runner."""
     cfg = config(request)
     return submit_add(
-        jobs(request), add_log(request), cfg.db, source, allow_private=cfg.allow_private
+        jobs(request),
+        add_log(request),
+        cfg.db,
+        source,
+        cfg.settings,
+        allow_private=cfg.allow_private,
     )
 
 
@@ -325,7 +330,7 @@ def _retrying(work: Any) -> Any:
     raise AssertionError("unreachable")
 
 
-def merge(db: str, story_ids: list[str]) -> Merged:
+def merge(db: str, story_ids: list[str], settings: StorySettings) -> Merged:
     """Merge stories into the first one (``newsprism merge``): 404 naming unknown ids, 422
     when fewer than two different stories are given."""
     from newsprism.services.stories import CorrectionError
@@ -339,7 +344,7 @@ def merge(db: str, story_ids: list[str]) -> Merged:
 
         def work() -> Merged:
             resolved = [store.resolve_story(s) or s for s in ids]
-            into = merge_stories(store, ids, DEFAULT.stories)
+            into = merge_stories(store, ids, settings)
             record = store.get_story(into)
             others = sorted({s for s in resolved if s != into})
             return Merged(into, others, record.articles if record else 0)
@@ -351,7 +356,7 @@ def merge(db: str, story_ids: list[str]) -> Merged:
     return result
 
 
-def move(db: str, article_id: str, story_id: str) -> Moved:
+def move(db: str, article_id: str, story_id: str, settings: StorySettings) -> Moved:
     """Move an article to another story (``newsprism move``): 404 for an unknown article or
     story, 422 when it cannot move (not filed yet, already there)."""
     from newsprism.services.stories import CorrectionError, UnknownArticle, UnknownStory
@@ -359,9 +364,7 @@ def move(db: str, article_id: str, story_id: str) -> Moved:
 
     with open_store(db) as store:
         try:
-            done = _retrying(
-                lambda: move_article(store, article_id, story_id.strip(), DEFAULT.stories)
-            )
+            done = _retrying(lambda: move_article(store, article_id, story_id.strip(), settings))
         except (UnknownArticle, UnknownStory) as err:
             raise HTTPException(status_code=404, detail=str(err)) from None
         except CorrectionError as err:
@@ -394,7 +397,8 @@ class MoveIn(BaseModel):
 async def merge_api(request: Request) -> dict[str, Any]:
     check_write(request)
     given: MergeIn = await read_json(request, MergeIn)
-    done = await run_in_threadpool(merge, config(request).db, [given.into, *given.others])
+    cfg = config(request)
+    done = await run_in_threadpool(merge, cfg.db, [given.into, *given.others], cfg.settings.stories)
     return {"story": done.story, "merged": done.merged, "articles": done.articles}
 
 
@@ -406,7 +410,8 @@ async def merge_api(request: Request) -> dict[str, Any]:
 async def move_api(request: Request, article_id: str) -> dict[str, Any]:
     check_write(request)
     given: MoveIn = await read_json(request, MoveIn)
-    done = await run_in_threadpool(move, config(request).db, article_id, given.story)
+    cfg = config(request)
+    done = await run_in_threadpool(move, cfg.db, article_id, given.story, cfg.settings.stories)
     return {
         "article": done.article,
         "from": done.source,

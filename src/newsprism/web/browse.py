@@ -26,6 +26,7 @@ from newsprism.model import Outlet
 from newsprism.report.html import HtmlReport, safe_link
 from newsprism.report.stored import load_report
 from newsprism.report.view import OWNERSHIP_WORDS, Ref, ReportView, format_published
+from newsprism.settings import Settings
 from newsprism.store.base import Backend
 from newsprism.store.browse import OUTLET_WINDOW, OutletCount, OutletRef
 from newsprism.store.stories import StoryRecord
@@ -932,7 +933,12 @@ def job_info(job: Job) -> JobInfo:
 
 
 def story_for_reading(
-    store: Backend, runner: JobRunner, db: str, story_id: str, retry: bool = False
+    store: Backend,
+    runner: JobRunner,
+    db: str,
+    story_id: str,
+    settings: Settings,
+    retry: bool = False,
 ) -> StoryDetail | None:
     """``story_detail``, and when the story needs a (new) comparison, its compare job: the
     running one, else a new one, unless the last one failed (then status "failed", until
@@ -948,6 +954,6 @@ def story_for_reading(
             detail.status = "failed"
             detail.job = job_info(last)
             return detail
-        job = submit_compare(runner, db, story_id)
+        job = submit_compare(runner, db, story_id, settings)
     detail.job = job_info(job)
     return detail

@@ -13,6 +13,7 @@ from pathlib import Path
 from fastapi import HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 
+from newsprism.settings import DEFAULT, Settings
 from newsprism.store.base import Backend
 from newsprism.store.open import open_store
 
@@ -43,6 +44,9 @@ class WebConfig:
     # this server run's own secret: the token cookie and the forms' token derive from it, so
     # neither is the token, and neither works for another run or another server
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    # the settings in force (``newsprism.toml`` or ``--config``), for every analysis, filing
+    # and correction the app runs
+    settings: Settings = field(default_factory=lambda: DEFAULT)
 
 
 def config(request: Request) -> WebConfig:

@@ -26,7 +26,7 @@ from typing import Literal
 
 from fastapi import Request
 
-from newsprism.settings import DEFAULT, Settings
+from newsprism.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def compare_key(story_id: str) -> str:
     return f"compare:{story_id}"
 
 
-def submit_compare(runner: JobRunner, db: str, story_id: str, settings: Settings = DEFAULT) -> Job:
+def submit_compare(runner: JobRunner, db: str, story_id: str, settings: Settings) -> Job:
     """Queue the comparison of stored story ``story_id`` (an alias is followed); when done the
     comparison is saved in the store at ``db`` under the story's id and the job lands on it
     (``services.compare.compare_stored_story``, what ``newsprism compare --story`` does)."""

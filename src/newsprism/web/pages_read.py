@@ -67,7 +67,7 @@ def story_page(
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if resolved != story_id:
         return RedirectResponse(f"/stories/{quote(resolved, safe='')}", status_code=307)
-    detail = browse.story_for_reading(store, runner, cfg.db, resolved, retry)
+    detail = browse.story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if detail.status == "single":
