@@ -345,6 +345,7 @@ def run_add(
 
 __all__ = [
     "MAX_FIELD_CHARS",
+    "UPLOAD_SUFFIXES",
     "AddFailed",
     "AddReport",
     "AddedArticle",
@@ -352,5 +353,12 @@ __all__ = [
     "Pasted",
     "Source",
     "Upload",
+    "display_name",
+    "job_key",
+    "pasted_document",
     "run_add",
+    "text_problem",
+    "upload_documents",
+    "upload_suffix",
+    "url_problem",
 ]
