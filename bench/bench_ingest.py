@@ -62,7 +62,7 @@ def peak_mib() -> float:
 
 def load_corpus(data: Path) -> list[Article]:
     """Dev-corpus articles: ECB+ (all topics), BASIL, NeuS train and val, in protocol order."""
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
 
     articles: list[Article] = []
     articles += [a for a, _ in stream(data / "ecbplus", "ecbplus")]

@@ -14,7 +14,7 @@
    then what the web app's pages ask of a store is timed on each: the story list
    (``web.browse.story_list``: ``browse_stories``, coverage, compared ids), the list with a
    word query and with an outlet filter, a story page (``web.browse.story_detail``, which
-   reads the stored comparison), ``load_comparison`` alone, and opening plus closing a store
+   reads the stored comparison), ``load_report`` alone, and opening plus closing a store
    (each web request opens one). Two warm-up calls, then ``--repeat`` timed calls: median and
    p95 in milliseconds.
 
@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import bench_ingest  # noqa: E402
 
 from newsprism.model import Article  # noqa: E402
+from newsprism.report.stored import load_report  # noqa: E402
 
 BENCH_SETTINGS = "-c synchronous_commit=off"  # durability comparable to SQLite WAL + NORMAL
 WARM_ARTICLES = 30
@@ -96,8 +97,8 @@ def compare_stories(db: str, count: int) -> list[tuple[str, object]]:
     """(story id, comparison) of the ``count`` largest stories of 2 to 6 articles (all of
     them compared, so the story page shows the comparison)."""
     from newsprism.pipeline import compare_articles
+    from newsprism.services.stories import load_story_articles
     from newsprism.store import open_store
-    from newsprism.stories.commands import load_story_articles
 
     with open_store(db) as store:
         stories = [
@@ -144,7 +145,7 @@ def reading(db: str, story: str, word: str, outlet: str, repeat: int) -> dict[st
             lambda: story_list(store, StoryFilters(outlet=outlet)), repeat
         )
         out["story page"] = timed(lambda: story_detail(store, story), repeat)
-        out["load_comparison"] = timed(lambda: store.load_comparison(story), repeat)
+        out["load_comparison"] = timed(lambda: load_report(store, story), repeat)
     out["open and close a store"] = timed(lambda: open_store(db).close(), repeat)
     return out
 

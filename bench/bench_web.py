@@ -98,7 +98,7 @@ def with_outlets(articles: list[Article]) -> list[Article]:
 def build_store(path: Path, data: Path, count: int, batch: int = 1000) -> dict[str, object]:
     """File ``count`` replicated dev-corpus articles into a new store at ``path``, ingest the
     examples and compare the demo story and a few dozen multi-outlet stories."""
-    from newsprism.ingest.run import main as ingest_main
+    from newsprism.cli.ingest import main as ingest_main
     from newsprism.settings import DEFAULT
     from newsprism.store.sqlite import Store
     from newsprism.stories.persist import StoryFiler

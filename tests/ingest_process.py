@@ -15,7 +15,7 @@ def start_ingest(dump: Path, db: Path) -> subprocess.Popen[str]:
     """Start ingesting ``dump`` into ``db`` in a child process (no progress bar)."""
     src = str(Path(__file__).resolve().parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "newsprism.ingest.run", str(dump), "--db", str(db)]
+    command = [sys.executable, "-m", "newsprism.cli", "ingest", str(dump), "--db", str(db)]
     return subprocess.Popen(
         [*command, "--no-progress"],
         env=env,

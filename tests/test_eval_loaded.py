@@ -9,7 +9,7 @@ import pytest
 from newsprism.eval.common import EvalError, EvalOptions
 from newsprism.eval.loaders import ptc
 from newsprism.eval.tasks import loaded
-from newsprism.train.loaded import is_held_out
+from newsprism.splits import is_held_out
 
 
 def test_ptc_loader_offsets_match_the_text(shared_data: Path) -> None:

@@ -26,6 +26,7 @@ from newsprism.analyze.quotes import find_quotes, quote_pairs
 from newsprism.model import Article, ArticleAnalysis, Comparison, Sentence
 from newsprism.report import render
 from newsprism.report.jsonout import to_dict
+from newsprism.report.stored import load_report
 from newsprism.store.sqlite import Store
 from test_report_fixture import OUTLETS, build_comparison
 
@@ -197,7 +198,7 @@ def test_nasty_metadata_round_trips_and_renders(
     comparison.articles[0] = first
     with Store(tmp_path / "s.db") as store:
         story = store.save_comparison(comparison, OUTLETS)
-        assert store.load_comparison(story) == json.loads(json.dumps(to_dict(comparison, OUTLETS)))
+        assert load_report(store, story) == json.loads(json.dumps(to_dict(comparison, OUTLETS)))
     page = render(comparison, "html", OUTLETS)
     for value in (title, outlet, url, note):
         if "<" in value:
@@ -215,7 +216,7 @@ def test_any_text_stores_and_renders(tmp_path: Path, text: str) -> None:
     comparison = Comparison(articles=[article], analyses=[analysis])
     with Store(tmp_path / "t.db") as store:
         story = store.save_comparison(comparison)
-        assert store.load_comparison(story)["articles"][0]["text"] == text
+        assert load_report(store, story)["articles"][0]["text"] == text
         assert store.get_article("t1") == article
     for fmt in ("html", "md", "json"):
         assert render(comparison, fmt)

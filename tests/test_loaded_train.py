@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsprism.eval.loaders import ptc
-from newsprism.train.loaded import Example, dataset_folders, fit, is_held_out, token_labels
+from newsprism.splits import is_held_out
+from newsprism.train.loaded import Example, dataset_folders, fit, token_labels
 
 
 def test_token_labels_mark_tokens_overlapping_gold(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -36,8 +36,10 @@ from newsprism.ingest.loader import cap_sentences
 from newsprism.ingest.pubtime import parse_time
 from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
+from newsprism.report.stored import load_report
 from newsprism.settings import DEFAULT, IngestSettings
-from newsprism.store.sqlite import Store, StoreLocked
+from newsprism.store.errors import StoreLocked
+from newsprism.store.sqlite import Store
 
 GOOD = (
     "The foreign minister said on Monday that the talks in Geneva had ended without an "
@@ -650,7 +652,7 @@ def test_store_intact_after_every_nasty_input(
     with Store(db) as store:
         before_articles = [(a.id, a.text) for a in store.list_articles()]
         (story,) = [c["id"] for c in store.list_comparisons()]
-        before_story = store.load_comparison(story)
+        before_story = load_report(store, story)
 
     nasty = tmp_path / "nasty"
     nasty.mkdir()
@@ -677,7 +679,7 @@ def test_store_intact_after_every_nasty_input(
     assert _integrity(db) == "ok"
     with Store(db) as store:
         assert [(a.id, a.text) for a in store.list_articles()] == before_articles
-        assert store.load_comparison(story) == before_story
+        assert load_report(store, story) == before_story
 
 
 def test_loadable_nasty_inputs_compare_end_to_end(

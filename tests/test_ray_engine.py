@@ -73,7 +73,7 @@ def dump(corpus: list[Article], tmp_path_factory: pytest.TempPathFactory) -> Pat
 def single(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The store the single-process ingest fills."""
     db = tmp_path_factory.mktemp("single") / "single.db"
-    with Store(db) as store, story_filer(store) as filer:
+    with Store(db) as store, story_filer(store, DEFAULT.stories) as filer:
         assert filer is not None
         summary = ingest_sources(
             [str(dump)], store, on_article=filer.file, on_copy=filer.file_copy, progress=False

@@ -19,6 +19,7 @@ import pytest
 
 from newsprism.cli import main as cli_main
 from newsprism.model import Article
+from newsprism.report.stored import load_report
 from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newsprism.store.sqlite import Store
 from newsprism.stories.persist import merge_stories, split_story
@@ -182,7 +183,7 @@ def test_store_of_every_earlier_version_migrates(
         with Store(source) as reference:
             assert _by_id(store) == _by_id(reference)
             (story,) = [c["id"] for c in reference.list_comparisons()]
-            assert store.load_comparison(story) == reference.load_comparison(story)
+            assert load_report(store, story) == load_report(reference, story)
             found = {a.id for a in store.search_articles("Rhone flooded")}
             assert found == {a.id for a in reference.search_articles("Rhone flooded")}
             assert len(found) == 5  # the four Lyon articles and the near-copy

@@ -11,6 +11,7 @@ import pytest
 
 from newsprism.model import Article, Comparison
 from newsprism.report.jsonout import to_dict
+from newsprism.report.stored import load_report
 from newsprism.store import Store, StoreBackend, is_postgres_url, open_store, story_id_for
 from newsprism.store.schema import SCHEMA_VERSION
 from test_report_fixture import OUTLETS, build_comparison
@@ -27,7 +28,7 @@ def test_round_trip_after_reopening(store_db: str) -> None:
         story = store.save_comparison(comparison, OUTLETS)
     assert story == story_id_for(comparison) == "s4528a6ab06ac7e4f"
     with open_store(db) as store:
-        assert store.load_comparison(story) == to_dict(comparison, OUTLETS)
+        assert load_report(store, story) == to_dict(comparison, OUTLETS)
         model = store.load_comparison_model(story)
     assert model.story == story
     assert model.analyses[0].claims[0] == comparison.analyses[0].claims[0]
@@ -41,9 +42,9 @@ def test_explicit_story_id_and_no_outlets(store_db: str) -> None:
     comparison.story = "story-42"
     with open_store(store_db) as store:
         assert store.save_comparison(comparison) == "story-42"
-        assert store.load_comparison("story-42") == to_dict(comparison)
+        assert load_report(store, "story-42") == to_dict(comparison)
         with pytest.raises(KeyError, match="no comparison 'nope'"):
-            store.load_comparison("nope")
+            load_report(store, "nope")
 
 
 def test_saving_twice_replaces_and_never_duplicates(store_db: str) -> None:
@@ -59,7 +60,7 @@ def test_saving_twice_replaces_and_never_duplicates(store_db: str) -> None:
         comparison.alignments[0].label = "Putin and Guterres meet"
         assert store.save_comparison(comparison, OUTLETS) == story
         assert {t: count(store, t) for t in tables} == before
-        loaded = store.load_comparison(story)
+        loaded = load_report(store, story)
         assert loaded["alignments"][0]["label"] == "Putin and Guterres meet"
         assert store.list_comparisons()[0]["created"] == created
         assert count(store, "articles_fts") == 2  # the search index holds each article once
@@ -82,7 +83,7 @@ def test_articles_shared_between_comparisons(store_db: str) -> None:
         assert [a.id for a in store.list_articles(limit=1, offset=1)] == ["rt0002"]
         assert store.delete_comparison(a) is True
         assert store.get_article("mt0001") is not None  # articles stay
-        assert store.load_comparison(b) == to_dict(second)
+        assert load_report(store, b) == to_dict(second)
         assert [c["id"] for c in store.list_comparisons()] == ["rt-only"]
 
 
@@ -94,7 +95,7 @@ def test_failed_save_leaves_previous_content(
     comparison.story = "kazan"
     with open_store(db) as store:
         store.save_comparison(comparison, OUTLETS)
-        expected = store.load_comparison("kazan")
+        expected = load_report(store, "kazan")
 
         changed = build_comparison()
         changed.story = "kazan"
@@ -110,12 +111,12 @@ def test_failed_save_leaves_previous_content(
         with pytest.raises(RuntimeError, match="disk on fire"):
             store.save_comparison(changed, OUTLETS)
         monkeypatch.undo()
-        assert store.load_comparison("kazan") == expected
+        assert load_report(store, "kazan") == expected
         assert store.get_article("tass03") is None
         assert store.list_articles()[0].title == comparison.articles[0].title
         assert not store.conn.in_transaction
     with open_store(db) as store:
-        assert store.load_comparison("kazan") == expected
+        assert load_report(store, "kazan") == expected
 
 
 def test_bad_reference_fails_whole_save(store_db: str) -> None:

@@ -12,22 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.ingest.run import main as ingest_main
-from newsprism.model import Article
-from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store import open_store
-from newsprism.stories import StoryClusterer
-from newsprism.stories.commands import (
+from newsprism.cli.ingest import main as ingest_main
+from newsprism.cli.stories import (
     add_merge_arguments,
     add_split_arguments,
     add_stories_arguments,
-    load_story_articles,
     run_merge,
     run_split,
     run_stories,
-    story_for_compare,
-    story_id_of,
 )
+from newsprism.model import Article
+from newsprism.services.stories import load_story_articles, story_for_compare, story_id_of
+from newsprism.settings import DEFAULT, StorySettings
+from newsprism.store import open_store
+from newsprism.stories import StoryClusterer
 from newsprism.stories.persist import (
     CorrectionError,
     StoryFiler,
@@ -167,7 +165,7 @@ def test_filing_in_several_runs_equals_one_pass(shared_data: Path, store_db: str
     """The clusterer rebuilt from the store decides exactly as one that never stopped: the
     store keeps the word counts as of the clusterer's last IDF fold (cached weightings use
     those) beside the live ones."""
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
 
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]
     one_pass = StoryClusterer(DEFAULT.stories)
@@ -204,7 +202,7 @@ def test_a_store_from_before_folds_were_kept_files_the_same_across_restarts(
     folded where a filer first finds it, and files alike however often it is restarted."""
     import shutil
 
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
     from newsprism.store.sqlite import Store
 
     articles = [a for a, _ in stream(shared_data / "basil", "basil", limit=25)]

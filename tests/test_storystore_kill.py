@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest_process import read_rows, start_ingest
-from newsprism.ingest.run import main as ingest_main
+from newsprism.cli.ingest import main as ingest_main
 
 EVENTS = 20
 PER_EVENT = 8

@@ -46,7 +46,7 @@ from playwright.sync_api import (  # noqa: E402
     sync_playwright,
 )
 
-from newsprism.ingest.run import main as ingest_main  # noqa: E402
+from newsprism.cli.ingest import main as ingest_main  # noqa: E402
 from newsprism.web.app import create_app  # noqa: E402
 from newsprism.web.serving import server_config  # noqa: E402
 

@@ -31,7 +31,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from newsprism.cli import _build_parser
+from newsprism.cli import build_parser
 from newsprism.cli import main as cli_main
 from newsprism.settings import DEFAULT, WebSettings
 from newsprism.store import open_store
@@ -171,11 +171,11 @@ def test_the_host_it_serves_on_and_added_names_are_served(db: str) -> None:
 
 
 def test_serve_takes_the_names_to_allow() -> None:
-    args = _build_parser().parse_args(
+    args = build_parser().parse_args(
         ["serve", "--host", "0.0.0.0", "--allow-host", "news.lan", "--allow-host", "10.0.0.5"]
     )
     assert (args.host, args.allow_host) == ("0.0.0.0", ["news.lan", "10.0.0.5"])
-    assert _build_parser().parse_args(["serve"]).allow_host == []
+    assert build_parser().parse_args(["serve"]).allow_host == []
 
 
 # --- item 3: the token authorises this server's own pages only --------------------------------

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from newsprism.settings import DEFAULT
 from newsprism.web.jobs import Job, JobRunner, Progress, compare_key, submit_compare
 
 
@@ -148,7 +149,7 @@ def test_compare_of_an_unknown_story_fails_with_its_name(tmp_path: object) -> No
     db = Path(str(tmp_path)) / "empty.db"
     Store(db).close()
     runner = JobRunner()
-    job = submit_compare(runner, str(db), "s0123")
+    job = submit_compare(runner, str(db), "s0123", DEFAULT)
     assert job.key == compare_key("s0123") == "compare:s0123"
     failed = wait(runner, job.id)
     assert failed.state == "failed"

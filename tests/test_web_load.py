@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsprism.cli import main as cli_main
-from newsprism.ingest.run import main as ingest_main
+from newsprism.cli.ingest import main as ingest_main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from newsprism.ingest.run import main as ingest_main
+from newsprism.cli.ingest import main as ingest_main
 from newsprism.settings import DEFAULT
 from newsprism.store import is_postgres_url, open_store
 from newsprism.stories.persist import merge_stories

@@ -315,3 +315,22 @@ class Comparison:
     brief: list[BriefSentence] = field(default_factory=list)
     story: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+
+
+# Orders every reader of a comparison agrees on: the report (``report.jsonout``) writes them
+# and the store (``store.sqlite``) saves them in this order, so a stored comparison reads
+# back as the same report.
+
+
+def ordered_analyses(comparison: Comparison) -> list[ArticleAnalysis]:
+    """The analyses in the order of ``comparison.articles`` (missing ones are empty)."""
+    by_article = {a.article: a for a in comparison.analyses}
+    return [by_article.get(a.id) or ArticleAnalysis(article=a.id) for a in comparison.articles]
+
+
+def loaded_spans(comparison: Comparison) -> list[LoadedSpan]:
+    """The comparison's loaded spans, or, when the pipeline left them only in the analyses,
+    those in article order."""
+    if comparison.loaded:
+        return list(comparison.loaded)
+    return [span for analysis in ordered_analyses(comparison) for span in analysis.loaded]

@@ -54,8 +54,9 @@ from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop
 from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, Settings
+from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Ingested, Store, StoreError, StoreLocked
+from newsprism.store.sqlite import Ingested, Store
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,
@@ -641,8 +642,9 @@ def ingest_ray(
 # --- command line -------------------------------------------------------------------------
 
 
-def run(args: argparse.Namespace) -> int:
-    """``newsprism ingest --engine ray``: exit codes as the single-process ``ingest``."""
+def run(args: argparse.Namespace, settings: Settings = DEFAULT) -> int:
+    """``newsprism ingest --engine ray`` with ``settings``: exit codes as the single-process
+    ``ingest``."""
     workers = args.workers or os.cpu_count() or 1
     if workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
@@ -652,7 +654,7 @@ def run(args: argparse.Namespace) -> int:
         print("error: --store-batch must be at least 1", file=sys.stderr)
         return 2
     try:
-        store = open_store(args.db, lock_wait=DEFAULT.ingest.lock_wait_seconds)
+        store = open_store(args.db, lock_wait=settings.ingest.lock_wait_seconds)
     except StoreLocked as err:
         say_locked(err)
         return 3
@@ -667,7 +669,8 @@ def run(args: argparse.Namespace) -> int:
                 list(args.sources),
                 store,
                 replace(
-                    DEFAULT, ingest=replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
+                    settings,
+                    ingest=replace(settings.ingest, follow_symlinks=args.follow_symlinks),
                 ),
                 address=args.address,
                 workers=workers,

@@ -1,4 +1,5 @@
-"""``newsprism ingest`` and ``newsprism watch``: sources -> stored articles, idempotently.
+"""The ingest run: sources -> stored articles, idempotently (``newsprism ingest`` and ``watch``
+parse their flags in ``cli.ingest`` and call ``ingest_sources``).
 
 A SOURCE is a file or folder (the ``ingest.load`` readers), a ``.jsonl`` dump (streamed),
 a ``.warc``/``.warc.gz`` archive (streamed), "-" (standard input), or an http(s) URL: a
@@ -15,13 +16,11 @@ A feed entry whose page cannot be fetched or read is stored from the feed's own 
 entry when that is long enough to be an article (``feed_text_min_words``); the summary lists
 each such entry (``from_feed``) and the article carries a note saying so.
 
-    python -m newsprism.ingest.run SOURCE... --db newsprism.db
+    summary = ingest_sources(["feeds.txt", "dump.jsonl"], store, settings.ingest)
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import signal
 import sys
@@ -29,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -54,9 +53,9 @@ from newsprism.ingest.warc import (
     iter_warc,
 )
 from newsprism.model import Article, Problem, printable
-from newsprism.settings import DEFAULT, IngestSettings, Settings
-from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError, StoreLocked
+from newsprism.settings import DEFAULT, IngestSettings, Settings, StorySettings
+from newsprism.store.errors import StoreLocked
+from newsprism.store.sqlite import Store
 
 if TYPE_CHECKING:
     from newsprism.stories.persist import StoryFiler
@@ -653,96 +652,7 @@ def ingest_documents(
     return run.summary
 
 
-# --- command line -------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``newsprism ingest``."""
-    parser.add_argument(
-        "sources",
-        nargs="+",
-        metavar="SOURCE",
-        help="files, folders, .jsonl, .warc(.gz), '-' (stdin), or http(s) URLs of pages or feeds",
-    )
-    _common(parser)
-    parser.add_argument(
-        "--follow-symlinks",
-        action="store_true",
-        help="read files in a folder that are symbolic links to files outside it "
-        "(skipped by default)",
-    )
-    parser.add_argument(
-        "--engine",
-        choices=("single", "ray"),
-        default="single",
-        help="single: one process (default); ray: read, clean and cluster on Ray workers",
-    )
-    parser.add_argument(
-        "--address", default=None, help="with --engine ray: a running Ray cluster's address"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="with --engine ray: worker processes of the local Ray (default: CPU count)",
-    )
-    parser.add_argument(
-        "--store-batch",
-        type=int,
-        default=None,
-        help="with --engine ray: articles stored per write transaction (default: 128)",
-    )
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="newsprism.db", help=DB_HELP)
-    parser.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow fetching loopback and private-network addresses (refused by default)",
-    )
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help=f"least seconds between two requests to one host (default "
-        f"{DEFAULT.ingest.fetch_rate:g})",
-    )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument(
-        "--no-stories",
-        action="store_true",
-        help="store articles without filing them under stories (a later ingest files them)",
-    )
-
-
-def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``newsprism watch``."""
-    parser.add_argument("feeds", nargs="+", metavar="FEED", help="RSS or Atom feed URLs")
-    parser.add_argument(
-        "--every", default="15m", type=parse_interval, help="time between rounds (30s, 15m, 1h)"
-    )
-    parser.add_argument(
-        "--rounds", type=int, default=0, help="stop after this many rounds (default: never)"
-    )
-    _common(parser)
-
-
-def parse_interval(text: str) -> float:
-    """Seconds in "90", "30s", "15m", "1h" or "1h30m"."""
-    text = text.strip().lower()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
-    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", text)
-    if not parts or "".join(f"{n}{u}" for n, u in parts) != text.replace(" ", ""):
-        raise argparse.ArgumentTypeError(f"not an interval: {text!r} (try 30s, 15m, 1h)")
-    scale = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    seconds = sum(float(n) * scale[u] for n, u in parts)
-    if seconds <= 0:
-        raise argparse.ArgumentTypeError("the interval must be positive")
-    return seconds
+# --- what the ingest command and the Ray engine share ------------------------------------
 
 
 @contextmanager
@@ -764,46 +674,24 @@ def stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, old)
 
 
-def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = None) -> None:
-    if as_json:
-        data = summary.to_dict()
-        if filer is not None:
-            data["stories"] = asdict(filer.counts)
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        lines = summary.lines()
-        if filer is not None:
-            lines.insert(1, filer.counts.line())
-        print("\n".join(lines))
-
-
 @contextmanager
-def story_filer(store: Store, enabled: bool = True) -> Iterator[StoryFiler | None]:
-    """The story filer of an ingest run (None when ``enabled`` is false). It first files what
-    an earlier run stored but left unfiled, and writes anything pending at the end."""
+def story_filer(
+    store: Store, settings: StorySettings, enabled: bool = True
+) -> Iterator[StoryFiler | None]:
+    """The story filer of an ingest run (None when ``enabled`` is false), filing with
+    ``settings``. It first files what an earlier run stored but left unfiled, and writes
+    anything pending at the end."""
     if not enabled:
         yield None
         return
     from newsprism.stories.persist import StoryFiler
 
-    filer = StoryFiler(store, DEFAULT.stories)
+    filer = StoryFiler(store, settings)
     filer.catch_up()
     try:
         yield filer
     finally:
         filer.close()
-
-
-def _open_store(path: str) -> Store | None:
-    """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
-    raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
-    try:
-        return open_store(path, lock_wait=DEFAULT.ingest.lock_wait_seconds)
-    except StoreLocked:
-        raise
-    except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return None
 
 
 def say_locked(err: StoreLocked) -> None:
@@ -813,91 +701,3 @@ def say_locked(err: StoreLocked) -> None:
         "stored, run it again to store the rest",
         file=sys.stderr,
     )
-
-
-def run(args: argparse.Namespace) -> int:
-    """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
-    2 when the store cannot be opened, 3 when another connection held the store's write lock
-    past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
-    interrupted (what was stored stays stored)."""
-    if getattr(args, "engine", "single") == "ray":
-        from newsprism.ingest import ray_engine
-
-        return ray_engine.run(args)
-    filing = not getattr(args, "no_stories", False)
-    settings = replace(DEFAULT.ingest, follow_symlinks=args.follow_symlinks)
-    try:
-        store = _open_store(args.db)
-        if store is None:
-            return 2
-        with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
-            summary = ingest_sources(
-                list(args.sources),
-                store,
-                settings,
-                allow_private=args.allow_private,
-                on_article=filer.file if filer is not None else None,
-                on_copy=filer.file_copy if filer is not None else None,
-                progress=not args.no_progress and sys.stderr.isatty(),
-                rate=args.rate,
-                stop=stop,
-            )
-    except StoreLocked as err:
-        say_locked(err)
-        return 3
-    _report(summary, args.json, filer)
-    if summary.interrupted:
-        return 130
-    nothing = summary.new + summary.duplicates + summary.near_copies == 0
-    return 1 if nothing and summary.failed else 0
-
-
-def run_watch(args: argparse.Namespace) -> int:
-    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0; 3 when
-    another connection held the store's write lock past ``lock_wait_seconds``)."""
-    try:
-        return _watch(args)
-    except StoreLocked as err:
-        say_locked(err)
-        return 3
-
-
-def _watch(args: argparse.Namespace) -> int:
-    rounds = 0
-    store = _open_store(args.db)
-    if store is None:
-        return 2
-    filing = not getattr(args, "no_stories", False)
-    with stop_on_signals() as stop, store, story_filer(store, filing) as filer:
-        while not stop.is_set():
-            rounds += 1
-            summary = ingest_sources(
-                list(args.feeds),
-                store,
-                DEFAULT.ingest,
-                allow_private=args.allow_private,
-                on_article=filer.file if filer is not None else None,
-                on_copy=filer.file_copy if filer is not None else None,
-                progress=False,
-                rate=args.rate,
-                stop=stop,
-                feeds_only=True,
-            )
-            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-            lines = summary.lines()
-            print(f"[{stamp}] round {rounds}: {lines[0]}", *lines[1:], sep="\n", flush=True)
-            if args.rounds and rounds >= args.rounds:
-                break
-            stop.wait(args.every)
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``ingest`` on its own: ``python -m newsprism.ingest.run SOURCE... --db PATH``."""
-    parser = argparse.ArgumentParser(prog="newsprism ingest", description=__doc__)
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

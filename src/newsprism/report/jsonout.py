@@ -2,8 +2,8 @@
 
 Every item that comes from text carries ``article`` and ``span`` (``[start, end)`` into that
 article's ``text``, which is included), so a reader can always go from a finding to its words.
-The HTML and Markdown reports are rendered from this dict, and the store returns the same dict
-from ``load_comparison``, so all three outputs agree by construction.
+The HTML and Markdown reports are rendered from this dict, and ``report.stored.load_report``
+builds the same dict from a stored comparison, so all three outputs agree by construction.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from newsprism.model import (
     Alignment,
-    ArticleAnalysis,
     BriefSentence,
     Claim,
     Comparison,
@@ -30,6 +29,8 @@ from newsprism.model import (
     Span,
     TermUse,
     TimeExpr,
+    loaded_spans,
+    ordered_analyses,
 )
 
 # The top-level keys, in output order.
@@ -242,20 +243,6 @@ def _quote_share_dict(share: QuoteShare) -> dict[str, Any]:
         "reported": share.reported,
         "characters": share.characters,
     }
-
-
-def ordered_analyses(comparison: Comparison) -> list[ArticleAnalysis]:
-    """The analyses in the order of ``comparison.articles`` (missing ones are empty)."""
-    by_article = {a.article: a for a in comparison.analyses}
-    return [by_article.get(a.id) or ArticleAnalysis(article=a.id) for a in comparison.articles]
-
-
-def loaded_spans(comparison: Comparison) -> list[LoadedSpan]:
-    """The comparison's loaded spans, or, when the pipeline left them only in the analyses,
-    those in article order."""
-    if comparison.loaded:
-        return list(comparison.loaded)
-    return [span for analysis in ordered_analyses(comparison) for span in analysis.loaded]
 
 
 def to_dict(comparison: Comparison, outlets: Mapping[str, Outlet] | None = None) -> dict[str, Any]:

@@ -8,7 +8,17 @@ implement ``StoreBackend`` (``newsprism.store.base``) with the same SQL (``store
 from __future__ import annotations
 
 from newsprism.store.base import StoreBackend
+from newsprism.store.errors import StoreError, StoreLocked, StoryConflict
 from newsprism.store.open import is_postgres_url, open_store
-from newsprism.store.sqlite import Store, StoreError, story_id_for
+from newsprism.store.sqlite import Store, story_id_for
 
-__all__ = ["Store", "StoreBackend", "StoreError", "is_postgres_url", "open_store", "story_id_for"]
+__all__ = [
+    "Store",
+    "StoreBackend",
+    "StoreError",
+    "StoreLocked",
+    "StoryConflict",
+    "is_postgres_url",
+    "open_store",
+    "story_id_for",
+]

@@ -26,16 +26,25 @@ class StoreBackend(Protocol):
         comparison again replaces its derived rows; articles are never duplicated."""
         ...
 
-    def load_comparison(self, story_id: str) -> dict[str, Any]:
-        """The stored comparison as the report dict (equal to ``report.jsonout.to_dict``)."""
+    def load_comparison_model(self, story_id: str) -> Comparison:
+        """The stored comparison rebuilt as model dataclasses (``report.stored.load_report``
+        turns it into the report dict)."""
         ...
 
-    def load_comparison_model(self, story_id: str) -> Comparison:
-        """The stored comparison rebuilt as model dataclasses."""
+    def outlets(self, ids: list[str] | None = None) -> dict[str, Outlet]:
+        """Stored outlet registry entries (all, or those with the given ids)."""
         ...
 
     def list_comparisons(self) -> list[dict[str, Any]]:
         """Stored comparisons: id, title, created, updated, article ids (oldest first)."""
+        ...
+
+    def has_article(self, article_id: str) -> bool:
+        """True when an article with this id is stored."""
+        ...
+
+    def original_of(self, article_id: str) -> tuple[str, float] | None:
+        """(original id, similarity) when the article is a linked near-copy, else None."""
         ...
 
     def get_article(self, article_id: str) -> Article | None:
@@ -258,3 +267,12 @@ class BrowseStoreBackend(Protocol):
     ) -> list[dict[str, Any]]:
         """Who an outlet quotes and how much."""
         ...
+
+
+class Backend(StoreBackend, StoryStoreBackend, BrowseStoreBackend, Protocol):
+    """One store as the services and the front ends see it: comparisons, stories and the
+    browse queries over one connection (both ``Store`` and ``PostgresStore`` are one).
+
+    Type a caller against this, not against the SQLite class, so it works with either."""
+
+    path: str  # what the store is: a file path, or a PostgreSQL URL without its password

@@ -49,6 +49,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from newsprism.model import Article
 from newsprism.store.dialect import Connection, query_words
+from newsprism.store.errors import StoreError
 from newsprism.store.pg_conn import PgConnection, PgRow, configure, pg_rows
 from newsprism.store.pg_schema import (
     TEXT_SEARCH,
@@ -58,7 +59,7 @@ from newsprism.store.pg_schema import (
 )
 from newsprism.store.pg_sql import Translator
 from newsprism.store.schema import SCHEMA_VERSION
-from newsprism.store.sqlite import Store, StoreError
+from newsprism.store.sqlite import Store
 
 # The advisory lock every writer of a database takes for its transaction (a fixed 63-bit key).
 WRITER_LOCK = int.from_bytes(hashlib.sha1(b"newsprism writer").digest()[:8], "big") >> 1

@@ -7,7 +7,10 @@ article titles and texts uses FTS5.
 
     with Store("out/newsprism.db") as store:
         story_id = store.save_comparison(comparison)
-        data = store.load_comparison(story_id)   # == report.jsonout.to_dict(comparison)
+        comparison = store.load_comparison_model(story_id)   # what was saved
+
+The report's JSON of a stored comparison is built in ``report.stored``: storage never imports
+presentation.
 """
 
 from __future__ import annotations
@@ -42,10 +45,12 @@ from newsprism.model import (
     Span,
     TermUse,
     TimeExpr,
+    loaded_spans,
+    ordered_analyses,
 )
-from newsprism.report.jsonout import loaded_spans, ordered_analyses, to_dict
 from newsprism.store.browse import BrowseQueries
 from newsprism.store.dialect import Connection, query_words
+from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newsprism.store.stories import StoryTables
 
@@ -92,19 +97,6 @@ class Ingested:
     signature: bytes | None
     bands: list[tuple[int, int]]
     choose_original: Callable[[list[tuple[str, bytes]]], tuple[str, float] | None]
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened (not a database, unreadable, too new); the message names it."""
-
-
-class StoreLocked(StoreError):
-    """Another connection held the write lock longer than the store waits (``wait``
-    seconds); nothing of the write that waited was stored."""
-
-    def __init__(self, message: str, wait: float) -> None:
-        super().__init__(message)
-        self.wait = wait
 
 
 def _is_locked(err: sqlite3.Error) -> bool:
@@ -820,13 +812,6 @@ class Store(StoryTables, BrowseQueries):
             for r in rows
             if ids is None or r["id"] in ids
         }
-
-    def load_comparison(self, story_id: str) -> dict[str, Any]:
-        """The stored comparison as the report dict (equal to ``to_dict`` of what was saved,
-        with the stored outlet registry entries as ``outlet_info``)."""
-        comparison = self.load_comparison_model(story_id)
-        outlets = self.outlets(sorted({a.outlet_id for a in comparison.articles}))
-        return to_dict(comparison, outlets)
 
     def _rows(self, sql: str, story: str, *args: object) -> list[sqlite3.Row]:
         return self.conn.execute(sql, (story, *args)).fetchall()

@@ -21,10 +21,7 @@ import numpy as np
 
 from newsprism.model import Article
 from newsprism.store.dialect import Connection
-
-
-class StoryConflict(RuntimeError):
-    """The stories changed since the writer last read them (another process filed)."""
+from newsprism.store.errors import StoryConflict
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Moving one article to another existing story: a user's correction that later ingests keep.
 
 ``move_article(store, article, story)`` moves a filed article, with the near-copies filed
-with it, into another story in one transaction (``Store.save_correction``, kind ``move``):
+with it, into another story in one transaction (``Backend.save_correction``, kind ``move``):
 
 - the moved articles are pinned to the story they moved to;
 - both stories' clustering states are rebuilt from their remaining members' texts (as
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.store.stories import Correction, StoryRecord
 from newsprism.stories.persist import CorrectionError, kept_title, rebuild_story
 
@@ -50,7 +50,7 @@ def _originals(members: list[dict[str, Any]]) -> list[str]:
     return originals or [str(m["article"]) for m in members]
 
 
-def _story(store: Store, story_id: str) -> tuple[str, StoryRecord]:
+def _story(store: Backend, story_id: str) -> tuple[str, StoryRecord]:
     resolved = store.resolve_story(story_id)
     record = store.get_story(resolved) if resolved is not None else None
     if resolved is None or record is None:
@@ -59,7 +59,7 @@ def _story(store: Store, story_id: str) -> tuple[str, StoryRecord]:
 
 
 def move_article(
-    store: Store, article_id: str, story_id: str, settings: StorySettings = DEFAULT.stories
+    store: Backend, article_id: str, story_id: str, settings: StorySettings = DEFAULT.stories
 ) -> Move:
     """Move a filed article (and its near-copies) into the existing story ``story_id`` (an
     alias is followed); see the module docstring. Raises ``UnknownArticle``,

@@ -4,7 +4,7 @@
 their saved states, the online document frequencies and counters; closed stories stay on
 disk), files articles one at a time (``file``, ``file_copy``) and writes each filing - the
 membership row, the changed story rows with their state, the frequency increments - in one
-transaction (``Store.save_filing``; the word and name counts are appended as one row and
+transaction (``Backend.save_filing``; the word and name counts are appended as one row and
 folded into the frequency tables at the clusterer's IDF folds, so the tables hold the counts
 as of the last fold and the appended rows the rest: a rebuilt clusterer gets both and
 weighs exactly as one that never stopped). Filing is idempotent: an
@@ -39,8 +39,9 @@ import numpy as np
 
 from newsprism.model import Article
 from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store.sqlite import Store
-from newsprism.store.stories import Correction, Filing, StoryConflict, StoryRecord
+from newsprism.store.base import Backend
+from newsprism.store.errors import StoryConflict
+from newsprism.store.stories import Correction, Filing, StoryRecord
 from newsprism.stories.cluster import StoryChanges, StoryClusterer, StoryModel
 from newsprism.stories.features import StoryFeatures, extract_features
 
@@ -102,7 +103,7 @@ class StoryFiler:
 
     def __init__(
         self,
-        store: Store,
+        store: Backend,
         settings: StorySettings = DEFAULT.stories,
         model: StoryModel | None = None,
     ) -> None:
@@ -360,7 +361,7 @@ class CorrectionError(ValueError):
 
 
 def _build(
-    store: Store,
+    store: Backend,
     settings: StorySettings,
     story_id: str,
     title: str,
@@ -389,7 +390,7 @@ def _build(
 
 
 def rebuild_story(
-    store: Store,
+    store: Backend,
     settings: StorySettings,
     story_id: str,
     title: str,
@@ -402,7 +403,7 @@ def rebuild_story(
     return _build(store, settings, story_id, title, article_ids, keep_open, seq)
 
 
-def kept_title(store: Store, title: str, moved: list[str], kept: list[str]) -> str:
+def kept_title(store: Backend, title: str, moved: list[str], kept: list[str]) -> str:
     """The title of a story some articles leave: when it was one of theirs (a story is
     named after its first article), the first remaining article's; else ``title``."""
     gone = [a for a in (store.get_article(i) for i in moved) if a is not None]
@@ -413,7 +414,7 @@ def kept_title(store: Store, title: str, moved: list[str], kept: list[str]) -> s
     return title
 
 
-def _require(store: Store, story_id: str) -> str:
+def _require(store: Backend, story_id: str) -> str:
     found = store.resolve_story(story_id)
     if found is None:
         raise CorrectionError(f"no story {story_id!r}")
@@ -426,7 +427,7 @@ def _originals(members: list[dict[str, object]]) -> list[str]:
 
 
 def merge_stories(
-    store: Store, story_ids: list[str], settings: StorySettings = DEFAULT.stories
+    store: Backend, story_ids: list[str], settings: StorySettings = DEFAULT.stories
 ) -> str:
     """Merge stories into the first one given; return its id. The others' ids become its
     aliases, and a later ingest files into the merged story only."""
@@ -481,7 +482,7 @@ def merge_stories(
 
 
 def split_story(
-    store: Store,
+    store: Backend,
     story_id: str,
     article_ids: list[str],
     settings: StorySettings = DEFAULT.stories,

@@ -74,8 +74,8 @@ def story_pairs(
     from newsprism.compare.events import event_claims
     from newsprism.eval.common import Stages
     from newsprism.eval.loaders.ecbplus import load_documents, load_event_mentions
-    from newsprism.eval.tasks.omissions import analyze_story
     from newsprism.model import ArticleAnalysis, Concept
+    from newsprism.pipeline import analyze_story
     from newsprism.settings import DEFAULT
 
     documents = [d for d in load_documents(data) if keep(int(d.topic))]
@@ -86,7 +86,7 @@ def story_pairs(
         articles = [d.article for d in docs]
         concepts: list[Concept] = []
         if full:
-            analyses, concepts = analyze_story(articles, DEFAULT, Stages())
+            analyses, concepts = analyze_story(articles, DEFAULT, Stages().seconds)
         else:
             analyses = [ArticleAnalysis(article=a.id) for a in articles]
             for doc, article, analysis in zip(

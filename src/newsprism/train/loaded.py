@@ -8,13 +8,12 @@ features of ``newsprism.analyze.loaded.token_features``. The weights go to
 file byte for byte).
 
 Held-out part: an item (PTC article id, BASIL triplet) whose SHA-1 falls in the first quarter
-(``is_held_out``) is never trained on; ``newsprism eval loaded`` scores only those by default,
-and the model file records which datasets it was trained on.
+(``splits.is_held_out``) is never trained on; ``newsprism eval loaded`` scores only those by
+default, and the model file records which datasets it was trained on.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -26,9 +25,8 @@ from spacy.tokens import Doc
 
 from newsprism.analyze.loaded import MODEL_FILE, token_features
 from newsprism.model import Article
+from newsprism.splits import HELD_OUT_MODULUS, is_held_out
 
-# Share of items held out from training (1 in HELD_OUT_MODULUS by SHA-1 of the item key).
-HELD_OUT_MODULUS = 4
 # Word features seen in fewer training articles are dropped: they would learn one article's
 # topic rather than loaded wording, and they keep the model small.
 MIN_FEATURE_ARTICLES = 5
@@ -40,12 +38,6 @@ C = 0.3
 # model to one spaCy pipeline and make its weights unexplainable.
 USE_TENSOR = False
 LEMMA_PREFIXES = ("lem=", "prev_lem=", "next_lem=")
-
-
-def is_held_out(key: str) -> bool:
-    """Whether an item (PTC article id, BASIL triplet uuid) belongs to the held-out part."""
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
-    return int(digest[:8], 16) % HELD_OUT_MODULUS == 0
 
 
 @dataclass

@@ -83,7 +83,7 @@ def train(
     out: Path | None = None,
 ) -> Path:
     """Build the examples from the given dataset folders, fit and write the weights file."""
-    from newsprism.eval.tasks.stories import stream
+    from newsprism.splits import stream
 
     examples: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if ecbplus is not None:

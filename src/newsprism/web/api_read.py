@@ -9,14 +9,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.web import browse
 from newsprism.web.deps import WebConfig, config, get_store
 from newsprism.web.jobs import JobRunner, jobs
 
 router = APIRouter(prefix="/api", tags=["read"])
 
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Backend, Depends(get_store)]
 StoryId = Annotated[str, Path(min_length=1, max_length=200, description="a story id")]
 
 
@@ -58,7 +58,7 @@ def get_story(
         raise no_story(story_id)
     if resolved != story_id:
         return RedirectResponse(f"/api/stories/{quote(resolved, safe='')}", status_code=307)
-    detail = browse.story_for_reading(store, runner, cfg.db, resolved, retry)
+    detail = browse.story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
     if detail is None:
         raise no_story(story_id)
     if detail.status == "failed" and detail.job is not None:

@@ -28,22 +28,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
-from newsprism.ingest.meta import MAX_FIELD_CHARS
-from newsprism.settings import DEFAULT
-from newsprism.store.open import open_store
-from newsprism.store.stories import StoryConflict
-from newsprism.web.adding import (
-    MAX_UPLOAD_FILES,
+from newsprism.services.adding import (
+    MAX_FIELD_CHARS,
     AddReport,
     FromUrl,
     Pasted,
     Source,
     Upload,
-    add_log,
-    submit_add,
     text_problem,
     url_problem,
 )
+from newsprism.settings import StorySettings
+from newsprism.store.errors import StoryConflict
+from newsprism.store.open import open_store
+from newsprism.web.adding import MAX_UPLOAD_FILES, add_log, submit_add
 from newsprism.web.deps import OWN_PAGE_SITES, TOKEN_FIELD, TOKEN_HEADER, check_token, config
 from newsprism.web.jobs import Job, jobs
 
@@ -189,7 +187,12 @@ def submit(request: Request, source: Source) -> Job:
     """Queue adding ``source`` on the app's job runner."""
     cfg = config(request)
     return submit_add(
-        jobs(request), add_log(request), cfg.db, source, allow_private=cfg.allow_private
+        jobs(request),
+        add_log(request),
+        cfg.db,
+        source,
+        cfg.settings,
+        allow_private=cfg.allow_private,
     )
 
 
@@ -327,10 +330,11 @@ def _retrying(work: Any) -> Any:
     raise AssertionError("unreachable")
 
 
-def merge(db: str, story_ids: list[str]) -> Merged:
+def merge(db: str, story_ids: list[str], settings: StorySettings) -> Merged:
     """Merge stories into the first one (``newsprism merge``): 404 naming unknown ids, 422
     when fewer than two different stories are given."""
-    from newsprism.stories.persist import CorrectionError, merge_stories
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import merge as merge_stories
 
     ids = [s.strip() for s in story_ids if s.strip()]
     with open_store(db) as store:
@@ -340,7 +344,7 @@ def merge(db: str, story_ids: list[str]) -> Merged:
 
         def work() -> Merged:
             resolved = [store.resolve_story(s) or s for s in ids]
-            into = merge_stories(store, ids, DEFAULT.stories)
+            into = merge_stories(store, ids, settings)
             record = store.get_story(into)
             others = sorted({s for s in resolved if s != into})
             return Merged(into, others, record.articles if record else 0)
@@ -352,15 +356,15 @@ def merge(db: str, story_ids: list[str]) -> Merged:
     return result
 
 
-def move(db: str, article_id: str, story_id: str) -> Moved:
+def move(db: str, article_id: str, story_id: str, settings: StorySettings) -> Moved:
     """Move an article to another story (``newsprism move``): 404 for an unknown article or
     story, 422 when it cannot move (not filed yet, already there)."""
-    from newsprism.stories.corrections import UnknownArticle, UnknownStory, move_article
-    from newsprism.stories.persist import CorrectionError
+    from newsprism.services.stories import CorrectionError, UnknownArticle, UnknownStory
+    from newsprism.services.stories import move as move_article
 
     with open_store(db) as store:
         try:
-            done = _retrying(lambda: move_article(store, article_id, story_id.strip()))
+            done = _retrying(lambda: move_article(store, article_id, story_id.strip(), settings))
         except (UnknownArticle, UnknownStory) as err:
             raise HTTPException(status_code=404, detail=str(err)) from None
         except CorrectionError as err:
@@ -393,7 +397,8 @@ class MoveIn(BaseModel):
 async def merge_api(request: Request) -> dict[str, Any]:
     check_write(request)
     given: MergeIn = await read_json(request, MergeIn)
-    done = await run_in_threadpool(merge, config(request).db, [given.into, *given.others])
+    cfg = config(request)
+    done = await run_in_threadpool(merge, cfg.db, [given.into, *given.others], cfg.settings.stories)
     return {"story": done.story, "merged": done.merged, "articles": done.articles}
 
 
@@ -405,7 +410,8 @@ async def merge_api(request: Request) -> dict[str, Any]:
 async def move_api(request: Request, article_id: str) -> dict[str, Any]:
     check_write(request)
     given: MoveIn = await read_json(request, MoveIn)
-    done = await run_in_threadpool(move, config(request).db, article_id, given.story)
+    cfg = config(request)
+    done = await run_in_threadpool(move, cfg.db, article_id, given.story, cfg.settings.stories)
     return {
         "article": done.article,
         "from": done.source,

@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from newsprism import __version__
-from newsprism.store.sqlite import StoreLocked
+from newsprism.settings import DEFAULT, Settings
+from newsprism.store.errors import StoreLocked
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
 from newsprism.web.guard import HostCheck, SecurityHeaders, allowed_hosts
 from newsprism.web.jobs import JobRunner
@@ -40,10 +41,12 @@ def create_app(
     *,
     allow_private: bool = False,
     hosts: Iterable[str] = (),
+    settings: Settings = DEFAULT,
 ) -> FastAPI:
     """The web app over the store at ``db``; with ``token``, write endpoints need it;
     ``allow_private`` lets added URLs be on loopback or private networks (tests); it answers
-    requests for the loopback names and ``hosts`` only (``--host``, ``--allow-host``)."""
+    requests for the loopback names and ``hosts`` only (``--host``, ``--allow-host``);
+    ``settings`` are those in force (``newsprism.toml`` or ``--config``)."""
     runner = JobRunner()
 
     @asynccontextmanager
@@ -62,7 +65,11 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.config = WebConfig(
-        db=db, token=token, allow_private=allow_private, hosts=allowed_hosts(hosts)
+        db=db,
+        token=token,
+        allow_private=allow_private,
+        hosts=allowed_hosts(hosts),
+        settings=settings,
     )
     app.state.jobs = runner  # background analyses, one at a time (web.jobs)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

@@ -24,9 +24,11 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from newsprism.ingest.outlets import Registry, cached_registry
 from newsprism.model import Outlet
 from newsprism.report.html import HtmlReport, safe_link
+from newsprism.report.stored import load_report
 from newsprism.report.view import OWNERSHIP_WORDS, Ref, ReportView, format_published
+from newsprism.settings import Settings
+from newsprism.store.base import Backend
 from newsprism.store.browse import OUTLET_WINDOW, OutletCount, OutletRef
-from newsprism.store.sqlite import Store
 from newsprism.store.stories import StoryRecord
 from newsprism.web.jobs import Job, JobRunner, compare_key, submit_compare
 
@@ -76,7 +78,7 @@ class OutletDirectory:
         self.stored = stored
 
     @classmethod
-    def of(cls, store: Store) -> OutletDirectory:
+    def of(cls, store: Backend) -> OutletDirectory:
         return cls(store.outlets())
 
     def get(self, outlet_id: str) -> Outlet | None:
@@ -140,7 +142,7 @@ _OUTLETS: dict[str, tuple[tuple[int, int], float, list[OutletInfo]]] = {}
 _OUTLETS_READING: set[str] = set()  # stores whose outlets a request is reading again now
 
 
-def stored_outlet_infos(store: Store, directory: OutletDirectory) -> list[OutletInfo]:
+def stored_outlet_infos(store: Backend, directory: OutletDirectory) -> list[OutletInfo]:
     """Every outlet with stored articles, by name, with its article count."""
     mark = (store.article_high_water(), len(directory.stored))
     now = monotonic()
@@ -170,7 +172,7 @@ def stored_outlet_infos(store: Store, directory: OutletDirectory) -> list[Outlet
     return infos
 
 
-def store_countries(store: Store, directory: OutletDirectory) -> list[str]:
+def store_countries(store: Backend, directory: OutletDirectory) -> list[str]:
     """The countries of the outlets with stored articles."""
     return sorted({o.country for o in stored_outlet_infos(store, directory) if o.country})
 
@@ -326,7 +328,7 @@ def summarize(
     directory: OutletDirectory,
     countries: list[str],
 ) -> list[StorySummary]:
-    """The list entries of ``records`` (coverage: ``Store.story_coverage``)."""
+    """The list entries of ``records`` (coverage: ``Backend.story_coverage``)."""
     out = []
     for record in records:
         outlets = [
@@ -359,7 +361,7 @@ def summarize(
     return out
 
 
-def story_list(store: Store, filters: StoryFilters) -> StoryList:
+def story_list(store: Backend, filters: StoryFilters) -> StoryList:
     """The stories page: one page of stories matching ``filters``, newest first."""
     directory = OutletDirectory.of(store)
     outlet_sets: list[list[OutletRef]] = []
@@ -435,7 +437,7 @@ class ArticleOut(ArticleMeta):
 
 
 def article_meta(row: dict[str, Any], directory: OutletDirectory) -> ArticleMeta:
-    """An article row of ``Store.story_article_rows`` as ``ArticleMeta``."""
+    """An article row of ``Backend.story_article_rows`` as ``ArticleMeta``."""
     return ArticleMeta(
         id=row["id"],
         title=row["title"] or "",
@@ -450,7 +452,7 @@ def article_meta(row: dict[str, Any], directory: OutletDirectory) -> ArticleMeta
     )
 
 
-def article_out(store: Store, article_id: str) -> ArticleOut | None:
+def article_out(store: Backend, article_id: str) -> ArticleOut | None:
     """One article with its text, or None when it is not stored."""
     article = store.get_article(article_id)
     if article is None:
@@ -531,14 +533,14 @@ class StoryDetail(BaseModel):
 
 def compared_ids(rows: list[dict[str, Any]]) -> list[str]:
     """The members a story's comparison covers: those that are not near-copies, or all of
-    them when every member is a near-copy (the rule of ``stories.commands
+    them when every member is a near-copy (the rule of ``services.stories
     .load_story_articles``, which the compare job uses)."""
     ids = [r["id"] for r in rows if not r.get("copy_of")]
     return ids or [r["id"] for r in rows]
 
 
-def story_detail(store: Store, story_id: str) -> StoryDetail | None:
-    """The story (by its current id; see ``Store.resolve_story``) with its comparison when
+def story_detail(store: Backend, story_id: str) -> StoryDetail | None:
+    """The story (by its current id; see ``Backend.resolve_story``) with its comparison when
     the stored one covers exactly its current members; status "analysing" (without a job)
     when it must be compared first. None when there is no such story."""
     record = store.get_story(story_id)
@@ -604,14 +606,14 @@ class _ComparisonCache:
 _COMPARISONS = _ComparisonCache()
 
 
-def stored_comparison(store: Store, story_id: str, articles: list[str]) -> dict[str, Any]:
+def stored_comparison(store: Backend, story_id: str, articles: list[str]) -> dict[str, Any]:
     """The comparison stored under ``story_id`` as the report dict (cached; treat it as
     read-only)."""
     updated = store.comparison_updated(story_id) or ""
     key = (str(store.path), story_id, updated, *articles)
     found = _COMPARISONS.get(key)
     if found is None:
-        found = store.load_comparison(story_id)
+        found = load_report(store, story_id)
         _COMPARISONS.put(key, found)
     return found
 
@@ -716,7 +718,7 @@ class OutletList(BaseModel):
     outlets: list[OutletInfo]
 
 
-def outlet_list(store: Store) -> OutletList:
+def outlet_list(store: Backend) -> OutletList:
     directory = OutletDirectory.of(store)
     return OutletList(outlets=stored_outlet_infos(store, directory))
 
@@ -816,7 +818,7 @@ class OutletDetail(BaseModel):
     quotes: list[QuotedSpeaker]
 
 
-def outlet_detail(store: Store, key: str, period: Period) -> OutletDetail | None:
+def outlet_detail(store: Backend, key: str, period: Period) -> OutletDetail | None:
     """The outlet page of ``key`` (see ``outlet_key``); None when no stored article is by it."""
     directory = OutletDirectory.of(store)
     ref = OutletRef("", key[1:]) if key.startswith("~") else OutletRef(key)
@@ -931,7 +933,12 @@ def job_info(job: Job) -> JobInfo:
 
 
 def story_for_reading(
-    store: Store, runner: JobRunner, db: str, story_id: str, retry: bool = False
+    store: Backend,
+    runner: JobRunner,
+    db: str,
+    story_id: str,
+    settings: Settings,
+    retry: bool = False,
 ) -> StoryDetail | None:
     """``story_detail``, and when the story needs a (new) comparison, its compare job: the
     running one, else a new one, unless the last one failed (then status "failed", until
@@ -947,6 +954,6 @@ def story_for_reading(
             detail.status = "failed"
             detail.job = job_info(last)
             return detail
-        job = submit_compare(runner, db, story_id)
+        job = submit_compare(runner, db, story_id, settings)
     detail.job = job_info(job)
     return detail

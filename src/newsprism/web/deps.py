@@ -13,8 +13,9 @@ from pathlib import Path
 from fastapi import HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 
+from newsprism.settings import DEFAULT, Settings
+from newsprism.store.base import Backend
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Store
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
@@ -43,6 +44,9 @@ class WebConfig:
     # this server run's own secret: the token cookie and the forms' token derive from it, so
     # neither is the token, and neither works for another run or another server
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    # the settings in force (``newsprism.toml`` or ``--config``), for every analysis, filing
+    # and correction the app runs
+    settings: Settings = field(default_factory=lambda: DEFAULT)
 
 
 def config(request: Request) -> WebConfig:
@@ -50,7 +54,7 @@ def config(request: Request) -> WebConfig:
     return cfg
 
 
-def get_store(request: Request) -> Iterator[Store]:
+def get_store(request: Request) -> Iterator[Backend]:
     """One store connection for the request (SQLite in WAL mode: readers never block the
     writer, and each request sees the last committed state). FastAPI opens it, runs the route
     and closes it one after another, but in worker threads that may differ."""

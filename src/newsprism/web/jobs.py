@@ -26,25 +26,14 @@ from typing import Literal
 
 from fastapi import Request
 
+from newsprism.settings import Settings
+
 log = logging.getLogger(__name__)
 
 JobState = Literal["queued", "running", "done", "failed"]
 
 # Finished jobs kept for their pages to read (the oldest are forgotten first).
 KEEP_FINISHED = 500
-
-# The stages ``pipeline.compare_articles`` reports, in order, and the share of the work done
-# when each starts (parsing and analysis take most of the time).
-COMPARE_STAGES: dict[str, float] = {
-    "parse": 0.05,
-    "analyze": 0.35,
-    "concepts": 0.55,
-    "events": 0.6,
-    "align": 0.7,
-    "framing": 0.8,
-    "timeline": 0.85,
-    "brief": 0.9,
-}
 
 
 @dataclass(frozen=True)
@@ -207,38 +196,14 @@ def compare_key(story_id: str) -> str:
     return f"compare:{story_id}"
 
 
-def submit_compare(runner: JobRunner, db: str, story_id: str) -> Job:
+def submit_compare(runner: JobRunner, db: str, story_id: str, settings: Settings) -> Job:
     """Queue the comparison of stored story ``story_id`` (an alias is followed); when done the
-    comparison is saved in the store at ``db`` under the story's id and the job lands on it.
-
-    The store is opened only to read the articles and to save the result, never held open
-    while the analysis runs (``ingest`` may write meanwhile)."""
+    comparison is saved in the store at ``db`` under the story's id and the job lands on it
+    (``services.compare.compare_stored_story``, what ``newsprism compare --story`` does)."""
 
     def work(progress: Progress) -> str:
-        from newsprism.ingest.outlets import load_registry
-        from newsprism.pipeline import compare_articles
-        from newsprism.store.open import open_store
-        from newsprism.stories.commands import load_story_articles, story_id_of
+        from newsprism.services.compare import compare_stored_story
 
-        progress(0.0, "reading the story's articles")
-        with open_store(db) as store:
-            resolved = story_id_of(store, story_id)
-            articles = load_story_articles(store, resolved)
-        if not articles:
-            raise ValueError(f"story {resolved} has no stored article to compare")
-
-        def stage(name: str) -> None:
-            progress(COMPARE_STAGES.get(name, 0.5), name)
-
-        progress(0.02, "loading the language models")
-        comparison = compare_articles(articles, report=stage)
-        comparison.timings = {}  # the stored comparison does not depend on the machine's speed
-        comparison.story = resolved
-        registry = load_registry()
-        outlets = {a.outlet_id: o for a in articles if (o := registry.get(a.outlet_id))}
-        progress(0.95, "saving the comparison")
-        with open_store(db) as store:
-            store.save_comparison(comparison, outlets)
-        return resolved
+        return compare_stored_story(db, story_id, settings, progress)
 
     return runner.submit("compare", compare_key(story_id), work)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprism.report.view import OWNERSHIP_WORDS, RELATION_WORDS
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.web import browse
 from newsprism.web.deps import (
     TEMPLATES,
@@ -25,7 +25,7 @@ from newsprism.web.jobs import JobRunner, jobs
 
 router = APIRouter(include_in_schema=False)
 
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Backend, Depends(get_store)]
 
 # How often the "analysing" page reloads itself (seconds).
 REFRESH_SECONDS = 2
@@ -67,7 +67,7 @@ def story_page(
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if resolved != story_id:
         return RedirectResponse(f"/stories/{quote(resolved, safe='')}", status_code=307)
-    detail = browse.story_for_reading(store, runner, cfg.db, resolved, retry)
+    detail = browse.story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if detail.status == "single":

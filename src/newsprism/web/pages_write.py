@@ -19,7 +19,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from newsprism.web.adding import UPLOAD_SUFFIXES, Source, add_log
+from newsprism.services.adding import UPLOAD_SUFFIXES, Source
+from newsprism.web.adding import add_log
 from newsprism.web.api_write import (
     check_origin,
     check_write,
@@ -125,7 +126,8 @@ async def merge_post(request: Request) -> Response:
         await form.close()
     if into:
         ids = [into, *(s for s in ids if s.strip() != into)]
-    done = await run_in_threadpool(merge, config(request).db, ids)
+    cfg = config(request)
+    done = await run_in_threadpool(merge, cfg.db, ids, cfg.settings.stories)
     return _see(f"/stories/{done.story}")
 
 
@@ -140,5 +142,6 @@ async def move_post(request: Request, article_id: str) -> Response:
         await form.close()
     if not story:
         raise HTTPException(status_code=422, detail="choose the story to move the article to")
-    done = await run_in_threadpool(move, config(request).db, article_id, story)
+    cfg = config(request)
+    done = await run_in_threadpool(move, cfg.db, article_id, story, cfg.settings.stories)
     return _see(f"/stories/{done.story}")

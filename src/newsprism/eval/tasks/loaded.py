@@ -41,7 +41,7 @@ def _choose_split(dataset: str, opts: EvalOptions) -> str:
 
 
 def _keep(key: str, split: str) -> bool:
-    from newsprism.train.loaded import is_held_out
+    from newsprism.splits import is_held_out
 
     return split == "all" or is_held_out(key) == (split == "held_out")
 

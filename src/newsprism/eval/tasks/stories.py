@@ -24,38 +24,9 @@ from newsprism.eval.common import EvalOptions, EvalResult, Stages, progress
 from newsprism.eval.metrics import ari, bcubed
 from newsprism.model import Article
 from newsprism.settings import StorySettings
+from newsprism.splits import stream
 
 DATASETS = {"ecbplus", "basil", "neus"}
-
-
-def stream(
-    data: Path, dataset: str, split: str | None = None, limit: int | None = None
-) -> list[tuple[Article, str]]:
-    """(article, gold story) pairs in the protocol's order. ``limit`` keeps the first N gold
-    stories of the folder (ECB+ topics, BASIL triplets, NeuS lines)."""
-    if dataset == "ecbplus":
-        from newsprism.eval.loaders import ecbplus
-
-        docs = ecbplus.load_documents(data, limit=limit)
-        return [
-            (d.article, d.subtopic)
-            for d in sorted(docs, key=lambda d: (ecbplus.stream_key(d.name), d.name))
-        ]
-    if dataset == "basil":
-        from newsprism.eval.loaders import basil
-
-        return [(b.article, b.triplet) for b in basil.load(data, limit=limit)]
-    if dataset == "neus":
-        from newsprism.eval.loaders import neus
-
-        keyed = []
-        for story in neus.load(data, split=split, limit=limit):
-            for part, article in enumerate(story.articles):
-                gold = f"{story.split}:{story.line}"
-                keyed.append((neus.stream_key(story.line, part), story.split, article, gold))
-        keyed.sort(key=lambda x: (x[0], x[1]))
-        return [(article, gold) for _, _, article, gold in keyed]
-    raise ValueError(f"the stories task does not score {dataset!r}")
 
 
 def cluster_newsprism(

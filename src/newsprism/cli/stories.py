@@ -1,5 +1,5 @@
-"""The story commands: ``newsprism stories``, ``merge``, ``split``, and the loader behind
-``newsprism compare --story``.
+"""The story commands: ``newsprism stories``, ``merge``, ``split`` and ``move`` (the work is
+``services.stories``; this module parses the flags and prints).
 
     newsprism stories [--since DATE] [--outlet NAME] [--query TEXT] [--limit N] [--json]
     newsprism merge STORY STORY...      # the first story keeps its id; the others become aliases
@@ -14,30 +14,57 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.model import Article, printable
-from newsprism.settings import DEFAULT
-from newsprism.store.open import DB_HELP, open_store
-from newsprism.store.sqlite import Store, StoreError
-from newsprism.store.stories import StoryConflict, StoryRecord
+from newsprism.cli.common import Subparsers, add_db_argument, say, settings_of
+from newsprism.model import printable
+from newsprism.services.stories import story_summary
+from newsprism.store.base import Backend
+from newsprism.store.errors import StoreError, StoryConflict
+from newsprism.store.open import open_store
 
 
-def _db_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default="newsprism.db", help=DB_HELP)
+def register(sub: Subparsers) -> None:
+    """``newsprism stories``, ``merge``, ``split`` and ``move``."""
+    st = sub.add_parser(
+        "stories",
+        help="list the stories ingest filed articles under",
+        description="List stories (id, title, time range, outlets, article count), newest first.",
+    )
+    add_stories_arguments(st)
+    st.set_defaults(func=run_stories)
+    mg = sub.add_parser(
+        "merge",
+        help="merge stories into the first one given",
+        description="Merge stories: the first keeps its id, the others become its aliases; "
+        "later ingests respect it.",
+    )
+    add_merge_arguments(mg)
+    mg.set_defaults(func=run_merge)
+    sp = sub.add_parser(
+        "split",
+        help="move articles out of a story into a new story",
+        description="Move articles (and their near-copies) to a new story; later ingests "
+        "never move them back.",
+    )
+    add_split_arguments(sp)
+    sp.set_defaults(func=run_split)
+    mv = sub.add_parser(
+        "move",
+        help="move an article to another existing story",
+        description="Move an article (and its near-copies) to another story; later ingests "
+        "never move it back.",
+    )
+    add_move_arguments(mv)
+    mv.set_defaults(func=run_move)
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _open(path: str) -> Store | None:
+def _open(path: str) -> Backend | None:
     try:
         return open_store(path)
     except StoreError as err:
-        _say(f"error: {err}")
+        say(f"error: {err}")
         return None
 
 
@@ -67,21 +94,7 @@ def add_stories_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
     parser.add_argument("--json", action="store_true", help="print a JSON list")
-    _db_argument(parser)
-
-
-def story_summary(store: Store, record: StoryRecord) -> dict[str, Any]:
-    """One story as the listing shows it (JSON-ready)."""
-    return {
-        "id": record.id,
-        "title": record.title,
-        "start": record.start,
-        "end": record.end,
-        "outlets": store.story_outlets(record.id),
-        "articles": record.articles,
-        "copies": record.copies,
-        "open": record.status == "open",
-    }
+    add_db_argument(parser)
 
 
 def _day(iso: str | None) -> str:
@@ -114,7 +127,7 @@ def run_stories(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
     elif not items:
-        _say("no stories match")
+        say("no stories match")
     else:
         print("\n".join(format_story(item) for item in items))
     return 0
@@ -131,21 +144,22 @@ def add_merge_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="STORY",
         help="two or more story ids; the first keeps its id, the others become its aliases",
     )
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_merge(args: argparse.Namespace) -> int:
     """``newsprism merge``: 0 when merged, 2 on an unknown story or nothing to merge."""
-    from newsprism.stories.persist import CorrectionError, merge_stories
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import merge as merge_stories
 
     store = _open(args.db)
     if store is None:
         return 2
     with store:
         try:
-            story = merge_stories(store, list(args.stories), DEFAULT.stories)
+            story = merge_stories(store, list(args.stories), settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
         record = store.get_story(story)
     count = record.articles if record else 0
@@ -159,21 +173,22 @@ def add_split_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "articles", nargs="+", metavar="ARTICLE", help="ids of the articles to move to a new story"
     )
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_split(args: argparse.Namespace) -> int:
     """``newsprism split``: 0 when split (prints the new story id), 2 on bad input."""
-    from newsprism.stories.persist import CorrectionError, split_story
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import split as split_story
 
     store = _open(args.db)
     if store is None:
         return 2
     with store:
         try:
-            story = split_story(store, args.story, list(args.articles), DEFAULT.stories)
+            story = split_story(store, args.story, list(args.articles), settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
         record = store.get_story(story)
     count = record.articles + record.copies if record else 0
@@ -185,60 +200,25 @@ def add_move_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``newsprism move``."""
     parser.add_argument("article", metavar="ARTICLE", help="the id of the article to move")
     parser.add_argument("story", metavar="STORY", help="the story to move it to (it must exist)")
-    _db_argument(parser)
+    add_db_argument(parser)
 
 
 def run_move(args: argparse.Namespace) -> int:
     """``newsprism move``: 0 when moved, 2 on an unknown article or story or nothing to do."""
-    from newsprism.stories.corrections import move_article
-    from newsprism.stories.persist import CorrectionError
+    from newsprism.services.stories import CorrectionError
+    from newsprism.services.stories import move as move_article
 
     store = _open(args.db)
     if store is None:
         return 2
     with store:
         try:
-            move = move_article(store, args.article, args.story, DEFAULT.stories)
+            move = move_article(store, args.article, args.story, settings_of(args).stories)
         except (CorrectionError, StoryConflict) as err:
-            _say(f"error: {err}")
+            say(f"error: {err}")
             return 2
     copies = len(move.moved) - 1
     extra = f" with {copies} near-cop{'ies' if copies != 1 else 'y'}" if copies else ""
     left = f"; {move.source} had nothing else and is now an alias" if move.merged else ""
     print(f"moved {move.article}{extra} from {move.source} to {move.story}{left}")
     return 0
-
-
-# --- newsprism compare --story ----------------------------------------------------------------
-
-
-def story_id_of(store: Store, story_id: str) -> str:
-    """The id a story goes by now (a merged story's alias leads to the surviving story);
-    ``KeyError`` when there is no such story. Save its comparison under this id."""
-    found = store.resolve_story(story_id)
-    if found is None:
-        raise KeyError(f"no story {story_id!r} in {store.path}")
-    return found
-
-
-def load_story_articles(store: Store, story_id: str, include_copies: bool = False) -> list[Article]:
-    """The stored articles of a story, in filing order, ready for ``compare_articles``.
-
-    Near-copies are left out (they repeat their original) unless ``include_copies``.
-    ``KeyError`` when there is no such story."""
-    resolved = story_id_of(store, story_id)
-    members = store.story_members(resolved)
-    ids = [str(m["article"]) for m in members if include_copies or not m["copy_of"]]
-    if not ids:  # a story of near-copies only: compare them after all
-        ids = [str(m["article"]) for m in members]
-    articles = [store.get_article(i) for i in ids]
-    return [a for a in articles if a is not None]
-
-
-def story_for_compare(db: str, story_id: str) -> tuple[str, list[Article]]:
-    """For ``newsprism compare --story ID``: (the id to save the comparison under, the story's
-    articles). ``KeyError`` when there is no such story, ``StoreError`` when the store
-    cannot be opened."""
-    with open_store(db) as store:
-        resolved = story_id_of(store, story_id)
-        return resolved, load_story_articles(store, resolved)

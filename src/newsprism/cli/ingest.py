@@ -1,0 +1,251 @@
+"""``newsprism ingest`` and ``newsprism watch``: parse the flags, run ``ingest_sources`` (or
+the Ray engine) on the store, file what was stored under stories, print the summary.
+
+Exit statuses: 0 done (failures are listed), 1 nothing could be read, 2 the store cannot be
+opened, 3 another connection held the store's write lock past ``lock_wait_seconds``, 130
+interrupted (what was stored stays stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import asdict, replace
+
+from newsprism.cli.common import Subparsers, add_db_argument, settings_of
+from newsprism.ingest.run import (
+    IngestSummary,
+    ingest_sources,
+    say_locked,
+    stop_on_signals,
+    story_filer,
+)
+from newsprism.settings import DEFAULT
+from newsprism.store.errors import StoreError, StoreLocked
+from newsprism.store.open import open_store
+from newsprism.store.sqlite import Store
+from newsprism.stories.persist import StoryFiler
+
+
+def register(sub: Subparsers) -> None:
+    """``newsprism ingest`` and ``newsprism watch``."""
+    ing = sub.add_parser(
+        "ingest",
+        help="store articles from files, URLs, feeds, WARC and JSONL",
+        description="Store every article once (idempotent), linking syndicated near-copies.",
+    )
+    add_arguments(ing)
+    ing.set_defaults(func=run)
+    watch = sub.add_parser(
+        "watch",
+        help="ingest feeds repeatedly until stopped",
+        description="Ingest the feeds every interval until stopped; safe to kill at any moment.",
+    )
+    add_watch_arguments(watch)
+    watch.set_defaults(func=run_watch)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism ingest``."""
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="files, folders, .jsonl, .warc(.gz), '-' (stdin), or http(s) URLs of pages or feeds",
+    )
+    _common(parser)
+    parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read files in a folder that are symbolic links to files outside it "
+        "(skipped by default)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("single", "ray"),
+        default="single",
+        help="single: one process (default); ray: read, clean and cluster on Ray workers",
+    )
+    parser.add_argument(
+        "--address", default=None, help="with --engine ray: a running Ray cluster's address"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="with --engine ray: worker processes of the local Ray (default: CPU count)",
+    )
+    parser.add_argument(
+        "--store-batch",
+        type=int,
+        default=None,
+        help="with --engine ray: articles stored per write transaction (default: 128)",
+    )
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching loopback and private-network addresses (refused by default)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help=f"least seconds between two requests to one host (default "
+        f"{DEFAULT.ingest.fetch_rate:g})",
+    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="store articles without filing them under stories (a later ingest files them)",
+    )
+
+
+def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``newsprism watch``."""
+    parser.add_argument("feeds", nargs="+", metavar="FEED", help="RSS or Atom feed URLs")
+    parser.add_argument(
+        "--every", default="15m", type=parse_interval, help="time between rounds (30s, 15m, 1h)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=0, help="stop after this many rounds (default: never)"
+    )
+    _common(parser)
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "90", "30s", "15m", "1h" or "1h30m"."""
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", text)
+    if not parts or "".join(f"{n}{u}" for n, u in parts) != text.replace(" ", ""):
+        raise argparse.ArgumentTypeError(f"not an interval: {text!r} (try 30s, 15m, 1h)")
+    scale = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    seconds = sum(float(n) * scale[u] for n, u in parts)
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("the interval must be positive")
+    return seconds
+
+
+def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = None) -> None:
+    if as_json:
+        data = summary.to_dict()
+        if filer is not None:
+            data["stories"] = asdict(filer.counts)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        lines = summary.lines()
+        if filer is not None:
+            lines.insert(1, filer.counts.line())
+        print("\n".join(lines))
+
+
+def _open_store(path: str, lock_wait: float) -> Store | None:
+    """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
+    raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
+    try:
+        return open_store(path, lock_wait=lock_wait)
+    except StoreLocked:
+        raise
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
+    2 when the store cannot be opened, 3 when another connection held the store's write lock
+    past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
+    interrupted (what was stored stays stored)."""
+    if getattr(args, "engine", "single") == "ray":
+        from newsprism.ingest import ray_engine
+
+        return ray_engine.run(args, settings_of(args))
+    filing = not getattr(args, "no_stories", False)
+    stories = settings_of(args).stories
+    settings = replace(settings_of(args).ingest, follow_symlinks=args.follow_symlinks)
+    try:
+        store = _open_store(args.db, settings.lock_wait_seconds)
+        if store is None:
+            return 2
+        with stop_on_signals() as stop, store, story_filer(store, stories, filing) as filer:
+            summary = ingest_sources(
+                list(args.sources),
+                store,
+                settings,
+                allow_private=args.allow_private,
+                on_article=filer.file if filer is not None else None,
+                on_copy=filer.file_copy if filer is not None else None,
+                progress=not args.no_progress and sys.stderr.isatty(),
+                rate=args.rate,
+                stop=stop,
+            )
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
+    _report(summary, args.json, filer)
+    if summary.interrupted:
+        return 130
+    nothing = summary.new + summary.duplicates + summary.near_copies == 0
+    return 1 if nothing and summary.failed else 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    """``newsprism watch``: ingest the feeds every ``--every`` until stopped (exit 0; 3 when
+    another connection held the store's write lock past ``lock_wait_seconds``)."""
+    try:
+        return _watch(args)
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
+
+
+def _watch(args: argparse.Namespace) -> int:
+    rounds = 0
+    settings = settings_of(args)
+    store = _open_store(args.db, settings.ingest.lock_wait_seconds)
+    if store is None:
+        return 2
+    filing = not getattr(args, "no_stories", False)
+    with stop_on_signals() as stop, store, story_filer(store, settings.stories, filing) as filer:
+        while not stop.is_set():
+            rounds += 1
+            summary = ingest_sources(
+                list(args.feeds),
+                store,
+                settings.ingest,
+                allow_private=args.allow_private,
+                on_article=filer.file if filer is not None else None,
+                on_copy=filer.file_copy if filer is not None else None,
+                progress=False,
+                rate=args.rate,
+                stop=stop,
+                feeds_only=True,
+            )
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+            lines = summary.lines()
+            print(f"[{stamp}] round {rounds}: {lines[0]}", *lines[1:], sep="\n", flush=True)
+            if args.rounds and rounds >= args.rounds:
+                break
+            stop.wait(args.every)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``newsprism ingest`` with its own parser (``main(["dump.jsonl", "--db", PATH])``)."""
+    parser = argparse.ArgumentParser(
+        prog="newsprism ingest",
+        description="Store every article once (idempotent), linking syndicated near-copies.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
