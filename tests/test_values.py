@@ -146,6 +146,27 @@ def test_two_people_of_one_family_are_not_an_actor_contradiction() -> None:
     assert [(a.relation, a.conflicts) for a in shared] == [("agreed", [])]
 
 
+def test_numbers_in_a_list_are_matched_by_the_words_around_them() -> None:
+    nyt, hpo = _units(
+        (
+            "The New York Times",
+            "In 2008, Mr. Jackson used the money for things like a $466.30 dinner at CityZen in "
+            "the Mandarin Oriental in Washington and a $5,587.75 vacation at the Martha's "
+            "Vineyard Holistic Retreat, the document said.",
+        ),
+        (
+            "HuffPost",
+            "Additional records disclosed Wednesday revealed that expenses charged by Jackson "
+            "and his wife to his campaign included $4,272.78 on the Navigator of the Seas "
+            "cruise, $2,306.08 at Walt Disney World, over $10,000 at Best Buy and $5,687.75 at "
+            "Martha's Vineyard Holistic Retreat.",
+        ),
+    )
+    assert [(a.text, b.text) for a, b in matched_numbers(nyt, hpo, 1.5)] == [
+        ("$5,587.75", "$5,687.75")
+    ]
+
+
 def test_the_same_numbers_in_another_order_agree() -> None:
     shared = _shared(
         (

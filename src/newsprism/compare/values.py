@@ -107,9 +107,15 @@ def numbers_agree(a: Quantity, b: Quantity, slack: float) -> bool:
 
 
 def _context(quantity: Quantity, unit: FactUnit) -> set[str]:
+    """The content words within ``_CONTEXT_CHARS`` of a number, whole words only."""
+    text = unit.text
     begin = max(quantity.start - unit.start - _CONTEXT_CHARS, 0)
     end = quantity.end - unit.start + _CONTEXT_CHARS
-    return content_words(unit.text[begin:end])
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return content_words(text[begin:end])
 
 
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
