@@ -181,43 +181,52 @@ def test_serve_takes_the_names_to_allow() -> None:
 # --- item 3: the token authorises this server's own pages only --------------------------------
 
 
-def test_the_token_cookie_does_not_carry_the_token(db: str) -> None:
-    """Issue 14, item 3: after ``/?token=``, the cookie ``newsprism_token`` held the token
-    itself, and Chromium sends a 127.0.0.1 cookie to every port there: any other local server
-    the browser visited learnt the token. Now the cookie is named for this server's port and
-    holds a value derived from a secret of this server run; replayed as a token it is refused."""
+def hidden_tokens(page: str) -> list[str]:
+    """The values of a page's hidden ``token`` fields."""
+    return re.findall(r'<input type="hidden" name="token" value="([^"]*)">', page)
+
+
+def test_a_cookie_never_yields_a_write_credential(db: str) -> None:
+    """Issue 14, item 3, and its review: after ``/?token=``, Chromium sends this server's
+    cookies to every other server on 127.0.0.1 (cookies are not separated by port). With the
+    first fix the cookie held a derived value, but another server that received it could GET
+    ``/add`` with it from curl (no Origin, no Sec-Fetch-Site), read the form token from the
+    page and write with it through the API. Now the server leaves no cookie, and a page gets
+    the form token only when opened with the right ``?token=`` (``app.js`` keeps it in the
+    tab's sessionStorage, which is per origin, port included)."""
     with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
         page = web.get("/add", params={"token": "s3cret"})
-        cookie = page.headers["set-cookie"]
-        assert "s3cret" not in cookie
-        name, value = cookie.split(";")[0].split("=", 1)
-        assert name == "newsprism_token_8000"
-        attributes = sorted(a.strip().lower() for a in cookie.split(";")[1:])
-        assert attributes == ["httponly", "path=/", "samesite=strict"]
-        # the forms carry this server's form token, not the token
-        forms = re.findall(r'<input type="hidden" name="token" value="([^"]*)">', page.text)
-        assert len(forms) == 3 and len(set(forms)) == 1
-        assert forms[0] not in ("s3cret", value)
-
-        # what another server could have read from the cookie is no token
-        for given in ({"X-Newsprism-Token": value}, {}):
-            assert web.post("/api/articles", json=BUDGET, headers=given).status_code == 403
-        # the form token works only in a form of this server's own pages
+        assert "set-cookie" not in page.headers
+        forms = hidden_tokens(page.text)
+        assert len(forms) == 3 and len(set(forms)) == 1 and forms[0] not in ("", "s3cret")
         posted = web.post("/add", data={**BUDGET, "token": forms[0]}, follow_redirects=False)
-        assert posted.status_code == 303
-        assert web.post("/add", data={**BUDGET, "token": value}).status_code == 403
+        assert posted.status_code == 303  # the page's own form writes
+
+        # the other server replays every cookie the browser could have sent it
+        received = dict(web.cookies)
+        with TestClient(web.app, base_url=BASE, cookies=received) as other:
+            for path in ("/add", "/", "/jobs/none"):
+                assert not [t for t in hidden_tokens(other.get(path).text) if t]
+            merge = {"into": "s1", "others": ["s2"]}
+            for token in [*received.values(), ""]:
+                given = {"X-Newsprism-Token": token} if token else {}
+                merged = other.post("/api/stories/merge", json=merge, headers=given)
+                assert merged.status_code == 403
+                assert other.post("/api/articles", json=BUDGET, headers=given).status_code == 403
 
 
 def test_a_page_opened_from_another_port_gets_no_form_token(db: str) -> None:
-    """A page of another server on the same host is same-site: the browser sends this server's
-    cookie with its requests (a frame, a link, a form). A page requested from there
-    (``Sec-Fetch-Site: same-site`` or ``cross-site``) gets forms without the form token."""
+    """A page of another server on the same host is same-site. A page requested from there
+    (``Sec-Fetch-Site: same-site`` or ``cross-site``) gets forms without the form token, even
+    with the right ``?token=``; a page of this server without ``?token=`` gets none either
+    (its script fills the forms from the tab's sessionStorage)."""
     with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
-        mine = web.get("/add", params={"token": "s3cret"})  # sets the cookie in the client
-        token = re.findall(r'name="token" value="([^"]*)"', mine.text)[0]
+        mine = web.get("/add", params={"token": "s3cret"})
+        token = hidden_tokens(mine.text)[0]
         for site in ("same-origin", "none"):  # this server's own pages, or typed in
-            page = web.get("/add", headers={"Sec-Fetch-Site": site})
+            page = web.get("/add", params={"token": "s3cret"}, headers={"Sec-Fetch-Site": site})
             assert f'name="token" value="{token}"' in page.text
+            assert 'name="token"' not in web.get("/add", headers={"Sec-Fetch-Site": site}).text
         for site in ("same-site", "cross-site"):
             page = web.get("/add", headers={"Sec-Fetch-Site": site})
             assert page.status_code == 200
