@@ -401,6 +401,68 @@ def test_a_request_head_never_finished_is_closed(db: str) -> None:
         assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200
 
 
+def slow_body(port: int) -> socket.socket:
+    """A connection that sends a whole request head announcing a large body, then a few bytes
+    of the body and nothing more (a slow upload)."""
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(
+        b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b'Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"text": "'
+    )
+    conn.settimeout(60)  # a bound for the reads below, not a timing
+    return conn
+
+
+def answer_of(conn: socket.socket) -> bytes:
+    """Everything the server sends on ``conn`` until it closes it (b"" on a reset)."""
+    answer = b""
+    try:
+        while chunk := conn.recv(65536):
+            answer += chunk
+    except ConnectionResetError:
+        pass
+    return answer
+
+
+def test_slow_uploads_do_not_lock_everyone_out(db: str) -> None:
+    """Issue 14 review, item 3: a connection whose body is still arriving counted as being
+    answered, so with ``max_connections`` slow uploads open every new connection was closed
+    (the limiter closed the new one when no other was idle): 200 slow uploads locked everyone
+    out. Now the connection that has been receiving a body longest makes room (408)."""
+    limits = replace(DEFAULT.web, max_connections=5)
+    with serving(create_app(db), limits) as port:
+        slow = []
+        for _ in range(5):
+            slow.append(slow_body(port))
+            time.sleep(0.05)  # each head arrives in turn: the first has waited longest
+        try:
+            assert get(f"http://127.0.0.1:{port}/api/outlets") == (200, b'{"outlets":[]}')
+            assert answer_of(slow[0]).startswith(b"HTTP/1.1 408 ")
+        finally:
+            for conn in slow:
+                conn.close()
+
+
+def test_a_request_body_must_arrive_within_its_deadline(db: str) -> None:
+    """A request whose whole body has not arrived within ``request_body_seconds`` of its head
+    is answered 408 (with the security headers) and its connection closed; uvicorn waited for
+    it for ever, bounded by nothing but the upload limit."""
+    limits = replace(DEFAULT.web, request_body_seconds=0.3)
+    with serving(create_app(db), limits) as port:
+        conn = slow_body(port)
+        try:
+            answer = answer_of(conn)
+        finally:
+            conn.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status, *lines = head.decode().split("\r\n")
+        assert status == "HTTP/1.1 408 Request Timeout"
+        headers = {name.lower(): value for name, value in (x.split(": ", 1) for x in lines)}
+        assert {k: headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
+        assert b"request_body_seconds" in body
+        assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200
+
+
 @pytest.mark.parametrize(
     "sent",
     [
