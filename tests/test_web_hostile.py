@@ -178,6 +178,77 @@ def test_serve_takes_the_names_to_allow() -> None:
     assert _build_parser().parse_args(["serve"]).allow_host == []
 
 
+def test_an_allowed_name_given_with_a_port_is_served(db: str) -> None:
+    """Issue 14 review, item 6: ``--allow-host news.lan:8000`` was kept as ``news.lan:8000``,
+    which no Host header (its port taken off) ever matched: every request got 400. A port
+    given with a name is ignored now (names are answered on any port)."""
+    app = create_app(db, hosts=["news.lan:8000", "[FE80::1]:8000", "News2.LAN", "10.0.0.5:80"])
+    with TestClient(app, base_url=BASE) as web:
+        for host in ("news.lan:8000", "news.lan", "[fe80::1]:8000", "news2.lan:9000", "10.0.0.5"):
+            assert web.get("/api/stories", headers={"Host": host}).status_code == 200, host
+        assert app.state.config.hosts[3:] == ("news.lan", "[fe80::1]", "news2.lan", "10.0.0.5")
+
+
+@pytest.mark.parametrize(
+    "name", ["http://news.lan", "news.lan/x", "*.lan", "news lan", "news.lan:http", "[fe80::1", ""]
+)
+def test_a_name_that_is_no_host_is_refused_at_start_up(
+    db: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``--allow-host`` no Host header can name (a URL, a path, a pattern) matched nothing,
+    silently; now `newsprism serve` refuses it with one line before it starts."""
+    started: list[bool] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, *a, **k: started.append(True))
+    assert cli_main(["serve", "--db", db, "--allow-host", name]) == 2
+    assert started == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: the host {name!r} is not a host name or IP address (such as news.lan, "
+        "192.168.1.20 or [fe80::1]; a port is ignored, a scheme or path is refused)"
+    ]
+
+
+def route_address(family: socket.AddressFamily, probe: str) -> str | None:
+    """The address this machine sends from towards ``probe`` (a UDP connect sends nothing)."""
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            return str(udp.getsockname()[0])
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0", "::"])
+def test_a_wildcard_bind_answers_the_machines_own_addresses(db: str, bind: str) -> None:
+    """Issue 14 review, item 6: with ``--host 0.0.0.0`` a LAN user who opened the app by the
+    machine's address got 400 (only the loopback names and ``--allow-host`` were served). Now
+    a wildcard bind also answers the machine's host name and its own addresses."""
+    app = create_app(db, hosts=[bind])
+    hosts = app.state.config.hosts
+    own = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    own |= {a for a in (route_address(socket.AF_INET, "192.0.2.1"),) if a}
+    assert socket.gethostname().lower() in hosts
+    for address in own:
+        named = f"[{address}]" if ":" in address else address
+        assert named in hosts, (named, hosts)
+    with TestClient(app, base_url=BASE) as web:
+        for address in own:
+            named = f"[{address}]" if ":" in address else address
+            assert web.get("/api/stories", headers={"Host": f"{named}:8000"}).status_code == 200
+        assert web.get("/api/stories", headers={"Host": REBIND}).status_code == 400
+
+
+def test_serve_on_a_wildcard_says_which_names_it_answers(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, *a, **k: None)
+    args = ["serve", "--db", db, "--host", "0.0.0.0", "--allow-host", "News.lan:8000"]
+    assert cli_main([*args, "--token", "t"]) == 1  # (the server did not start: run is a stub)
+    [note] = [x for x in capsys.readouterr().err.splitlines() if x.startswith("note:")]
+    assert note.startswith("note: answering requests for 127.0.0.1, localhost, [::1], 0.0.0.0, ")
+    assert f", news.lan, {socket.gethostname().lower()}" in note
+
+
 # --- item 3: the token authorises this server's own pages only --------------------------------
 
 
