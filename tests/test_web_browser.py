@@ -8,8 +8,8 @@ list, click a claim-matrix cell and see its sentence highlighted, read a loaded-
 on hover, add an article by pasting it, merge two stories, and read the pages with JavaScript
 off; and they attack the app from a page served on another port of 127.0.0.1, as a hostile
 tester did (issue 14): framing the story list to merge two stories by clickjacking, and
-reading or using the write token's cookie. ``bench/screenshots.py`` uses the same set-up
-(``build_store``, ``serving``, ``launch``, ``open_story``).
+getting write power from what the browser sends another server. ``bench/screenshots.py`` uses
+the same set-up (``build_store``, ``serving``, ``launch``, ``open_story``).
 """
 
 from __future__ import annotations
@@ -241,6 +241,14 @@ def post_json(url: str, body: dict[str, Any], headers: dict[str, str]) -> int:
         return int(refused.code)
 
 
+def get_text(url: str, headers: dict[str, str]) -> str:
+    """GET ``url`` (a server the test started) as a plain client would: no Origin, no
+    Sec-Fetch-Site, no proxy; the body."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(urllib.request.Request(url, headers=headers), timeout=60) as answer:
+        return str(answer.read().decode("utf-8"))
+
+
 @contextmanager
 def launch() -> Iterator[Browser]:
     """Headless Chromium driven by Playwright."""
@@ -440,45 +448,58 @@ def test_a_page_on_another_port_cannot_frame_the_app_to_merge(base: str, browser
         context.close()
 
 
-def test_the_token_cookie_does_not_authorise_another_ports_page(
+def test_the_token_authorises_only_this_servers_own_pages(
     store: Path, base: str, browser: Browser
 ) -> None:
-    """Issue 14, item 3: after ``/?token=``, Chromium sent the ``newsprism_token`` cookie,
-    which held the token, to every other server on 127.0.0.1 (cookies are not separated by
-    port). Now the cookie is named for this server's port and holds no token: what another
-    port's server receives authorises nothing, from its page's form or sent directly."""
+    """Issue 14, item 3, and its review: after ``/?token=``, Chromium sent the token's cookie to
+    every other server on 127.0.0.1 (cookies are not separated by port). First it held the
+    token; then a derived value, which another server could replay from a plain client to GET
+    ``/add``, read the form token there and write with it. Now the server sets no cookie: the
+    page opened with ``?token=`` keeps the form token in the tab's sessionStorage (per origin,
+    port included) and the later pages' forms carry it. The other server gets nothing to
+    replay, the reviewer's two-step route yields no form token, and every write it tries is
+    refused."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         with serving(store, token="s3cret") as guarded, other_site() as attacker:
             page = context.new_page()
             page.goto(guarded + "/?token=s3cret")  # the user opens the app with its token
             bridge, orchard = story_id_of(page, BRIDGE_TITLE), story_id_of(page, ORCHARD_TITLE)
-            port = guarded.rsplit(":", 1)[1]
-            [cookie] = context.cookies()
-            assert (cookie["name"], cookie["domain"], cookie["path"]) == (
-                f"newsprism_token_{port}",
-                "127.0.0.1",
-                "/",
+            assert page.url == guarded + "/"  # app.js took ?token= out of the address bar
+            assert context.cookies() == []
+
+            # the user's later pages of this server, in this tab, carry the form token and write
+            page.goto(guarded + "/add")
+            tokens = page.locator('form input[name="token"]').evaluate_all(
+                "fields => fields.map(f => f.value)"
             )
-            assert (cookie["httpOnly"], cookie["sameSite"]) == (True, "Strict")
+            assert len(tokens) == 3 and len(set(tokens)) == 1
+            assert tokens[0] not in ("", "s3cret")
+            page.goto(f"{guarded}/stories/{bridge}")
+            move = page.locator("form.move").first
+            move.locator('input[name="story"]').fill("snosuchstory")
+            with page.expect_response("**/articles/*/move") as answer:
+                move.get_by_role("button", name="Move").click()
+            assert answer.value.status == 404  # past the token check: no such story
 
             page.goto(attacker.url + "/")  # the user visits another local server
-            sent = attacker.cookies[-1]  # the browser sent it this server's cookie
-            assert sent == f"{cookie['name']}={cookie['value']}"
-            assert "s3cret" not in sent
-            stolen = re.sub(r"^[^=]*=", "", sent)
+            assert attacker.cookies[-1] == ""  # the browser had no cookie of this server to send
+            assert page.evaluate("window.sessionStorage.length") == 0  # nor its storage here
+            # the reviewer's two-step route: replay what came, read /add, write with it
+            replayed = {"Cookie": attacker.cookies[-1]} if attacker.cookies[-1] else {}
+            add_page = get_text(f"{guarded}/add", replayed)
+            found = re.findall(r'name="token" value="([^"]*)"', add_page)
+            assert found == []
+            merge = {"into": bridge, "others": [orchard]}
+            for token in ("", tokens[0][::-1]):
+                given = {**replayed, "X-Newsprism-Token": token} if token else replayed
+                assert post_json(f"{guarded}/api/stories/merge", merge, given) == 403
 
-            attacker.page = merge_form(guarded, [bridge, orchard], stolen)
+            attacker.page = merge_form(guarded, [bridge, orchard], "")
             page.goto(attacker.url + "/")
             with page.expect_response(f"{guarded}/stories/merge") as answer:
                 page.get_by_role("button", name="Win").click()
             assert answer.value.status == 403
-            merge = {"into": bridge, "others": [orchard]}
-            for token in (stolen, cookie["value"]):  # the other server tries it directly
-                status = post_json(
-                    f"{guarded}/api/stories/merge", merge, {"X-Newsprism-Token": token}
-                )
-                assert status == 403
             assert are_separate(base, page, BRIDGE_TITLE, ORCHARD_TITLE)
     finally:
         context.close()

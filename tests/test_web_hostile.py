@@ -2,9 +2,11 @@
 responses that let any page frame the app (item 2), a token cookie that other servers on the
 same host received and that authorised their pages (item 3), Host headers of any name, the
 request a DNS-rebinding page sends (item 4), and idle connections that used up the server's
-file descriptors (item 10). The browser halves of items 2 and 3 (a page on another port frames
-the app, or posts to it) are in ``test_web_browser.py``; the far-future days of item 8 in
-``test_web_read.py``.
+file descriptors (item 10); then what a review of those fixes found: a cookie replayed to get
+a form token, slow uploads holding every connection, and ``--allow-host`` names with a port or
+a wildcard bind that refused legitimate hosts. The browser halves of items 2 and 3 (a page
+on another port frames the app, or posts to it) are in ``test_web_browser.py``; the
+far-future days of item 8 in ``test_web_read.py``.
 
 The HTTP-level tests drive the app through FastAPI's TestClient as a browser on this machine
 would reach it (``http://127.0.0.1:8000``) over an empty SQLite store."""
@@ -178,46 +180,127 @@ def test_serve_takes_the_names_to_allow() -> None:
     assert build_parser().parse_args(["serve"]).allow_host == []
 
 
+def test_an_allowed_name_given_with_a_port_is_served(db: str) -> None:
+    """Issue 14 review, item 6: ``--allow-host news.lan:8000`` was kept as ``news.lan:8000``,
+    which no Host header (its port taken off) ever matched: every request got 400. A port
+    given with a name is ignored now (names are answered on any port)."""
+    app = create_app(db, hosts=["news.lan:8000", "[FE80::1]:8000", "News2.LAN", "10.0.0.5:80"])
+    with TestClient(app, base_url=BASE) as web:
+        for host in ("news.lan:8000", "news.lan", "[fe80::1]:8000", "news2.lan:9000", "10.0.0.5"):
+            assert web.get("/api/stories", headers={"Host": host}).status_code == 200, host
+        assert app.state.config.hosts[3:] == ("news.lan", "[fe80::1]", "news2.lan", "10.0.0.5")
+
+
+@pytest.mark.parametrize(
+    "name", ["http://news.lan", "news.lan/x", "*.lan", "news lan", "news.lan:http", "[fe80::1", ""]
+)
+def test_a_name_that_is_no_host_is_refused_at_start_up(
+    db: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``--allow-host`` no Host header can name (a URL, a path, a pattern) matched nothing,
+    silently; now `newsprism serve` refuses it with one line before it starts."""
+    started: list[bool] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, *a, **k: started.append(True))
+    assert cli_main(["serve", "--db", db, "--allow-host", name]) == 2
+    assert started == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"error: the host {name!r} is not a host name or IP address (such as news.lan, "
+        "192.168.1.20 or [fe80::1]; a port is ignored, a scheme or path is refused)"
+    ]
+
+
+def route_address(family: socket.AddressFamily, probe: str) -> str | None:
+    """The address this machine sends from towards ``probe`` (a UDP connect sends nothing)."""
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.connect((probe, 9))
+            return str(udp.getsockname()[0])
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0", "::"])
+def test_a_wildcard_bind_answers_the_machines_own_addresses(db: str, bind: str) -> None:
+    """Issue 14 review, item 6: with ``--host 0.0.0.0`` a LAN user who opened the app by the
+    machine's address got 400 (only the loopback names and ``--allow-host`` were served). Now
+    a wildcard bind also answers the machine's host name and its own addresses."""
+    app = create_app(db, hosts=[bind])
+    hosts = app.state.config.hosts
+    resolved = socket.getaddrinfo(socket.gethostname(), None)
+    own = {str(info[4][0]).split("%", 1)[0] for info in resolved}  # without an IPv6 zone
+    own |= {a for a in (route_address(socket.AF_INET, "192.0.2.1"),) if a}
+    assert socket.gethostname().lower() in hosts
+    for address in own:
+        named = f"[{address}]" if ":" in address else address
+        assert named in hosts, (named, hosts)
+    with TestClient(app, base_url=BASE) as web:
+        for address in own:
+            named = f"[{address}]" if ":" in address else address
+            assert web.get("/api/stories", headers={"Host": f"{named}:8000"}).status_code == 200
+        assert web.get("/api/stories", headers={"Host": REBIND}).status_code == 400
+
+
+def test_serve_on_a_wildcard_says_which_names_it_answers(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server, *a, **k: None)
+    args = ["serve", "--db", db, "--host", "0.0.0.0", "--allow-host", "News.lan:8000"]
+    assert cli_main([*args, "--token", "t"]) == 1  # (the server did not start: run is a stub)
+    [note] = [x for x in capsys.readouterr().err.splitlines() if x.startswith("note:")]
+    assert note.startswith("note: answering requests for 127.0.0.1, localhost, [::1], 0.0.0.0, ")
+    assert f", news.lan, {socket.gethostname().lower()}" in note
+
+
 # --- item 3: the token authorises this server's own pages only --------------------------------
 
 
-def test_the_token_cookie_does_not_carry_the_token(db: str) -> None:
-    """Issue 14, item 3: after ``/?token=``, the cookie ``newsprism_token`` held the token
-    itself, and Chromium sends a 127.0.0.1 cookie to every port there: any other local server
-    the browser visited learnt the token. Now the cookie is named for this server's port and
-    holds a value derived from a secret of this server run; replayed as a token it is refused."""
+def hidden_tokens(page: str) -> list[str]:
+    """The values of a page's hidden ``token`` fields."""
+    return re.findall(r'<input type="hidden" name="token" value="([^"]*)">', page)
+
+
+def test_a_cookie_never_yields_a_write_credential(db: str) -> None:
+    """Issue 14, item 3, and its review: after ``/?token=``, Chromium sends this server's
+    cookies to every other server on 127.0.0.1 (cookies are not separated by port). With the
+    first fix the cookie held a derived value, but another server that received it could GET
+    ``/add`` with it from curl (no Origin, no Sec-Fetch-Site), read the form token from the
+    page and write with it through the API. Now the server leaves no cookie, and a page gets
+    the form token only when opened with the right ``?token=`` (``app.js`` keeps it in the
+    tab's sessionStorage, which is per origin, port included)."""
     with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
         page = web.get("/add", params={"token": "s3cret"})
-        cookie = page.headers["set-cookie"]
-        assert "s3cret" not in cookie
-        name, value = cookie.split(";")[0].split("=", 1)
-        assert name == "newsprism_token_8000"
-        attributes = sorted(a.strip().lower() for a in cookie.split(";")[1:])
-        assert attributes == ["httponly", "path=/", "samesite=strict"]
-        # the forms carry this server's form token, not the token
-        forms = re.findall(r'<input type="hidden" name="token" value="([^"]*)">', page.text)
-        assert len(forms) == 3 and len(set(forms)) == 1
-        assert forms[0] not in ("s3cret", value)
-
-        # what another server could have read from the cookie is no token
-        for given in ({"X-Newsprism-Token": value}, {}):
-            assert web.post("/api/articles", json=BUDGET, headers=given).status_code == 403
-        # the form token works only in a form of this server's own pages
+        assert "set-cookie" not in page.headers
+        forms = hidden_tokens(page.text)
+        assert len(forms) == 3 and len(set(forms)) == 1 and forms[0] not in ("", "s3cret")
         posted = web.post("/add", data={**BUDGET, "token": forms[0]}, follow_redirects=False)
-        assert posted.status_code == 303
-        assert web.post("/add", data={**BUDGET, "token": value}).status_code == 403
+        assert posted.status_code == 303  # the page's own form writes
+
+        # the other server replays every cookie the browser could have sent it
+        received = dict(web.cookies)
+        with TestClient(web.app, base_url=BASE, cookies=received) as other:
+            for path in ("/add", "/", "/jobs/none"):
+                assert not [t for t in hidden_tokens(other.get(path).text) if t]
+            merge = {"into": "s1", "others": ["s2"]}
+            for token in [*received.values(), ""]:
+                given = {"X-Newsprism-Token": token} if token else {}
+                merged = other.post("/api/stories/merge", json=merge, headers=given)
+                assert merged.status_code == 403
+                assert other.post("/api/articles", json=BUDGET, headers=given).status_code == 403
 
 
 def test_a_page_opened_from_another_port_gets_no_form_token(db: str) -> None:
-    """A page of another server on the same host is same-site: the browser sends this server's
-    cookie with its requests (a frame, a link, a form). A page requested from there
-    (``Sec-Fetch-Site: same-site`` or ``cross-site``) gets forms without the form token."""
+    """A page of another server on the same host is same-site. A page requested from there
+    (``Sec-Fetch-Site: same-site`` or ``cross-site``) gets forms without the form token, even
+    with the right ``?token=``; a page of this server without ``?token=`` gets none either
+    (its script fills the forms from the tab's sessionStorage)."""
     with TestClient(create_app(db, token="s3cret"), base_url=BASE) as web:
-        mine = web.get("/add", params={"token": "s3cret"})  # sets the cookie in the client
-        token = re.findall(r'name="token" value="([^"]*)"', mine.text)[0]
+        mine = web.get("/add", params={"token": "s3cret"})
+        token = hidden_tokens(mine.text)[0]
         for site in ("same-origin", "none"):  # this server's own pages, or typed in
-            page = web.get("/add", headers={"Sec-Fetch-Site": site})
+            page = web.get("/add", params={"token": "s3cret"}, headers={"Sec-Fetch-Site": site})
             assert f'name="token" value="{token}"' in page.text
+            assert 'name="token"' not in web.get("/add", headers={"Sec-Fetch-Site": site}).text
         for site in ("same-site", "cross-site"):
             page = web.get("/add", headers={"Sec-Fetch-Site": site})
             assert page.status_code == 200
@@ -389,6 +472,68 @@ def test_a_request_head_never_finished_is_closed(db: str) -> None:
             assert closed_unanswered(conn)
         finally:
             conn.close()
+        assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200
+
+
+def slow_body(port: int) -> socket.socket:
+    """A connection that sends a whole request head announcing a large body, then a few bytes
+    of the body and nothing more (a slow upload)."""
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.sendall(
+        b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b'Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"text": "'
+    )
+    conn.settimeout(60)  # a bound for the reads below, not a timing
+    return conn
+
+
+def answer_of(conn: socket.socket) -> bytes:
+    """Everything the server sends on ``conn`` until it closes it (b"" on a reset)."""
+    answer = b""
+    try:
+        while chunk := conn.recv(65536):
+            answer += chunk
+    except ConnectionResetError:
+        pass
+    return answer
+
+
+def test_slow_uploads_do_not_lock_everyone_out(db: str) -> None:
+    """Issue 14 review, item 3: a connection whose body is still arriving counted as being
+    answered, so with ``max_connections`` slow uploads open every new connection was closed
+    (the limiter closed the new one when no other was idle): 200 slow uploads locked everyone
+    out. Now the connection that has been receiving a body longest makes room (408)."""
+    limits = replace(DEFAULT.web, max_connections=5)
+    with serving(create_app(db), limits) as port:
+        slow = []
+        for _ in range(5):
+            slow.append(slow_body(port))
+            time.sleep(0.05)  # each head arrives in turn: the first has waited longest
+        try:
+            assert get(f"http://127.0.0.1:{port}/api/outlets") == (200, b'{"outlets":[]}')
+            assert answer_of(slow[0]).startswith(b"HTTP/1.1 408 ")
+        finally:
+            for conn in slow:
+                conn.close()
+
+
+def test_a_request_body_must_arrive_within_its_deadline(db: str) -> None:
+    """A request whose whole body has not arrived within ``request_body_seconds`` of its head
+    is answered 408 (with the security headers) and its connection closed; uvicorn waited for
+    it for ever, bounded by nothing but the upload limit."""
+    limits = replace(DEFAULT.web, request_body_seconds=0.3)
+    with serving(create_app(db), limits) as port:
+        conn = slow_body(port)
+        try:
+            answer = answer_of(conn)
+        finally:
+            conn.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status, *lines = head.decode().split("\r\n")
+        assert status == "HTTP/1.1 408 Request Timeout"
+        headers = {name.lower(): value for name, value in (x.split(": ", 1) for x in lines)}
+        assert {k: headers.get(k) for k in SECURITY_HEADERS} == SECURITY_HEADERS
+        assert b"request_body_seconds" in body
         assert get(f"http://127.0.0.1:{port}/api/outlets")[0] == 200
 
 

@@ -310,13 +310,18 @@ class WebSettings:
     use up the file descriptors the store needs (issue 14: 20,000 of them made every request
     fail with "unable to open database file")."""
 
-    # Connections held at once; one more closes the longest-idle one (or, when every one is
-    # being answered, the new one). Far under the usual limit of 1024 open files.
+    # Connections held at once; one more closes the longest-idle one, else the one that has
+    # been receiving a request body longest (or, when every one is being answered, the new
+    # one). Far under the usual limit of 1024 open files.
     max_connections: int = 200
     # Seconds a connection may take to send a whole request head, from its start or from the
     # end of the previous answer; then it is closed.
     request_head_seconds: float = 10.0
     keep_alive_seconds: int = 5  # an idle kept-alive connection is closed after this
+    # Seconds a request's whole body may take to arrive after its head; then it is answered
+    # 408 and closed (a slow upload held its connection for ever: issue 14 review, item 3).
+    # A 20 MiB upload (the body limit) needs about 2.8 Mbit/s to arrive in time.
+    request_body_seconds: float = 60.0
     # Connections waiting to be accepted (the kernel's queue). asyncio accepts up to this many
     # at once before any of them is looked at, so it also bounds that burst of open files.
     backlog: int = 128

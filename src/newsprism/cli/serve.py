@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from newsprism.store.errors import StoreError
     from newsprism.store.open import open_store
     from newsprism.web.app import create_app
+    from newsprism.web.guard import WILDCARD_BINDS, BadHostName
     from newsprism.web.serving import server_config
 
     try:  # open (and migrate) once up front, so a bad --db is one clear message
@@ -67,15 +68,21 @@ def run(args: argparse.Namespace) -> int:
     token = args.token or os.environ.get("NEWSPRISM_TOKEN") or None
     if args.host not in ("127.0.0.1", "localhost", "::1") and token is None:
         say(f"warning: serving on {args.host} without --token: anyone who can reach it can write")
-    if args.host in ("0.0.0.0", "::") and not args.allow_host:
+    settings = settings_of(args)
+    try:
+        app = create_app(
+            args.db, token=token, hosts=[args.host, *args.allow_host], settings=settings
+        )
+    except BadHostName as exc:
+        say(f"error: {exc}")
+        return 2
+    if args.host in WILDCARD_BINDS:
         say(
-            "note: requests must name 127.0.0.1, localhost or [::1] in their Host header; "
-            "add the names others reach this machine by with --allow-host NAME"
+            f"note: answering requests for {', '.join(app.state.config.hosts)}; "
+            "add the other names this machine is reached by with --allow-host NAME"
         )
     shown = store.path  # a PostgreSQL URL without its password
     say(f"newsprism: serving {shown} on http://{args.host}:{args.port}/ (Ctrl-C stops)")
-    settings = settings_of(args)
-    app = create_app(args.db, token=token, hosts=[args.host, *args.allow_host], settings=settings)
     limits = replace(settings.web, max_connections=args.max_connections)
     server = uvicorn.Server(server_config(app, args.host, args.port, limits))
     server.run()

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp
 
 from newsprism import __version__
@@ -91,6 +92,13 @@ def create_app(
             {"status": exc.status_code, "message": str(exc.detail)},
             status_code=exc.status_code,
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+        """The connection closed while its body was arriving (the client left, or the server
+        closed a body too slow: ``web.serving``): nobody to answer and nothing stored, so no
+        traceback in the log (200 slow uploads made 200 of them)."""
+        return Response(status_code=400)
 
     @app.exception_handler(StoreLocked)
     async def store_busy(request: Request, exc: StoreLocked) -> Response:

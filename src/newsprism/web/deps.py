@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import HTTPException, Request, Response
+from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from newsprism.settings import DEFAULT, Settings
@@ -41,8 +41,8 @@ class WebConfig:
     # the Host names it answers to (web.guard.allowed_hosts: the loopback names, --host and
     # each --allow-host); any other is refused (400), as a DNS-rebinding page would send it
     hosts: tuple[str, ...] = LOOPBACK_HOSTS
-    # this server run's own secret: the token cookie and the forms' token derive from it, so
-    # neither is the token, and neither works for another run or another server
+    # this server run's own secret: the forms' token derives from it, so it is not the token
+    # and works for no other run or server
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     # the settings in force (``newsprism.toml`` or ``--config``), for every analysis, filing
     # and correction the app runs
@@ -67,15 +67,16 @@ def get_store(request: Request) -> Iterator[Backend]:
 
 TOKEN_HEADER = "X-Newsprism-Token"  # the write token of an API call
 TOKEN_FIELD = "token"  # the write token of a form (a hidden field): the form token
-# The cookie a page opened with ?token= leaves, for later pages (its name ends with the port).
-TOKEN_COOKIE = "newsprism_token"
 
 # Browsers send cookies for 127.0.0.1 (or localhost) to every port there, and a page of
-# another port is "same-site", so SameSite=Strict does not keep it from sending this server's
-# cookie with a frame, link or form (issue 14, item 3). Hence: the cookie holds no token (a
-# value derived from this run's secret), is named for this server's port (two servers do not
-# overwrite each other's), and only fills the forms of a page requested from this server's own
-# pages or typed in (Sec-Fetch-Site same-origin or none; absent from non-browser clients).
+# another port is "same-site", so no cookie can tell this server's pages from another local
+# server's: whatever the server would derive from a cookie, another server that received the
+# cookie could replay (from a plain HTTP client, which sends no Origin and no Sec-Fetch-Site)
+# to get it too (issue 14, item 3, and its review). Hence the server sets no cookie and gives
+# a page the form token only when it was opened with the right ``?token=``, from this server's
+# own pages or typed in (Sec-Fetch-Site same-origin or none; absent from non-browser clients).
+# ``static/app.js`` keeps that form token in the tab's sessionStorage, which browsers keep per
+# origin (scheme, host and port), and puts it in the forms of the later pages.
 OWN_PAGE_SITES = ("same-origin", "none")
 
 
@@ -91,15 +92,9 @@ def _same(given: str | None, expected: str) -> bool:
 
 def form_token(cfg: WebConfig) -> str:
     """What this server's pages put in their forms' hidden ``token`` field (a CSRF token
-    standing for the write token; it changes when the server restarts)."""
+    standing for the write token, so the token itself never sits in a page or the tab's
+    storage; it changes when the server restarts)."""
     return _derived(cfg, "form")
-
-
-def token_cookie(request: Request) -> tuple[str, str]:
-    """The name (with the port the browser reached this server on) and the value of the
-    cookie that remembers the token."""
-    port = request.url.port or (443 if request.url.scheme == "https" else 80)
-    return f"{TOKEN_COOKIE}_{port}", _derived(config(request), "cookie")
 
 
 def from_own_pages(request: Request) -> bool:
@@ -110,28 +105,15 @@ def from_own_pages(request: Request) -> bool:
 
 
 def page_token(request: Request) -> str:
-    """The form token a page puts in its forms, when it was opened with the right
-    ``?token=`` or carries the cookie, from this server's own pages ("" otherwise, and when
-    the app needs no token)."""
+    """The form token a page puts in its forms: only for a page opened with the right
+    ``?token=`` from this server's own pages ("" otherwise, and when the app needs no token).
+    Nothing else (no cookie, no header) yields it: whoever can ask for it knows the token."""
     cfg = config(request)
     if cfg.token is None or not from_own_pages(request):
         return ""
-    name, value = token_cookie(request)
-    if _same(request.query_params.get(TOKEN_FIELD), cfg.token) or _same(
-        request.cookies.get(name), value
-    ):
+    if _same(request.query_params.get(TOKEN_FIELD), cfg.token):
         return form_token(cfg)
     return ""
-
-
-def remember_token(request: Request, response: Response) -> None:
-    """When a page was opened with the right ``?token=`` from this server's own pages (or
-    typed in), leave the cookie so the later pages' forms carry the form token too."""
-    cfg = config(request)
-    given = request.query_params.get(TOKEN_FIELD)
-    if cfg.token is not None and _same(given, cfg.token) and from_own_pages(request):
-        name, value = token_cookie(request)
-        response.set_cookie(name, value, path="/", httponly=True, samesite="strict")
 
 
 def check_token(request: Request, given: str | None) -> None:

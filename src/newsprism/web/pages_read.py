@@ -19,7 +19,6 @@ from newsprism.web.deps import (
     config,
     get_store,
     page_token,
-    remember_token,
 )
 from newsprism.web.jobs import JobRunner, jobs
 
@@ -39,7 +38,6 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
         "token": page_token(request),  # for the forms of the writing side (pages_write)
     }
     response = TEMPLATES.TemplateResponse(request, name, {**shared, **context}, status_code=status)
-    remember_token(request, response)
     return response
 
 

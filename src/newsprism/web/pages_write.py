@@ -8,8 +8,10 @@ the form endpoints that correct stories.
     POST /articles/{id}/move   fields story, token -> 303 story
 
 Forms post only (never a write on GET) and carry, when the app has a token, this server's
-form token in a hidden ``token`` field (``deps.page_token``: for a page opened with the right
-``?token=`` or carrying the cookie that left, from this server's own pages only).
+form token in a hidden ``token`` field: the page opened with the right ``?token=`` (from this
+server's own pages, or typed in) has it from the server (``deps.page_token``); ``app.js`` keeps
+it in the tab's sessionStorage and puts it in the forms of the later pages. No cookie is set:
+browsers send cookies to every port of a host, so one could not tell this server's pages apart.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from newsprism.web.api_write import (
     submit,
     uploads_from,
 )
-from newsprism.web.deps import TEMPLATES, TOKEN_FIELD, config, page_token, remember_token
+from newsprism.web.deps import TEMPLATES, TOKEN_FIELD, config, page_token
 from newsprism.web.jobs import jobs
 
 router = APIRouter()
@@ -58,7 +60,6 @@ def add_page(request: Request) -> Response:
             "limit_mb": f"{limit / 1_000_000:g}",
         },
     )
-    remember_token(request, response)
     return response
 
 
@@ -110,7 +111,6 @@ def job_page(request: Request, job_id: str) -> Response:
             "refresh": refresh,
         },
     )
-    remember_token(request, response)
     return response
 
 

@@ -45,6 +45,41 @@
     }
   });
 
+  // The write token (when the server has one): a page opened with the right ?token= has this
+  // server's form token in its forms' hidden "token" field. Keep it in the tab's
+  // sessionStorage, which browsers keep per origin (scheme, host and port: no other server on
+  // this machine can read it, unlike a cookie), put it in the forms of the later pages, and
+  // take ?token= out of the address bar so it stays out of history and bookmarks.
+  var TOKEN_KEY = "newsprism-form-token";
+  var storage = null;
+  try { storage = window.sessionStorage; } catch (e) { storage = null; }
+  var given = document.querySelector('form input[type="hidden"][name="token"]');
+  if (storage && given && given.value) {
+    try { storage.setItem(TOKEN_KEY, given.value); } catch (e) { /* storage full or off */ }
+  }
+  var kept = storage ? storage.getItem(TOKEN_KEY) : null;
+  if (kept) {
+    var forms = document.querySelectorAll('form[method="post"]');
+    for (var f = 0; f < forms.length; f++) {
+      var field = forms[f].querySelector('input[name="token"]');
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "token";
+        forms[f].insertBefore(field, forms[f].firstChild);
+      }
+      if (!field.value) { field.value = kept; }
+    }
+  }
+  if (window.URLSearchParams && window.history && history.replaceState) {
+    var query = new URLSearchParams(window.location.search);
+    if (query.has("token")) {
+      query.delete("token");
+      var rest = query.toString();
+      history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    }
+  }
+
   // Selecting stories to merge: the button says how many are selected.
   var list = document.querySelector("form.story-list");
   if (list) {
