@@ -52,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
     from newsprism.store.errors import StoreError
     from newsprism.store.open import open_store
-    from newsprism.web.app import create_app
-    from newsprism.web.guard import WILDCARD_BINDS, BadHostName
+    from newsprism.web.app import WILDCARD_BINDS, BadHostName, create_app
     from newsprism.web.serving import server_config
 
     try:  # open (and migrate) once up front, so a bad --db is one clear message

@@ -19,7 +19,13 @@ from newsprism import __version__
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.errors import StoreLocked
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
-from newsprism.web.guard import HostCheck, SecurityHeaders, allowed_hosts
+from newsprism.web.guard import (  # the serve command's errors and names come from here
+    WILDCARD_BINDS,
+    BadHostName,
+    HostCheck,
+    SecurityHeaders,
+    allowed_hosts,
+)
 from newsprism.web.jobs import JobRunner
 
 
@@ -34,6 +40,9 @@ class NewsprismApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(HostCheck(super().build_middleware_stack()))
+
+
+__all__ = ["WILDCARD_BINDS", "BadHostName", "create_app"]
 
 
 def create_app(
