@@ -807,10 +807,21 @@ def _header_bomb(lines: int, width: int = 98) -> bytes:
     )  # fmt: skip
 
 
+def _warm_up(tmp_path: Path) -> None:
+    """Ingest one small archive, so that the modules a WARC ingest imports on first use
+    (about 35 MB of traced memory) are loaded before a test measures its peak."""
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "a.warc.gz").write_bytes(_warc([("https://x.test/warm", _page("Warm", GOOD))]))
+    with Store(warm / "s.db") as store:
+        ingest_sources([str(warm / "a.warc.gz")], store, progress=False)
+
+
 def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.warc.gz"
     after = _warc([("https://x.test/after", _page("After", GOOD))])
     archive.write_bytes(_header_bomb(200_000) + after)  # 20 MB of header lines, ~60 KB
+    _warm_up(tmp_path)
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
@@ -876,6 +887,54 @@ def test_a_signal_stops_the_run_inside_a_long_warc_header(
         assert [a.url for a in store.list_articles()] == ["https://x.test/first"]
     assert summary.interrupted and summary.problems == []
     assert decoded < 5_000  # header lines read: the run stopped inside the 50,000
+
+
+def _repeated_length_record(where: str, repeats: int) -> bytes:
+    """A gzipped WARC response record whose record header (``where="warc"``) or archived HTTP
+    header (``where="http"``) has its true ``Content-Length`` line followed by ``repeats``
+    more ``Content-Length: 1`` lines: framing headers, which a header over its limit keeps."""
+    repeated = b"Content-Length: 1\r\n" * repeats
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    body = b"<p>" + GOOD_2.encode() + b"</p>"
+    if where == "http":
+        http += b"Content-Length: " + str(len(body)).encode() + b"\r\n" + repeated
+    page = http + b"\r\n" + body
+    return gzip.compress(
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:3>\r\n"
+        + b"WARC-Target-URI: https://x.test/lengths\r\nWARC-Date: 2024-10-21T09:30:00Z\r\n"
+        + b"Content-Type: application/http; msgtype=response\r\n"
+        + b"Content-Length: " + str(len(page)).encode() + b"\r\n"
+        + (repeated if where == "warc" else b"") + b"\r\n" + page + b"\r\n\r\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["warc", "http"])
+def test_repeated_framing_headers_past_the_limit_are_not_kept(tmp_path: Path, where: str) -> None:
+    """Review of issue 14, point 1: past the header limit only the first occurrence of each
+    framing header is kept, so 200,000 repeated ``Content-Length`` lines (in the record
+    header or in the archived HTTP header) are read in bounded memory; the record is skipped
+    and the archive reads on, framed by the first ``Content-Length``."""
+    archive = tmp_path / "lengths.warc.gz"
+    after = _warc([("https://x.test/after", _page("After", GOOD))])
+    archive.write_bytes(_repeated_length_record(where, 200_000) + after)  # 3.8 MB of lines
+    _warm_up(tmp_path)
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(archive)], store, progress=False)
+            urls = [a.url for a in store.list_articles()]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 10,000 lines (ingest warc_max_header_lines); "
+            "the record is skipped",
+        )
+    ]
+    assert urls == ["https://x.test/after"]
+    assert peak < 8_000_000  # not one kept header per line (190,000 of them: over 30 MB)
 
 
 # --- hostile test, December 2026: bidi controls in titles and outlet names (item 12) ------------
