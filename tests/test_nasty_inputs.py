@@ -17,7 +17,8 @@ import sqlite3
 import threading
 import tracemalloc
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_network
@@ -1063,6 +1064,189 @@ def test_a_link_out_of_a_walked_folder_is_skipped(
     argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories", "--follow-symlinks"]
     assert cli_main(argv) == 0
     assert capsys.readouterr().out.startswith("3 new, 1 duplicate")
+
+
+# --- review of issue 14, point 7: links swapped in after the listing, sidecars, folder links ----
+
+SIDECAR_LINK_OUT = (
+    "a symbolic link to a file outside the folder; the article is loaded without it "
+    "(--follow-symlinks reads it)"
+)
+LINK_FOLDER = "a symbolic link to a folder; not walked into (--follow-symlinks walks it)"
+LINK_LOOP = "a symbolic link to a folder already walked; not walked again"
+
+
+def _swap_after_listing(
+    monkeypatch: pytest.MonkeyPatch, module: object, lister: str, swap: Callable[[], None]
+) -> None:
+    """Make ``module.lister`` (the function that lists a folder) call ``swap`` once it has
+    listed: what an attacker does between the listing and the reading."""
+    listed = getattr(module, lister)
+
+    def listing_then_swap(*args: object, **kwargs: object) -> object:
+        found = listed(*args, **kwargs)
+        swap()
+        return found
+
+    monkeypatch.setattr(module, lister, listing_then_swap)
+
+
+@pytest.mark.parametrize("kind", ["a.txt", "a.jsonl", "a.warc.gz", "sub/a.txt"])
+def test_a_link_swapped_in_after_the_listing_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Review of issue 14, point 7: the folder is checked when it is listed, but the file was
+    opened later by its name; a link put in its place in between (or in place of a folder
+    above it, which ``O_NOFOLLOW`` alone would miss) read the file outside. The file actually
+    opened is checked now: a problem names it and nothing outside is stored."""
+    import newsprism.ingest.loader as loader_module
+    import newsprism.ingest.run as run_module
+
+    def content(name: str, text: str, url: str) -> bytes:
+        if name.endswith(".jsonl"):
+            return json.dumps({"text": text, "url": url}).encode() + b"\n"
+        if name.endswith(".warc.gz"):
+            return _warc([(url, _page("Page", text))])
+        return text.encode()
+
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    _write(outside / kind, content(kind, GOOD_2, "https://x.test/secret"))
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    _write(folder / kind, content(kind, GOOD, "https://x.test/good"))
+    swapped = folder / kind.split("/")[0]  # the file, or the folder above it
+
+    def swap() -> None:
+        if swapped.is_dir() and not swapped.is_symlink():
+            (swapped / "a.txt").unlink()
+            swapped.rmdir()
+            swapped.symlink_to(outside / "sub")
+        elif not swapped.is_symlink():
+            swapped.unlink()
+            swapped.symlink_to(outside / kind)
+
+    _swap_after_listing(monkeypatch, run_module, "expand_with_archives", swap)
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(folder)], store, progress=False)
+        assert store.count_articles() == 0
+    assert [(p.input, p.message) for p in summary.problems] == [(str(folder / kind), LINK_OUT)]
+    if kind.endswith(".txt"):  # compare reads files through load()
+        swapped.unlink()
+        (folder / "sub").mkdir(exist_ok=True)
+        _write(folder / kind, GOOD)
+        _swap_after_listing(monkeypatch, loader_module, "expand", swap)
+        loaded = load([str(folder)])
+        assert loaded.articles == []
+        assert [(p.input, p.message) for p in loaded.problems] == [(str(folder / kind), LINK_OUT)]
+
+
+def test_the_ray_reader_checks_the_file_it_opens(tmp_path: Path) -> None:
+    """The Ray engine lists in the driver and reads in its actors: its file job carries the
+    folder the file must lie in, and the reader refuses a file opened outside it."""
+    from newsprism.ingest.ray_engine import Reader
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(GOOD_2, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    link = folder / "a.txt"
+    link.symlink_to(secret)  # put in place after the listing
+    job = ("file", str(link), str(link), str(folder.resolve()))
+    assert Reader(DEFAULT).read(job) == [("problem", Problem(str(link), LINK_OUT))]
+    unchecked = Reader(DEFAULT).read(("file", str(link), str(link), ""))  # --follow-symlinks
+    assert unchecked[0][0] == "article" and unchecked[0][1].text == GOOD_2
+
+
+def test_a_sidecar_that_links_out_of_its_folder_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``<file>.meta.json`` that is a link out of the folder (walked, or the folder of a
+    file the user named) is not read: a problem names it and the article loads without it;
+    ``--follow-symlinks`` reads it."""
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"title": "Secret title"}), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "a.txt.meta.json").symlink_to(secret)
+    named = tmp_path / "named"
+    named.mkdir()
+    (named / "b.txt").write_text(GOOD_2, encoding="utf-8")
+    (named / "b.txt.meta.json").symlink_to(secret)
+    sources = [str(folder), str(named / "b.txt")]
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(sources, store, progress=False)
+        assert sorted(a.title for a in store.list_articles()) == ["", ""]
+    assert [(p.input, p.message) for p in summary.warnings] == [
+        (str(folder / "a.txt.meta.json"), SIDECAR_LINK_OUT),
+        (str(named / "b.txt.meta.json"), SIDECAR_LINK_OUT),
+    ]
+    loaded = load(sources)
+    assert [a.title for a in loaded.articles] == ["", ""]
+    assert [p.message for p in loaded.problems] == [SIDECAR_LINK_OUT, SIDECAR_LINK_OUT]
+    followed = load(sources, settings=replace(SETTINGS, follow_symlinks=True))
+    assert [a.title for a in followed.articles] == ["Secret title", "Secret title"]
+    assert followed.problems == []
+
+
+def test_a_sidecar_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    """A sidecar was read whole into memory, whatever its size (and a JSONL file's sidecar
+    again for each line): now only up to ``max_sidecar_bytes``."""
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    side = tmp_path / "a.txt.meta.json"
+    side.write_text(json.dumps({"title": "Big", "pad": "x" * 100_000}), encoding="utf-8")
+    loaded = load([str(tmp_path / "a.txt")])
+    assert [a.title for a in loaded.articles] == [""]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        (
+            str(side),
+            "the sidecar is over the 100,000 bytes limit (ingest max_sidecar_bytes); "
+            "the article is loaded without it",
+        )
+    ]
+
+
+def test_links_to_folders_are_reported_or_followed_without_loops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symbolic link to a folder was skipped with no message, even with
+    ``--follow-symlinks``. Now each gets a problem line; with the flag it is walked into,
+    once per real folder, so a link back up (a loop) ends with a problem instead of
+    walking forever."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text(GOOD_2, encoding="utf-8")
+    (elsewhere / "c.warc.gz").write_bytes(_warc([("https://x.test/c", _page("C", RTL))]))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "loop").symlink_to(folder)
+    (elsewhere / "up").symlink_to(tmp_path)  # holds the folder: walking it would loop
+    db = str(tmp_path / "s.db")
+    argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories"]
+    assert cli_main(argv) == 0  # something was stored
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"failed: {folder / 'linked'}: {LINK_FOLDER}",
+        f"failed: {folder / 'loop'}: {LINK_FOLDER}",
+    ]
+    with Store(db) as store:
+        assert [a.text for a in store.list_articles()] == [GOOD]
+    db2 = str(tmp_path / "s2.db")
+    assert cli_main([*argv[:3], db2, *argv[4:], "--follow-symlinks"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"failed: {folder / 'linked' / 'up'}: {LINK_LOOP}",
+        f"failed: {folder / 'loop'}: {LINK_LOOP}",
+    ]
+    with Store(db2) as store:
+        assert sorted(a.text for a in store.list_articles()) == sorted([GOOD, GOOD_2, RTL])
+    loaded = load([str(folder)])
+    assert [a.text for a in loaded.articles] == [GOOD]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        (str(folder / "linked"), LINK_FOLDER),
+        (str(folder / "loop"), LINK_FOLDER),
+    ]
 
 
 # --- hostile test, December 2026: a long write lock (item 9) ------------------------------------

@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
@@ -80,7 +81,8 @@ CHUNK = 4096  # documents read per Ray Data pass (bounds the driver's memory)
 BATCH = 16  # documents per actor call
 STORE_BATCH = 128  # articles stored per transaction (the writer's lock is held that long)
 
-# A job for the Reader: ("file", name, path) | ("raw", RawDoc, notes) | ("warc", WarcPage)
+# A job for the Reader: ("file", name, path, folder it must lie in or "") | ("raw", RawDoc,
+# notes) | ("warc", WarcPage)
 Job = tuple[Any, ...]
 
 
@@ -252,10 +254,10 @@ class Reader:
             if raw.meta_source == "metadata" and page.date:
                 notes.append("no publication time on the page; the capture time is used")
             return [self.build(raw, notes)]
-        _, name, path = job
+        _, name, path, inside = job
         return [
             ("problem", raw) if isinstance(raw, Problem) else self.build(raw, [])
-            for raw in read_input(name, Path(path), self.settings)
+            for raw in read_input(name, Path(path), self.settings, Path(inside) if inside else None)
         ]
 
     def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -385,28 +387,33 @@ class _RayRun:
             yield from self.files(item)
 
     def files(self, item: str) -> Iterator[Job]:
-        targets = expand_with_archives(item, self.settings.ingest.follow_symlinks)
+        follow = self.settings.ingest.follow_symlinks
+        targets = expand_with_archives(item, follow)
+        inside = confinement(item, follow)
         for target in targets:
             if isinstance(target, Problem):
                 self.fail(target)
                 continue
             name, path = target
             if path is not None and is_warc(path.name):
-                yield from self.warc(path, name)
+                yield from self.warc(path, name, inside)
             elif path is not None and kind_of(path) == "jsonl":
-                yield from self.jsonl(path, name)
+                yield from self.jsonl(path, name, inside)
             elif path is not None:
-                yield ("file", name, str(path))
+                yield ("file", name, str(path), str(inside) if inside is not None else "")
 
-    def jsonl(self, path: Path, name: str) -> Iterator[Job]:
+    def jsonl(self, path: Path, name: str, inside: Path | None = None) -> Iterator[Job]:
+        """A JSONL file's lines as jobs; ``inside``: the folder it was walked from."""
         limit = self.settings.ingest.max_jsonl_line_bytes
-        for raw in iter_jsonl(path, name, limit):
+        side_inside = sidecar_confinement(path, inside, self.settings.ingest.follow_symlinks)
+        for raw in iter_jsonl(path, name, limit, inside, side_inside):
             if isinstance(raw, Problem):
                 self.fail(raw)
             elif not self.known_url(raw.meta.url or ""):
                 yield ("raw", raw, [])
 
-    def warc(self, path: Path, name: str) -> Iterator[Job]:
+    def warc(self, path: Path, name: str, inside: Path | None = None) -> Iterator[Job]:
+        """A WARC archive's pages as jobs; ``inside``: the folder it was walked from."""
         limits = self.settings.ingest
         for record in iter_warc(
             path,
@@ -416,6 +423,7 @@ class _RayRun:
             max_line_bytes=limits.max_line_bytes,
             max_header_bytes=limits.warc_max_header_bytes,
             max_header_lines=limits.warc_max_header_lines,
+            inside=inside,
         ):
             if isinstance(record, Problem):
                 self.fail(record)

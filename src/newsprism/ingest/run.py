@@ -38,6 +38,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
 from rich.text import Text
 
+from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
@@ -299,6 +300,7 @@ class _Ingest:
     def files(self, item: str) -> None:
         targets = expand_with_archives(item, self.settings.follow_symlinks)
         folder = item if item != "-" and Path(item).is_dir() else ""
+        inside = confinement(item, self.settings.follow_symlinks)
         with self.failures_of(folder, "files"):
             for target in targets:
                 self.check_stop()
@@ -307,27 +309,32 @@ class _Ingest:
                     continue
                 name, path = target
                 if path is not None and is_warc(path.name):
-                    self.warc(path, name)
+                    self.warc(path, name, inside)
                 elif path is not None and kind_of(path) == "jsonl":
-                    self.jsonl(path, name)
+                    self.jsonl(path, name, inside)
                 else:
-                    for raw in read_input(name, path, self.settings):
+                    for raw in read_input(name, path, self.settings, inside):
                         self.check_stop()
                         if isinstance(raw, Problem):
                             self.fail(raw)
                         else:
                             self.store_raw(raw)
 
-    def jsonl(self, path: Path, name: str) -> None:
+    def jsonl(self, path: Path, name: str, inside: Path | None = None) -> None:
+        """A JSONL file streamed line by line; ``inside``: the folder it was walked from."""
+        side_inside = sidecar_confinement(path, inside, self.settings.follow_symlinks)
+        limit = self.settings.max_jsonl_line_bytes
         with self.failures_of(name, "lines"):
-            for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
+            for raw in iter_jsonl(path, name, limit, inside, side_inside):
                 self.check_stop()
                 if isinstance(raw, Problem):
                     self.fail(raw)
                 elif not self.known_url(raw.meta.url or ""):
                     self.store_raw(raw)
 
-    def warc(self, path: Path, name: str) -> None:
+    def warc(self, path: Path, name: str, inside: Path | None = None) -> None:
+        """A WARC archive streamed record by record; ``inside``: the folder it was walked
+        from."""
         limits = self.settings
         items = iter_warc(
             path,
@@ -338,6 +345,7 @@ class _Ingest:
             max_header_bytes=limits.warc_max_header_bytes,
             max_header_lines=limits.warc_max_header_lines,
             stop=self.stop,
+            inside=inside,
         )
         try:
             with self.failures_of(name, "records"):

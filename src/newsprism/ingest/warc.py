@@ -34,6 +34,7 @@ from warcio.statusandheaders import (
     StatusAndHeadersParserException,
 )
 
+from newsprism.ingest.confine import LINK_OUT, OutsideFolder, open_inside
 from newsprism.ingest.files import expand, walk
 from newsprism.model import Problem
 
@@ -226,9 +227,10 @@ def _bounded(
     return parsers
 
 
-def _open(path: Path, total: int, line: int) -> _Capped:
-    """The archive as a capped stream, decompressed here when it is gzipped."""
-    handle = path.open("rb")
+def _open(path: Path, total: int, line: int, inside: Path | None) -> _Capped:
+    """The archive as a capped stream, decompressed here when it is gzipped; opened only
+    inside ``inside`` (``files.open_inside``)."""
+    handle = open_inside(path, inside)
     magic = handle.read(2)
     handle.seek(0)
     stream: BinaryIO = handle
@@ -248,11 +250,13 @@ def expand_with_archives(
     """``files.expand`` of one source, plus the WARC archives inside it when it is a folder
     (sorted by their path in it); then a folder's "holds no articles" problem is dropped,
     since its archives are what it holds. Links out of the folder are problems unless
-    ``follow_symlinks`` (``files.walk``). Both ingest engines read a source through this."""
+    ``follow_symlinks`` (``files.walk``; links to folders are reported once, by the first
+    walk). Both ingest engines read a source through this, and open what it lists with
+    ``inside=files.confinement(item, follow_symlinks)``."""
     targets = expand([item], follow_symlinks)
     if item == "-" or not Path(item).is_dir():
         return targets
-    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks)
+    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks, report_folders=False)
     if archives:
         targets = [t for t in targets if not (isinstance(t, Problem) and t.input == item)]
         targets.extend(p if isinstance(p, Problem) else (str(p), p) for p in archives)
@@ -269,16 +273,21 @@ def iter_warc(
     max_header_bytes: int = 1_000_000,
     max_header_lines: int = 10_000,
     stop: threading.Event | None = None,
+    inside: Path | None = None,
 ) -> Iterator[WarcPage | WarcSkipped | Problem]:
     """The archive's HTML pages in file order, with a problem for each unreadable record.
 
     ``max_bytes`` caps one archived page; the keyword limits cap the whole (decompressed)
     archive, a run of bytes with no line break (see ``_Capped``) and one record's header
     (see ``_BoundedHeaders``). Raises ``ReadingStopped`` when ``stop`` is set while a header
-    is read.
+    is read. ``inside``: the real path of the folder the archive was walked from, which the
+    file opened must lie in (``files.open_inside``).
     """
     try:
-        handle = _open(path, max_decompressed_bytes, max_line_bytes)
+        handle = _open(path, max_decompressed_bytes, max_line_bytes, inside)
+    except OutsideFolder:
+        yield Problem(name, LINK_OUT)
+        return
     except OSError as err:
         yield Problem(name, f"cannot read the file ({err.strerror or err})")
         return
