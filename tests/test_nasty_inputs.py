@@ -31,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsprism.cli import main as cli_main
 from newsprism.ingest import load
+from newsprism.ingest.clean import clean_label
 from newsprism.ingest.feeds import Feed, parse_feed
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.loader import cap_sentences
@@ -974,6 +975,52 @@ def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
     assert cli_main(["stories", "--db", str(db)]) == 0
     shown = capsys.readouterr().out
     assert not any(c in shown for c in BIDI)
+
+
+def test_c1_controls_are_dropped_from_titles_and_outlet_names(tmp_path: Path) -> None:
+    """Review of issue 14, point 9: C1 controls (U+0080-U+009F; U+009B is the one-byte CSI
+    that starts a terminal escape sequence) stayed in titles and reached the API. They are
+    dropped as C0 controls are; U+0085 (next line) separates words as a line break does."""
+    assert clean_label("A\x9b[2Jb \x80c\x9fd\x85e\nf\tg\x1bh") == "A[2Jb cd e f gh"
+    dump = tmp_path / "c1.jsonl"
+    record = {"text": GOOD, "title": "Talks\x9b[2J end\x85in Geneva", "outlet": "Evil\x90 News"}
+    dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(dump)], store, progress=False)
+        assert summary.new == 1, summary.problems
+        assert [(a.title, a.outlet) for a in store.list_articles()] == [
+            ("Talks[2J end in Geneva", "Evil News")
+        ]
+
+
+def test_pages_and_api_drop_bidi_and_c1_controls_of_titles_stored_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store written before titles were cleaned keeps U+202E and C1 controls in titles and
+    outlet names; every page and API answer now leaves them out (``web.controls``)."""
+    from fastapi.testclient import TestClient
+
+    from newsprism.web.app import create_app
+
+    db = tmp_path / "s.db"
+    article = _write(tmp_path / "a.txt", GOOD)
+    assert cli_main(["ingest", article, "--db", str(db), "--no-progress"]) == 0
+    with Store(db) as store:
+        story = store.list_stories()[0].id
+    raw_title = "Talks \u202eend\u202c in \u2066Geneva\u2069\x9b[2J"
+    with sqlite3.connect(db) as conn:  # as an older newsprism stored them
+        conn.execute("UPDATE articles SET title = ?, outlet = ?", (raw_title, "Evil\u202e\x85"))
+        conn.execute("UPDATE stories SET title = ?", (raw_title,))
+    controls = [*BIDI, *map(chr, range(0x80, 0xA0))]
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1:8000") as web:
+        for path in ["/", f"/stories/{story}", "/api/stories", f"/api/stories/{story}"]:
+            answer = web.get(path)
+            assert answer.status_code == 200, path
+            assert "Talks end in Geneva[2J" in answer.text, path
+            assert not [c for c in controls if c in answer.text], path
+            assert answer.headers["content-length"] == str(len(answer.content))
+        listing = web.get("/api/stories").json()
+    assert [s["title"] for s in listing["stories"]] == ["Talks end in Geneva[2J"]
 
 
 # --- hostile test, December 2026: a JSONL of invalid lines (item 6) -----------------------------
