@@ -334,3 +334,51 @@ def test_failures_and_warnings_are_bounded_in_both_engines(local_ray: None, tmp_
         result = ingest_ray([str(dump), str(folder)], store, DEFAULT, workers=2, stories=False)
     assert (result.summary.new, result.summary.failed) == (15, 27)
     assert _bounded_seen(result.summary) == expected
+
+
+def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
+    local_ray: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of issue 14, point 5: a single-process ``ingest`` filing while the Ray engine
+    wrote its story partitions made the partition's write raise ``StoryConflict``, and the
+    run ended with a traceback. The Ray run now files what is left one article at a time
+    (``StoryFiler.catch_up``): no error, every article filed once, each counted once."""
+    from newsprism.ingest.ray_engine import ingest_ray
+    from newsprism.stories.persist import StoryFiler
+
+    texts = [
+        f"The harbour office of town {n} said on Monday that the ferry to island {n} will "
+        f"leave at {n} in the morning from next week, after complaints from residents."
+        for n in range(6)
+    ]
+    dump = tmp_path / "six.jsonl"
+    dump.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[:5]), encoding="utf-8")
+    other_file = tmp_path / "other.txt"
+    other_file.write_text(texts[5], encoding="utf-8")
+    db = tmp_path / "s.db"
+    write = partition.StoryWriter.write
+    met: list[bool] = []
+
+    def another_writer_first(self: partition.StoryWriter, *args: object) -> None:
+        if not met:  # the other ingest stores and files its article just before
+            met.append(True)
+            with Store(db) as other:
+                ingest_sources([str(other_file)], other, progress=False)
+                filer = StoryFiler(other, DEFAULT.stories)
+                (found,) = [a for a in other.list_articles() if a.text == texts[5]]
+                filer.file(found)
+                filer.flush()
+        write(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(partition.StoryWriter, "write", another_writer_first)
+    with Store(db) as store:
+        result = ingest_ray([str(dump)], store, DEFAULT, workers=2)
+    assert met == [True]
+    assert result.summary.new == 5
+    counts = result.counts
+    assert counts is not None
+    assert counts.new_stories + counts.joined + counts.copies == 5  # this run's articles
+    with sqlite3.connect(db) as conn:
+        filed = [r[0] for r in conn.execute("SELECT article FROM story_articles")]
+        stored = [r[0] for r in conn.execute("SELECT id FROM articles")]
+    assert sorted(filed) == sorted(stored) and len(stored) == 6  # each filed once

@@ -57,6 +57,7 @@ from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.open import open_store
 from newsprism.store.sqlite import Ingested, Store, StoreError, StoreLocked
+from newsprism.store.stories import StoryConflict
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,
@@ -597,13 +598,35 @@ class _RayRun:
             )
             lo = 0 if n == 0 else item_at[a]
             hi = len(entries) if n == len(bounds) - 1 else item_at[b]
-            writer.write(entries[lo:hi], settled, begin[n + 1])
+            written = replace(writer.counts)  # the partitions saved so far
+            try:
+                writer.write(entries[lo:hi], settled, begin[n + 1])
+            except StoryConflict:
+                self.timed("stories", started)
+                return self.catch_up_after_conflict(written), n, refiled
             refiled += settled.refiled
             carried = settled.ending
         self.timed("stories", started)
         if stop is None or not stop.is_set():
             self.store.mark_checked()
         return writer.counts, len(bounds), refiled
+
+    def catch_up_after_conflict(self, written: FilingCounts) -> FilingCounts:
+        """Another writer (a single-process ``ingest``, a web merge) filed stories while
+        this run's partitions were being written: the partition that met it wrote nothing
+        (``StoryConflict``), and the partitions' counters no longer hold. File what is left
+        unfiled one article at a time as the single-process ingest does, continuing from
+        what the store holds now; the counts are those of the partitions saved plus these
+        (an article the other writer filed meanwhile is counted by it, not here)."""
+        filer = StoryFiler(self.store, self.settings.stories)
+        filer.catch_up()
+        more = filer.counts
+        return FilingCounts(
+            new_stories=written.new_stories + more.new_stories,
+            joined=written.joined + more.joined,
+            copies=written.copies + more.copies,
+            caught_up=written.caught_up,
+        )
 
 
 def ingest_ray(
