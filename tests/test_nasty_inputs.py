@@ -39,7 +39,7 @@ from newsprism.ingest.pubtime import parse_time
 from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings
-from newsprism.store.sqlite import Store, StoreLocked
+from newsprism.store.sqlite import Store, StoreError, StoreLocked
 
 GOOD = (
     "The foreign minister said on Monday that the talks in Geneva had ended without an "
@@ -789,6 +789,25 @@ def test_compare_into_a_file_that_is_not_a_database(
     assert cli_main(["compare", one, two, "--db", notes, "--format", "json", "-q"]) == 2
     assert f"error: {notes}: cannot be used as the newsprism store" in capsys.readouterr().err
     assert Path(notes).read_text() == "My notes, not a database."
+
+
+def test_a_store_that_is_not_a_database_is_closed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of issue 14, point 10: ``Store.__init__`` closed the connection twice on its
+    way to the "cannot be used" error."""
+    notes = _write(tmp_path / "notes.db", "My notes, not a database.")
+    closed: list[str] = []
+    close = Store.close
+
+    def counting(self: Store) -> None:
+        closed.append(self.path)
+        close(self)
+
+    monkeypatch.setattr(Store, "close", counting)
+    with pytest.raises(StoreError, match="cannot be used as the newsprism store"):
+        Store(notes)
+    assert closed == [notes]
 
 
 # --- hostile test, December 2026: WARC header continuation lines (issue 14, item 1) -------------
