@@ -17,7 +17,8 @@ import sqlite3
 import threading
 import tracemalloc
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import ip_network
@@ -30,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 from newsprism.cli import main as cli_main
 from newsprism.ingest import load
+from newsprism.ingest.clean import clean_label
 from newsprism.ingest.feeds import Feed, parse_feed
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.loader import cap_sentences
@@ -38,7 +40,7 @@ from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
 from newsprism.report.stored import load_report
 from newsprism.settings import DEFAULT, IngestSettings
-from newsprism.store.errors import StoreLocked
+from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.sqlite import Store
 
 GOOD = (
@@ -791,6 +793,25 @@ def test_compare_into_a_file_that_is_not_a_database(
     assert Path(notes).read_text() == "My notes, not a database."
 
 
+def test_a_store_that_is_not_a_database_is_closed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of issue 14, point 10: ``Store.__init__`` closed the connection twice on its
+    way to the "cannot be used" error."""
+    notes = _write(tmp_path / "notes.db", "My notes, not a database.")
+    closed: list[str] = []
+    close = Store.close
+
+    def counting(self: Store) -> None:
+        closed.append(self.path)
+        close(self)
+
+    monkeypatch.setattr(Store, "close", counting)
+    with pytest.raises(StoreError, match="cannot be used as the newsprism store"):
+        Store(notes)
+    assert closed == [notes]
+
+
 # --- hostile test, December 2026: WARC header continuation lines (issue 14, item 1) -------------
 
 
@@ -809,10 +830,21 @@ def _header_bomb(lines: int, width: int = 98) -> bytes:
     )  # fmt: skip
 
 
+def _warm_up(tmp_path: Path) -> None:
+    """Ingest one small archive, so that the modules a WARC ingest imports on first use
+    (about 35 MB of traced memory) are loaded before a test measures its peak."""
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    (warm / "a.warc.gz").write_bytes(_warc([("https://x.test/warm", _page("Warm", GOOD))]))
+    with Store(warm / "s.db") as store:
+        ingest_sources([str(warm / "a.warc.gz")], store, progress=False)
+
+
 def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.warc.gz"
     after = _warc([("https://x.test/after", _page("After", GOOD))])
     archive.write_bytes(_header_bomb(200_000) + after)  # 20 MB of header lines, ~60 KB
+    _warm_up(tmp_path)
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
@@ -880,6 +912,54 @@ def test_a_signal_stops_the_run_inside_a_long_warc_header(
     assert decoded < 5_000  # header lines read: the run stopped inside the 50,000
 
 
+def _repeated_length_record(where: str, repeats: int) -> bytes:
+    """A gzipped WARC response record whose record header (``where="warc"``) or archived HTTP
+    header (``where="http"``) has its true ``Content-Length`` line followed by ``repeats``
+    more ``Content-Length: 1`` lines: framing headers, which a header over its limit keeps."""
+    repeated = b"Content-Length: 1\r\n" * repeats
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+    body = b"<p>" + GOOD_2.encode() + b"</p>"
+    if where == "http":
+        http += b"Content-Length: " + str(len(body)).encode() + b"\r\n" + repeated
+    page = http + b"\r\n" + body
+    return gzip.compress(
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:3>\r\n"
+        + b"WARC-Target-URI: https://x.test/lengths\r\nWARC-Date: 2024-10-21T09:30:00Z\r\n"
+        + b"Content-Type: application/http; msgtype=response\r\n"
+        + b"Content-Length: " + str(len(page)).encode() + b"\r\n"
+        + (repeated if where == "warc" else b"") + b"\r\n" + page + b"\r\n\r\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["warc", "http"])
+def test_repeated_framing_headers_past_the_limit_are_not_kept(tmp_path: Path, where: str) -> None:
+    """Review of issue 14, point 1: past the header limit only the first occurrence of each
+    framing header is kept, so 200,000 repeated ``Content-Length`` lines (in the record
+    header or in the archived HTTP header) are read in bounded memory; the record is skipped
+    and the archive reads on, framed by the first ``Content-Length``."""
+    archive = tmp_path / "lengths.warc.gz"
+    after = _warc([("https://x.test/after", _page("After", GOOD))])
+    archive.write_bytes(_repeated_length_record(where, 200_000) + after)  # 3.8 MB of lines
+    _warm_up(tmp_path)
+    tracemalloc.start()
+    try:
+        with Store(tmp_path / "s.db") as store:
+            summary = ingest_sources([str(archive)], store, progress=False)
+            urls = [a.url for a in store.list_articles()]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(p.input, p.message) for p in summary.problems] == [
+        (
+            f"{archive}:1",
+            "the record's header is over 10,000 lines (ingest warc_max_header_lines); "
+            "the record is skipped",
+        )
+    ]
+    assert urls == ["https://x.test/after"]
+    assert peak < 8_000_000  # not one kept header per line (190,000 of them: over 30 MB)
+
+
 # --- hostile test, December 2026: bidi controls in titles and outlet names (item 12) ------------
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -916,6 +996,52 @@ def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
     assert cli_main(["stories", "--db", str(db)]) == 0
     shown = capsys.readouterr().out
     assert not any(c in shown for c in BIDI)
+
+
+def test_c1_controls_are_dropped_from_titles_and_outlet_names(tmp_path: Path) -> None:
+    """Review of issue 14, point 9: C1 controls (U+0080-U+009F; U+009B is the one-byte CSI
+    that starts a terminal escape sequence) stayed in titles and reached the API. They are
+    dropped as C0 controls are; U+0085 (next line) separates words as a line break does."""
+    assert clean_label("A\x9b[2Jb \x80c\x9fd\x85e\nf\tg\x1bh") == "A[2Jb cd e f gh"
+    dump = tmp_path / "c1.jsonl"
+    record = {"text": GOOD, "title": "Talks\x9b[2J end\x85in Geneva", "outlet": "Evil\x90 News"}
+    dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(dump)], store, progress=False)
+        assert summary.new == 1, summary.problems
+        assert [(a.title, a.outlet) for a in store.list_articles()] == [
+            ("Talks[2J end in Geneva", "Evil News")
+        ]
+
+
+def test_pages_and_api_drop_bidi_and_c1_controls_of_titles_stored_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store written before titles were cleaned keeps U+202E and C1 controls in titles and
+    outlet names; every page and API answer now leaves them out (``web.controls``)."""
+    from fastapi.testclient import TestClient
+
+    from newsprism.web.app import create_app
+
+    db = tmp_path / "s.db"
+    article = _write(tmp_path / "a.txt", GOOD)
+    assert cli_main(["ingest", article, "--db", str(db), "--no-progress"]) == 0
+    with Store(db) as store:
+        story = store.list_stories()[0].id
+    raw_title = "Talks \u202eend\u202c in \u2066Geneva\u2069\x9b[2J"
+    with sqlite3.connect(db) as conn:  # as an older newsprism stored them
+        conn.execute("UPDATE articles SET title = ?, outlet = ?", (raw_title, "Evil\u202e\x85"))
+        conn.execute("UPDATE stories SET title = ?", (raw_title,))
+    controls = [*BIDI, *map(chr, range(0x80, 0xA0))]
+    with TestClient(create_app(str(db)), base_url="http://127.0.0.1:8000") as web:
+        for path in ["/", f"/stories/{story}", "/api/stories", f"/api/stories/{story}"]:
+            answer = web.get(path)
+            assert answer.status_code == 200, path
+            assert "Talks end in Geneva[2J" in answer.text, path
+            assert not [c for c in controls if c in answer.text], path
+            assert answer.headers["content-length"] == str(len(answer.content))
+        listing = web.get("/api/stories").json()
+    assert [s["title"] for s in listing["stories"]] == ["Talks end in Geneva[2J"]
 
 
 # --- hostile test, December 2026: a JSONL of invalid lines (item 6) -----------------------------
@@ -1006,6 +1132,189 @@ def test_a_link_out_of_a_walked_folder_is_skipped(
     argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories", "--follow-symlinks"]
     assert cli_main(argv) == 0
     assert capsys.readouterr().out.startswith("3 new, 1 duplicate")
+
+
+# --- review of issue 14, point 7: links swapped in after the listing, sidecars, folder links ----
+
+SIDECAR_LINK_OUT = (
+    "a symbolic link to a file outside the folder; the article is loaded without it "
+    "(--follow-symlinks reads it)"
+)
+LINK_FOLDER = "a symbolic link to a folder; not walked into (--follow-symlinks walks it)"
+LINK_LOOP = "a symbolic link to a folder already walked; not walked again"
+
+
+def _swap_after_listing(
+    monkeypatch: pytest.MonkeyPatch, module: object, lister: str, swap: Callable[[], None]
+) -> None:
+    """Make ``module.lister`` (the function that lists a folder) call ``swap`` once it has
+    listed: what an attacker does between the listing and the reading."""
+    listed = getattr(module, lister)
+
+    def listing_then_swap(*args: object, **kwargs: object) -> object:
+        found = listed(*args, **kwargs)
+        swap()
+        return found
+
+    monkeypatch.setattr(module, lister, listing_then_swap)
+
+
+@pytest.mark.parametrize("kind", ["a.txt", "a.jsonl", "a.warc.gz", "sub/a.txt"])
+def test_a_link_swapped_in_after_the_listing_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Review of issue 14, point 7: the folder is checked when it is listed, but the file was
+    opened later by its name; a link put in its place in between (or in place of a folder
+    above it, which ``O_NOFOLLOW`` alone would miss) read the file outside. The file actually
+    opened is checked now: a problem names it and nothing outside is stored."""
+    import newsprism.ingest.loader as loader_module
+    import newsprism.ingest.run as run_module
+
+    def content(name: str, text: str, url: str) -> bytes:
+        if name.endswith(".jsonl"):
+            return json.dumps({"text": text, "url": url}).encode() + b"\n"
+        if name.endswith(".warc.gz"):
+            return _warc([(url, _page("Page", text))])
+        return text.encode()
+
+    outside = tmp_path / "outside"
+    (outside / "sub").mkdir(parents=True)
+    _write(outside / kind, content(kind, GOOD_2, "https://x.test/secret"))
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    _write(folder / kind, content(kind, GOOD, "https://x.test/good"))
+    swapped = folder / kind.split("/")[0]  # the file, or the folder above it
+
+    def swap() -> None:
+        if swapped.is_dir() and not swapped.is_symlink():
+            (swapped / "a.txt").unlink()
+            swapped.rmdir()
+            swapped.symlink_to(outside / "sub")
+        elif not swapped.is_symlink():
+            swapped.unlink()
+            swapped.symlink_to(outside / kind)
+
+    _swap_after_listing(monkeypatch, run_module, "expand_with_archives", swap)
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources([str(folder)], store, progress=False)
+        assert store.count_articles() == 0
+    assert [(p.input, p.message) for p in summary.problems] == [(str(folder / kind), LINK_OUT)]
+    if kind.endswith(".txt"):  # compare reads files through load()
+        swapped.unlink()
+        (folder / "sub").mkdir(exist_ok=True)
+        _write(folder / kind, GOOD)
+        _swap_after_listing(monkeypatch, loader_module, "expand", swap)
+        loaded = load([str(folder)])
+        assert loaded.articles == []
+        assert [(p.input, p.message) for p in loaded.problems] == [(str(folder / kind), LINK_OUT)]
+
+
+def test_the_ray_reader_checks_the_file_it_opens(tmp_path: Path) -> None:
+    """The Ray engine lists in the driver and reads in its actors: its file job carries the
+    folder the file must lie in, and the reader refuses a file opened outside it."""
+    from newsprism.ingest.ray_engine import Reader
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(GOOD_2, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    link = folder / "a.txt"
+    link.symlink_to(secret)  # put in place after the listing
+    job = ("file", str(link), str(link), str(folder.resolve()))
+    assert Reader(DEFAULT).read(job) == [("problem", Problem(str(link), LINK_OUT))]
+    unchecked = Reader(DEFAULT).read(("file", str(link), str(link), ""))  # --follow-symlinks
+    assert unchecked[0][0] == "article" and unchecked[0][1].text == GOOD_2
+
+
+def test_a_sidecar_that_links_out_of_its_folder_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``<file>.meta.json`` that is a link out of the folder (walked, or the folder of a
+    file the user named) is not read: a problem names it and the article loads without it;
+    ``--follow-symlinks`` reads it."""
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"title": "Secret title"}), encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "a.txt.meta.json").symlink_to(secret)
+    named = tmp_path / "named"
+    named.mkdir()
+    (named / "b.txt").write_text(GOOD_2, encoding="utf-8")
+    (named / "b.txt.meta.json").symlink_to(secret)
+    sources = [str(folder), str(named / "b.txt")]
+    with Store(tmp_path / "s.db") as store:
+        summary = ingest_sources(sources, store, progress=False)
+        assert sorted(a.title for a in store.list_articles()) == ["", ""]
+    assert [(p.input, p.message) for p in summary.warnings] == [
+        (str(folder / "a.txt.meta.json"), SIDECAR_LINK_OUT),
+        (str(named / "b.txt.meta.json"), SIDECAR_LINK_OUT),
+    ]
+    loaded = load(sources)
+    assert [a.title for a in loaded.articles] == ["", ""]
+    assert [p.message for p in loaded.problems] == [SIDECAR_LINK_OUT, SIDECAR_LINK_OUT]
+    followed = load(sources, settings=replace(SETTINGS, follow_symlinks=True))
+    assert [a.title for a in followed.articles] == ["Secret title", "Secret title"]
+    assert followed.problems == []
+
+
+def test_a_sidecar_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    """A sidecar was read whole into memory, whatever its size (and a JSONL file's sidecar
+    again for each line): now only up to ``max_sidecar_bytes``."""
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    side = tmp_path / "a.txt.meta.json"
+    side.write_text(json.dumps({"title": "Big", "pad": "x" * 100_000}), encoding="utf-8")
+    loaded = load([str(tmp_path / "a.txt")])
+    assert [a.title for a in loaded.articles] == [""]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        (
+            str(side),
+            "the sidecar is over the 100,000 bytes limit (ingest max_sidecar_bytes); "
+            "the article is loaded without it",
+        )
+    ]
+
+
+def test_links_to_folders_are_reported_or_followed_without_loops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symbolic link to a folder was skipped with no message, even with
+    ``--follow-symlinks``. Now each gets a problem line; with the flag it is walked into,
+    once per real folder, so a link back up (a loop) ends with a problem instead of
+    walking forever."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text(GOOD_2, encoding="utf-8")
+    (elsewhere / "c.warc.gz").write_bytes(_warc([("https://x.test/c", _page("C", RTL))]))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "loop").symlink_to(folder)
+    (elsewhere / "up").symlink_to(tmp_path)  # holds the folder: walking it would loop
+    db = str(tmp_path / "s.db")
+    argv = ["ingest", str(folder), "--db", db, "--no-progress", "--no-stories"]
+    assert cli_main(argv) == 0  # something was stored
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"failed: {folder / 'linked'}: {LINK_FOLDER}",
+        f"failed: {folder / 'loop'}: {LINK_FOLDER}",
+    ]
+    with Store(db) as store:
+        assert [a.text for a in store.list_articles()] == [GOOD]
+    db2 = str(tmp_path / "s2.db")
+    assert cli_main([*argv[:3], db2, *argv[4:], "--follow-symlinks"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        f"failed: {folder / 'linked' / 'up'}: {LINK_LOOP}",
+        f"failed: {folder / 'loop'}: {LINK_LOOP}",
+    ]
+    with Store(db2) as store:
+        assert sorted(a.text for a in store.list_articles()) == sorted([GOOD, GOOD_2, RTL])
+    loaded = load([str(folder)])
+    assert [a.text for a in loaded.articles] == [GOOD]
+    assert [(p.input, p.message) for p in loaded.problems] == [
+        (str(folder / "linked"), LINK_FOLDER),
+        (str(folder / "loop"), LINK_FOLDER),
+    ]
 
 
 # --- hostile test, December 2026: a long write lock (item 9) ------------------------------------

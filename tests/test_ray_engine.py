@@ -265,3 +265,120 @@ def test_killed_driver_resumes_on_a_cluster_given_by_address(
     ids = _ids(db)
     assert len(ids) == len(set(ids)) == COUNT  # every article stored once
     _same_stories(single, db)  # and filed once, into the same stories
+
+
+def _bounded_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """A JSONL file of 15 lines with no text, then 15 articles whose ``published`` cannot
+    be read (one warning each), and a folder of 12 empty files."""
+    dump = tmp_path / "many.jsonl"
+    lines = [json.dumps({}) for _ in range(15)] + [
+        json.dumps(
+            {
+                "text": f"The harbour office said on Monday that ferry number {i} would leave "
+                f"at {i} in the morning from pier {i}, a change from the old timetable.",
+                "published": "not a date",
+            }
+        )
+        for i in range(15)
+    ]
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    for k in range(12):
+        (folder / f"{k:02}.txt").write_text(" ", encoding="utf-8")
+    return dump, folder
+
+
+def _bounded_expected(dump: Path, folder: Path) -> dict[str, object]:
+    missing = 'the JSON object has no "text" string'
+    late = (
+        'cannot read the publication time "not a date" (give a full date, e.g. '
+        "2024-10-21T09:30:00+03:00); ignored"
+    )
+    empty = "empty: the input holds no text"
+    return {
+        "problems": [(f"{dump}:{n}", missing) for n in range(1, 11)]
+        + [(str(folder / f"{k:02}.txt"), empty) for k in range(10)],
+        "unlisted": [(str(dump), "lines", 5), (str(folder), "files", 2)],
+        "warnings": [(f"{dump}:{n}", late) for n in range(16, 26)],
+        "unlisted_warnings": [(str(dump), "lines", 5)],
+    }
+
+
+def _bounded_seen(summary: object) -> dict[str, object]:
+    return {
+        "problems": [(p.input, p.message) for p in summary.problems],  # type: ignore[attr-defined]
+        "unlisted": [(u.input, u.unit, u.count) for u in summary.unlisted],  # type: ignore[attr-defined]
+        "warnings": [(p.input, p.message) for p in summary.warnings],  # type: ignore[attr-defined]
+        "unlisted_warnings": [
+            (u.input, u.unit, u.count)
+            for u in summary.unlisted_warnings  # type: ignore[attr-defined]
+        ],
+    }
+
+
+def test_failures_and_warnings_are_bounded_in_both_engines(local_ray: None, tmp_path: Path) -> None:
+    """Review of issue 14, point 4: ``--engine ray`` listed every failure, and both engines
+    kept one warning per line. The listing is ``IngestSummary``'s now, the same in both:
+    the first ``max_failures_listed`` (10) failures and warnings of a file or folder are
+    listed, the rest counted."""
+    from newsprism.ingest.ray_engine import ingest_ray
+
+    dump, folder = _bounded_inputs(tmp_path)
+    expected = _bounded_expected(dump, folder)
+    with Store(tmp_path / "single.db") as store:
+        single = ingest_sources([str(dump), str(folder)], store, progress=False)
+    assert (single.new, single.failed) == (15, 27)
+    assert _bounded_seen(single) == expected
+    with Store(tmp_path / "ray.db") as store:
+        result = ingest_ray([str(dump), str(folder)], store, DEFAULT, workers=2, stories=False)
+    assert (result.summary.new, result.summary.failed) == (15, 27)
+    assert _bounded_seen(result.summary) == expected
+
+
+def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
+    local_ray: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of issue 14, point 5: a single-process ``ingest`` filing while the Ray engine
+    wrote its story partitions made the partition's write raise ``StoryConflict``, and the
+    run ended with a traceback. The Ray run now files what is left one article at a time
+    (``StoryFiler.catch_up``): no error, every article filed once, each counted once."""
+    from newsprism.ingest.ray_engine import ingest_ray
+    from newsprism.stories.persist import StoryFiler
+
+    texts = [
+        f"The harbour office of town {n} said on Monday that the ferry to island {n} will "
+        f"leave at {n} in the morning from next week, after complaints from residents."
+        for n in range(6)
+    ]
+    dump = tmp_path / "six.jsonl"
+    dump.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[:5]), encoding="utf-8")
+    other_file = tmp_path / "other.txt"
+    other_file.write_text(texts[5], encoding="utf-8")
+    db = tmp_path / "s.db"
+    write = partition.StoryWriter.write
+    met: list[bool] = []
+
+    def another_writer_first(self: partition.StoryWriter, *args: object) -> None:
+        if not met:  # the other ingest stores and files its article just before
+            met.append(True)
+            with Store(db) as other:
+                ingest_sources([str(other_file)], other, progress=False)
+                filer = StoryFiler(other, DEFAULT.stories)
+                (found,) = [a for a in other.list_articles() if a.text == texts[5]]
+                filer.file(found)
+                filer.flush()
+        write(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(partition.StoryWriter, "write", another_writer_first)
+    with Store(db) as store:
+        result = ingest_ray([str(dump)], store, DEFAULT, workers=2)
+    assert met == [True]
+    assert result.summary.new == 5
+    counts = result.counts
+    assert counts is not None
+    assert counts.new_stories + counts.joined + counts.copies == 5  # this run's articles
+    with sqlite3.connect(db) as conn:
+        filed = [r[0] for r in conn.execute("SELECT article FROM story_articles")]
+        stored = [r[0] for r in conn.execute("SELECT id FROM articles")]
+    assert sorted(filed) == sorted(stored) and len(stored) == 6  # each filed once

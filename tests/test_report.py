@@ -231,6 +231,32 @@ def test_markdown_from_an_article_renders_as_its_literal_text(data: dict) -> Non
     assert f"# {shown}" in html and f"&gt; {shown}" in html and f"1. {shown}" in html
 
 
+# Review of issue 14, point 8: what GitHub (and markdown-it with linkify) turns into links with
+# no brackets: bare URLs, "www." names and e-mail addresses.
+BARE_LINKS = "see https://evil.example/x, www.evil.com/y, a@b.co or mailto:c@d.co"
+
+
+def test_markdown_bare_links_and_email_addresses_stay_text_with_linkify(data: dict) -> None:
+    from markdown_it import MarkdownIt
+
+    hostile = json.loads(json.dumps(data))
+    for article in hostile["articles"]:
+        article["title"] = BARE_LINKS
+        article["outlet"] = BARE_LINKS
+        article["outlet_info"] = None
+    for item in hostile["alignments"]:
+        item["label"] = BARE_LINKS
+    for item in hostile["brief"]:
+        item["text"] = BARE_LINKS
+    md = render_dict(hostile, "md")
+    linkify = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table"])
+    html = linkify.render(md)
+    assert "<a " not in html
+    assert html.count(BARE_LINKS) >= 5  # shown as the text it is
+    plain = linkify.render("https://evil.example/x www.evil.com/y a@b.co")
+    assert plain.count("<a href=") == 3  # what the escapes prevent
+
+
 # --- HTML --------------------------------------------------------------------------------------
 
 

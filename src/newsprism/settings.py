@@ -32,6 +32,9 @@ class IngestSettings:
     # max_sentence_chars characters, with a note (the longest real news sentences are ~1k).
     max_sentence_chars: int = 5_000
     max_jsonl_line_bytes: int = 20_000_000  # a longer .jsonl line is skipped with a problem
+    # A <file>.meta.json sidecar holds a few short fields (each at most 2,000 characters);
+    # a larger one is not read (a problem names it; the article loads without it).
+    max_sidecar_bytes: int = 100_000
     # Failed lines of one JSONL file, records of one WARC archive or files of one folder
     # listed in the summary; past this many they are only counted ("... and N more").
     max_failures_listed: int = 10

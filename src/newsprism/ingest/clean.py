@@ -29,6 +29,10 @@ _INVISIBLE = dict.fromkeys(
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In a title or name the controls of _CONTROL and the C1 controls (U+0080-9F; U+009B, the
+# one-byte CSI, starts a terminal escape sequence) are dropped; the line breaks (\n, \r and
+# U+0085 NEL) are left for str.split to turn into spaces.
+_LABEL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _LETTER = re.compile(r"[^\W\d_]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves of UTF-16 pairs (from JSON "\\ud800")
 
@@ -134,9 +138,10 @@ class Cleaned:
 def clean_label(raw: str) -> str:
     """A title or an outlet name as stored: NFC, the invisible characters the text loses
     (zero-width, bidi embedding/override/isolate controls, which could reverse how a story
-    list or a report line displays) and control characters dropped, spaces made one."""
+    list or a report line displays) and control characters (C0, DEL, C1) dropped, spaces
+    made one."""
     text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", raw)).translate(_INVISIBLE)
-    return " ".join(_CONTROL.sub("", text.replace("\t", " ")).split())
+    return " ".join(_LABEL_CONTROL.sub("", text.replace("\t", " ")).split())
 
 
 def normalize_whitespace(raw: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -18,6 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from newsprism.ingest.confine import (
+    LINK_FOLDER,
+    LINK_LOOP,
+    LINK_OUT,
+    OutsideFolder,
+    open_inside,
+    sidecar_confinement,
+)
 from newsprism.ingest.meta import (
     JSON_ERRORS,
     ArticleMeta,
@@ -62,6 +71,9 @@ class RawDoc:
     sidecar_of: Path | None = None  # the file whose <file>.meta.json applies
     notes: list[str] = field(default_factory=list)
     title_line: str = ""  # a headline the text starts with (HTML), dropped when it is the title
+    # The real path of the folder the sidecar must lie in when it is opened (``open_inside``);
+    # None when any place will do (``--follow-symlinks``, or no sidecar).
+    sidecar_inside: Path | None = None
 
 
 def _size_text(n: int) -> str:
@@ -211,28 +223,65 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-LINK_OUT = "a symbolic link to a file outside the folder; skipped (--follow-symlinks reads it)"
-
-
 def walk(
-    folder: Path, wanted: Callable[[Path], bool], follow_symlinks: bool = False
+    folder: Path,
+    wanted: Callable[[Path], bool],
+    follow_symlinks: bool = False,
+    report_folders: bool = True,
 ) -> list[Path | Problem]:
     """The visible files under ``folder`` that ``wanted`` accepts, sorted by their path in
     it; a problem in place of each that is a symbolic link resolving outside the folder
     (``ingest dir/`` must not store ``dir/passwd.txt -> /etc/passwd``) unless
-    ``follow_symlinks``. Links to folders are not walked into (``Path.rglob``)."""
+    ``follow_symlinks``. This check at listing time names the link; ``open_inside`` checks
+    the file again when it is opened, since a link can be put in place in between.
+
+    A symbolic link to a folder is a problem (``LINK_FOLDER``), or with ``follow_symlinks``
+    is walked into, once per real folder: a link to a folder already walked (a loop, or a
+    second way in) is a problem (``LINK_LOOP``). ``report_folders`` False leaves those two
+    problems out (a second walk of the same folder, for other files)."""
     root = folder.resolve()
-    found = sorted(
-        (p for p in folder.rglob("*") if _visible(p, folder) and p.is_file() and wanted(p)),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
-    out: list[Path | Problem] = []
-    for path in found:
-        if not follow_symlinks and path.is_symlink() and not path.resolve().is_relative_to(root):
-            out.append(Problem(str(path), LINK_OUT))
-        else:
-            out.append(path)
-    return out
+    walked = {root}
+    found: list[tuple[str, Path | Problem]] = []
+
+    def visit(directory: Path, relative: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:  # an unreadable subfolder is passed over, as Path.rglob does
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = directory / entry.name
+            key = f"{relative}{entry.name}"
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows a link
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir and is_link:
+                real = path.resolve()
+                if not follow_symlinks:
+                    if report_folders:
+                        found.append((key, Problem(str(path), LINK_FOLDER)))
+                elif real in walked or any(w.is_relative_to(real) for w in walked):
+                    if report_folders:
+                        found.append((key, Problem(str(path), LINK_LOOP)))
+                else:
+                    walked.add(real)
+                    visit(path, key + "/")
+            elif is_dir:
+                walked.add(path.resolve())
+                visit(path, key + "/")
+            elif is_file and wanted(path):
+                if not follow_symlinks and is_link and not path.resolve().is_relative_to(root):
+                    found.append((key, Problem(str(path), LINK_OUT)))
+                else:
+                    found.append((key, path))
+
+    visit(folder, "")
+    found.sort(key=lambda pair: pair[0])
+    return [item for _, item in found]
 
 
 def expand(
@@ -241,8 +290,9 @@ def expand(
     """The inputs as (name, path) in reading order, with a problem in place of each unusable one.
 
     Directories are expanded (``walk``: sorted by path; hidden files and folders,
-    ``*.meta.json`` sidecars and, unless ``follow_symlinks``, links out of the folder
-    skipped); "-" is ("stdin", None).
+    ``*.meta.json`` sidecars and, unless ``follow_symlinks``, links out of the folder and
+    links to folders skipped); "-" is ("stdin", None). A walked file is read with
+    ``inside=confinement(item, follow_symlinks)``, so that it is checked again when opened.
     """
     out: list[tuple[str, Path | None] | Problem] = []
     for item in inputs:
@@ -270,12 +320,11 @@ def expand(
     return out
 
 
-def _visible(path: Path, root: Path) -> bool:
-    return not any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def read_bytes(name: str, path: Path | None, settings: IngestSettings) -> bytes | Problem:
-    """The input's bytes, refusing a file over ``settings.max_bytes`` before reading it."""
+def read_bytes(
+    name: str, path: Path | None, settings: IngestSettings, inside: Path | None = None
+) -> bytes | Problem:
+    """The input's bytes, refusing a file over ``settings.max_bytes`` before reading it, and
+    a file opened outside ``inside`` (``open_inside``)."""
     limit = settings.max_bytes
     if path is None:
         stream = getattr(sys.stdin, "buffer", None)
@@ -288,13 +337,17 @@ def read_bytes(name: str, path: Path | None, settings: IngestSettings) -> bytes 
                 name, f"standard input is over the {_size_text(limit)} limit (ingest max_bytes)"
             )
         return bytes(data)
+    over = f"over the {_size_text(limit)} limit (ingest max_bytes)"
     try:
-        size = path.stat().st_size
-        if size > limit:
-            over = f"over the {_size_text(limit)} limit (ingest max_bytes)"
+        if inside is None and (size := path.stat().st_size) > limit:  # refused unopened
             return Problem(name, f"the file is {_size_text(size)}, {over}; not read")
-        with path.open("rb") as handle:
+        with open_inside(path, inside) as handle:
+            size = os.fstat(handle.fileno()).st_size  # of the file opened, not of its name
+            if size > limit:
+                return Problem(name, f"the file is {_size_text(size)}, {over}; not read")
             data = handle.read(limit + 1)
+    except OutsideFolder:
+        return Problem(name, LINK_OUT)
     except PermissionError:
         return Problem(name, "cannot read the file: permission denied")
     except OSError as err:
@@ -354,9 +407,26 @@ def parse_jsonl(
     return out
 
 
-def read_input(name: str, path: Path | None, settings: IngestSettings) -> list[RawDoc | Problem]:
-    """Read one file (or stdin) into raw documents and problems, in the input's own order."""
-    data = read_bytes(name, path, settings)
+def read_input(
+    name: str, path: Path | None, settings: IngestSettings, inside: Path | None = None
+) -> list[RawDoc | Problem]:
+    """Read one file (or stdin) into raw documents and problems, in the input's own order.
+
+    ``inside`` is the real path of the folder the file was walked from (``confinement``):
+    the file opened, and its sidecar, must lie in it. The sidecar of a file named by the
+    user must lie in that file's folder. With ``follow_symlinks`` neither is checked."""
+    found = _read_input(name, path, settings, inside)
+    side_inside = sidecar_confinement(path, inside, settings.follow_symlinks)
+    for doc in found:
+        if isinstance(doc, RawDoc):
+            doc.sidecar_inside = side_inside
+    return found
+
+
+def _read_input(
+    name: str, path: Path | None, settings: IngestSettings, inside: Path | None
+) -> list[RawDoc | Problem]:
+    data = read_bytes(name, path, settings, inside)
     if isinstance(data, Problem):
         return [data]
     if not data.strip():

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsprism.ingest.confine import LINK_OUT, OutsideFolder, open_inside
 from newsprism.ingest.files import RawDoc
 from newsprism.ingest.meta import JSON_ERRORS, json_error, meta_from_mapping
 from newsprism.model import Problem
@@ -19,10 +20,20 @@ from newsprism.model import Problem
 _CHUNK = 1 << 20
 
 
-def iter_jsonl(path: Path, name: str, max_line_bytes: int) -> Iterator[RawDoc | Problem]:
-    """Raw documents (kind "json") and problems, in line order."""
+def iter_jsonl(
+    path: Path,
+    name: str,
+    max_line_bytes: int,
+    inside: Path | None = None,
+    sidecar_inside: Path | None = None,
+) -> Iterator[RawDoc | Problem]:
+    """Raw documents (kind "json") and problems, in line order. The file opened must lie in
+    ``inside`` and each line's sidecar in ``sidecar_inside`` (as ``files.read_input``)."""
     try:
-        handle = path.open("rb")
+        handle = open_inside(path, inside)
+    except OutsideFolder:
+        yield Problem(name, LINK_OUT)
+        return
     except OSError as err:
         yield Problem(name, f"cannot read the file ({err.strerror or err})")
         return
@@ -69,6 +80,8 @@ def iter_jsonl(path: Path, name: str, max_line_bytes: int) -> Iterator[RawDoc | 
                 continue
             meta, complaints = meta_from_mapping(obj)
             notes = [f"ignored: {c}" for c in complaints]
-            yield RawDoc(body, source, "json", meta, "metadata", path, notes)
+            yield RawDoc(
+                body, source, "json", meta, "metadata", path, notes, sidecar_inside=sidecar_inside
+            )
         if not any_line:
             yield Problem(name, "empty: no JSON lines")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from newsprism.ingest.clean import clean_label, clean_text, normalize_whitespace
+from newsprism.ingest.confine import confinement
 from newsprism.ingest.files import RawDoc, decode, expand, looks_binary, read_input
 from newsprism.ingest.ids import article_id
 from newsprism.ingest.language import guess_language
@@ -205,7 +207,9 @@ def build_article(
     sidecar: ArticleMeta | None = None
     sidecar_where = ""
     if raw.sidecar_of is not None:
-        sidecar, side_problems = read_sidecar(raw.sidecar_of)
+        sidecar, side_problems = read_sidecar(
+            raw.sidecar_of, raw.sidecar_inside, settings.max_sidecar_bytes
+        )
         problems.extend(side_problems)
         sidecar_where = str(sidecar_path(raw.sidecar_of))
         if sidecar is not None:
@@ -338,12 +342,16 @@ def load(
     seen: dict[str, str] = {}
     if overrides is not None and overrides.is_empty():
         overrides = None
-    for entry in expand(inputs, settings.follow_symlinks):
+    entries: list[tuple[tuple[str, Path | None] | Problem, Path | None]] = []
+    for source in inputs:  # each walked file is opened inside its folder (confine.open_inside)
+        inside = confinement(source, settings.follow_symlinks)
+        entries.extend((entry, inside) for entry in expand([source], settings.follow_symlinks))
+    for entry, inside in entries:
         if isinstance(entry, Problem):
             result.problems.append(entry)
             continue
         name, path = entry
-        for item in read_input(name, path, settings):
+        for item in read_input(name, path, settings, inside):
             if isinstance(item, Problem):
                 result.problems.append(item)
                 continue

@@ -9,13 +9,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsprism.ingest.confine import OutsideFolder, open_inside
 from newsprism.model import Problem
+from newsprism.settings import DEFAULT
 
 META_FIELDS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
 SIDECAR_SUFFIX = ".meta.json"
 # Longer values are no metadata (docs/LIMITS.md): such a field is ignored with a message.
 MAX_FIELD_CHARS = 1000  # outlet, published, title, language
 MAX_URL_CHARS = 2000
+SIDECAR_LINK_OUT = (
+    "a symbolic link to a file outside the folder; the article is loaded without it "
+    "(--follow-symlinks reads it)"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f]")  # no part of a title, name, URL or time
 _SPACES = str.maketrans("\t\n\r\v\f", "     ")  # ... but these separate words
@@ -102,19 +108,32 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIX)
 
 
-def read_sidecar(path: Path) -> tuple[ArticleMeta | None, list[Problem]]:
+def read_sidecar(
+    path: Path, inside: Path | None = None, max_bytes: int = DEFAULT.ingest.max_sidecar_bytes
+) -> tuple[ArticleMeta | None, list[Problem]]:
     """The sidecar of ``path`` if one exists: (metadata or None, problems naming the sidecar).
 
-    A sidecar that cannot be read gives a problem; the article still loads without it.
+    A sidecar that cannot be read gives a problem; the article still loads without it. It
+    is opened only inside ``inside`` (``confine.open_inside``: a link out of the folder is
+    not read) and read only up to ``max_bytes`` (a sidecar is a few short fields, and a
+    JSONL file's sidecar is read again for each line).
     """
     side = sidecar_path(path)
     if not side.is_file():
         return None, []
     keep_going = "; the article is loaded without it"
     try:
-        data = json.loads(side.read_text(encoding="utf-8-sig"))
+        with open_inside(side, inside) as handle:
+            raw = handle.read(max_bytes + 1)
+    except OutsideFolder:
+        return None, [Problem(str(side), SIDECAR_LINK_OUT)]
     except OSError as err:
         return None, [Problem(str(side), f"cannot read the sidecar ({err.strerror}){keep_going}")]
+    if len(raw) > max_bytes:
+        over = f"over the {max_bytes:,} bytes limit (ingest max_sidecar_bytes)"
+        return None, [Problem(str(side), f"the sidecar is {over}{keep_going}")]
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return None, [Problem(str(side), f"the sidecar is not UTF-8 text{keep_going}")]
     except JSON_ERRORS as err:

@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
@@ -53,8 +54,8 @@ from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop_on_signals
 from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
-from newsprism.settings import DEFAULT, Settings
-from newsprism.store.errors import StoreError, StoreLocked
+from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.store.errors import StoreError, StoreLocked, StoryConflict
 from newsprism.store.open import open_store
 from newsprism.store.sqlite import Ingested, Store
 from newsprism.stories.features import StoryFeatures, extract_features
@@ -81,7 +82,8 @@ CHUNK = 4096  # documents read per Ray Data pass (bounds the driver's memory)
 BATCH = 16  # documents per actor call
 STORE_BATCH = 128  # articles stored per transaction (the writer's lock is held that long)
 
-# A job for the Reader: ("file", name, path) | ("raw", RawDoc, notes) | ("warc", WarcPage)
+# A job for the Reader: ("file", name, path, folder it must lie in or "") | ("raw", RawDoc,
+# notes) | ("warc", WarcPage)
 Job = tuple[Any, ...]
 
 
@@ -253,10 +255,10 @@ class Reader:
             if raw.meta_source == "metadata" and page.date:
                 notes.append("no publication time on the page; the capture time is used")
             return [self.build(raw, notes)]
-        _, name, path = job
+        _, name, path, inside = job
         return [
             ("problem", raw) if isinstance(raw, Problem) else self.build(raw, [])
-            for raw in read_input(name, Path(path), self.settings)
+            for raw in read_input(name, Path(path), self.settings, Path(inside) if inside else None)
         ]
 
     def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -357,13 +359,25 @@ class _RayRun:
         self.stages: dict[str, float] = {}
         self.batch: list[_Queued] = []  # articles to store in the next transaction
         self.batch_urls: set[str] = set()  # the URLs those articles record
+        self.within: tuple[str, str] = ("", "")  # the file or folder read now, and its unit
 
     def timed(self, stage: str, started: float) -> None:
         self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - started
 
-    def fail(self, problem: Problem) -> None:
-        self.summary.failed += 1
-        self.summary.problems.append(problem)
+    def fail(self, problem: Problem, within: tuple[str, str] | None = None) -> None:
+        """Count a failure of ``within`` (by default the file or folder read now), listed
+        or only counted as the single-process ingest does (``IngestSummary.fail``)."""
+        where = self.within if within is None else within
+        self.summary.fail(problem, *where, self.settings.ingest.max_failures_listed)
+
+    @contextlib.contextmanager
+    def failures_of(self, within: str, unit: str) -> Iterator[None]:
+        """Failures meanwhile (and those of the jobs made meanwhile) belong to ``within``."""
+        previous, self.within = self.within, (within, unit)
+        try:
+            yield
+        finally:
+            self.within = previous
 
     def known_url(self, url: str) -> bool:
         """True (and counted as a duplicate) when an article from ``url`` is stored or is in
@@ -377,38 +391,52 @@ class _RayRun:
     # -- reading the sources into jobs ---------------------------------------------------
 
     def jobs(self, item: str) -> Iterator[Job]:
-        """The jobs of one local source (failures and skips counted here)."""
+        """The jobs of one local source (failures and skips counted here); ``self.within``
+        says, as each job is yielded, whose failures that job's are."""
         if is_warc(item):
             yield from self.warc(Path(item), item)
         elif Path(item).is_file() and kind_of(Path(item)) == "jsonl":
             yield from self.jsonl(Path(item), item)
         else:
-            yield from self.files(item)
+            with self.failures_of(item, "files" if Path(item).is_dir() else "records"):
+                yield from self.files(item)
 
     def files(self, item: str) -> Iterator[Job]:
-        targets = expand_with_archives(item, self.settings.ingest.follow_symlinks)
+        follow = self.settings.ingest.follow_symlinks
+        targets = expand_with_archives(item, follow)
+        inside = confinement(item, follow)
         for target in targets:
             if isinstance(target, Problem):
                 self.fail(target)
                 continue
             name, path = target
             if path is not None and is_warc(path.name):
-                yield from self.warc(path, name)
+                yield from self.warc(path, name, inside)
             elif path is not None and kind_of(path) == "jsonl":
-                yield from self.jsonl(path, name)
+                yield from self.jsonl(path, name, inside)
             elif path is not None:
-                yield ("file", name, str(path))
+                yield ("file", name, str(path), str(inside) if inside is not None else "")
 
-    def jsonl(self, path: Path, name: str) -> Iterator[Job]:
+    def jsonl(self, path: Path, name: str, inside: Path | None = None) -> Iterator[Job]:
+        """A JSONL file's lines as jobs; ``inside``: the folder it was walked from."""
         limit = self.settings.ingest.max_jsonl_line_bytes
-        for raw in iter_jsonl(path, name, limit):
-            if isinstance(raw, Problem):
-                self.fail(raw)
-            elif not self.known_url(raw.meta.url or ""):
-                yield ("raw", raw, [])
+        side_inside = sidecar_confinement(path, inside, self.settings.ingest.follow_symlinks)
+        with self.failures_of(name, "lines"):
+            for raw in iter_jsonl(path, name, limit, inside, side_inside):
+                if isinstance(raw, Problem):
+                    self.fail(raw)
+                elif not self.known_url(raw.meta.url or ""):
+                    yield ("raw", raw, [])
 
-    def warc(self, path: Path, name: str) -> Iterator[Job]:
+    def warc(self, path: Path, name: str, inside: Path | None = None) -> Iterator[Job]:
+        """A WARC archive's pages as jobs; ``inside``: the folder it was walked from."""
         limits = self.settings.ingest
+        with self.failures_of(name, "records"):
+            yield from self._warc(path, name, inside, limits)
+
+    def _warc(
+        self, path: Path, name: str, inside: Path | None, limits: IngestSettings
+    ) -> Iterator[Job]:
         for record in iter_warc(
             path,
             name,
@@ -417,6 +445,7 @@ class _RayRun:
             max_line_bytes=limits.max_line_bytes,
             max_header_bytes=limits.warc_max_header_bytes,
             max_header_lines=limits.warc_max_header_lines,
+            inside=inside,
         ):
             if isinstance(record, Problem):
                 self.fail(record)
@@ -427,7 +456,11 @@ class _RayRun:
 
     # -- one chunk of jobs ---------------------------------------------------------------
 
-    def chunk(self, jobs: list[Job]) -> None:
+    def chunk(self, jobs: list[Job], origins: list[tuple[str, str]] | None = None) -> None:
+        """Read, feature and store ``jobs``; ``origins[k]``: whose failures job k's are
+        (by default nobody's: each is listed)."""
+        if origins is None:
+            origins = [("", "")] * len(jobs)
         started = time.perf_counter()
         rows = [{"pos": k, "job": job} for k, job in enumerate(jobs)]
         read = self.pools.map(Reader, (self.settings,), rows)
@@ -435,11 +468,13 @@ class _RayRun:
         kept: list[_Kept] = []
         for row in read:
             result = tuple(row["result"])
+            origin = origins[int(row["pos"])]
             if result[0] == "problem":
-                self.fail(result[1])
+                self.fail(result[1], origin)
                 continue
             article: Article = result[1]
-            self.summary.warnings.extend(result[2])
+            for warning in result[2]:
+                self.summary.warn(warning, *origin, self.settings.ingest.max_failures_listed)
             job = jobs[int(row["pos"])]
             url = job[1].url if job[0] == "warc" else ""
             url = url or (job[1].meta.url or "" if job[0] == "raw" else "")
@@ -561,15 +596,37 @@ class _RayRun:
             settled: Settled = settle(
                 items[a:b], start, carried, speculation, self.settings.stories, apart=apart
             )
-            refiled += settled.refiled
             lo = 0 if n == 0 else item_at[a]
             hi = len(entries) if n == len(bounds) - 1 else item_at[b]
-            writer.write(entries[lo:hi], settled, begin[n + 1])
+            written = replace(writer.counts)  # the partitions saved so far
+            try:
+                writer.write(entries[lo:hi], settled, begin[n + 1])
+            except StoryConflict:
+                self.timed("stories", started)
+                return self.catch_up_after_conflict(written), n, refiled
+            refiled += settled.refiled
             carried = settled.ending
         self.timed("stories", started)
         if stop is None or not stop.is_set():
             self.store.mark_checked()
         return writer.counts, len(bounds), refiled
+
+    def catch_up_after_conflict(self, written: FilingCounts) -> FilingCounts:
+        """Another writer (a single-process ``ingest``, a web merge) filed stories while
+        this run's partitions were being written: the partition that met it wrote nothing
+        (``StoryConflict``), and the partitions' counters no longer hold. File what is left
+        unfiled one article at a time as the single-process ingest does, continuing from
+        what the store holds now; the counts are those of the partitions saved plus these
+        (an article the other writer filed meanwhile is counted by it, not here)."""
+        filer = StoryFiler(self.store, self.settings.stories)
+        filer.catch_up()
+        more = filer.counts
+        return FilingCounts(
+            new_stories=written.new_stories + more.new_stories,
+            joined=written.joined + more.joined,
+            copies=written.copies + more.copies,
+            caught_up=written.caught_up,
+        )
 
 
 def ingest_ray(
@@ -600,11 +657,13 @@ def ingest_ray(
     run = _RayRun(store, settings, size, analyze, partition_days, store_batch)
     summary = run.summary
     jobs: list[Job] = []
+    origins: list[tuple[str, str]] = []  # whose failures each job's are (run.within)
 
     def drain() -> None:
         if jobs:
-            run.chunk(list(jobs))
+            run.chunk(list(jobs), list(origins))
             jobs.clear()
+            origins.clear()
 
     for item in sources:
         if stop is not None and stop.is_set():
@@ -613,14 +672,11 @@ def ingest_ray(
         if item == "-" or re.match(r"[a-z][a-z0-9+.-]*://", item, re.I):
             drain()
             single = ingest_sources([item], store, settings.ingest, progress=False, stop=stop)
-            for name in ("new", "duplicates", "near_copies", "failed", "skipped"):
-                setattr(summary, name, getattr(summary, name) + getattr(single, name))
-            summary.problems.extend(single.problems)
-            summary.warnings.extend(single.warnings)
-            summary.links.extend(single.links)
+            summary.add(single)
             continue
         for job in run.jobs(item):
             jobs.append(job)
+            origins.append(run.within)
             if len(jobs) >= chunk:
                 drain()
                 if stop is not None and stop.is_set():

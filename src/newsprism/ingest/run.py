@@ -37,6 +37,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
 from rich.text import Text
 
+from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
@@ -65,6 +66,9 @@ OnCopy = Callable[[Article, str], object]
 OnDuplicate = Callable[[str], object]  # the id of the stored article it duplicates
 
 
+_MOST = DEFAULT.ingest.max_failures_listed  # failures (warnings) listed per file or folder
+
+
 @dataclass
 class Unlisted:
     """The failures of one file (JSONL lines, WARC records) or folder (files) past the first
@@ -88,10 +92,57 @@ class IngestSummary:
     problems: list[Problem] = field(default_factory=list)  # one per failure listed
     unlisted: list[Unlisted] = field(default_factory=list)  # the failures not listed
     warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
+    unlisted_warnings: list[Unlisted] = field(default_factory=list)  # the warnings not listed
     from_feed: list[Problem] = field(default_factory=list)  # stored from the feed's own text
     links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
     interrupted: bool = False
     seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        # Per (failures or warnings, file or folder): how many are listed, and the count of
+        # the rest. Not fields, so not in ``to_dict``.
+        self._listed: dict[tuple[str, str], int] = {}
+        self._unlisted: dict[tuple[str, str], Unlisted] = {}
+
+    def fail(self, problem: Problem, within: str = "", unit: str = "", most: int = _MOST) -> None:
+        """Count a failure; list it unless it is past the first ``most``
+        (``max_failures_listed``) of the file or folder ``within`` (its ``unit``s: lines,
+        records, files). Both ingest engines count failures here, so both stay bounded."""
+        self.failed += 1
+        if self._listing("failed", within, unit, most, self.unlisted):
+            self.problems.append(problem)
+
+    def warn(self, problem: Problem, within: str = "", unit: str = "", most: int = _MOST) -> None:
+        """Keep a remark on a loaded article, bounded as ``fail`` is: a JSONL file whose every
+        line has an unreadable ``published`` gives ``most`` warnings and a count."""
+        if self._listing("warned", within, unit, most, self.unlisted_warnings):
+            self.warnings.append(problem)
+
+    def _listing(
+        self, kind: str, within: str, unit: str, most: int, unlisted: list[Unlisted]
+    ) -> bool:
+        """True when one more failure (warning) of ``within`` is listed; else it is counted
+        in ``unlisted``."""
+        if not within:
+            return True
+        key = (kind, within)
+        listed = self._listed.get(key, 0)
+        if listed < most:
+            self._listed[key] = listed + 1
+            return True
+        counted = self._unlisted.get(key)
+        if counted is None:
+            counted = self._unlisted[key] = Unlisted(within, unit)
+            unlisted.append(counted)
+        counted.count += 1
+        return False
+
+    def add(self, other: IngestSummary) -> None:
+        """Add the counts and lists of ``other`` (a part of this run ingested apart)."""
+        for name in ("new", "duplicates", "near_copies", "failed", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("problems", "unlisted", "warnings", "unlisted_warnings", "from_feed", "links"):
+            getattr(self, name).extend(getattr(other, name))
 
     def lines(self) -> list[str]:
         """The human summary: counts, then each failure with its reason."""
@@ -114,6 +165,7 @@ class IngestSummary:
         data["problems"] = [asdict(p) for p in self.problems]
         data["unlisted"] = [asdict(u) for u in self.unlisted]
         data["warnings"] = [asdict(p) for p in self.warnings]
+        data["unlisted_warnings"] = [asdict(u) for u in self.unlisted_warnings]
         data["from_feed"] = [asdict(p) for p in self.from_feed]
         return data
 
@@ -157,8 +209,6 @@ class _Ingest:
         self.feeds_only = feeds_only
         self.advance = advance
         self.summary = IngestSummary()
-        self._listed: dict[str, int] = {}  # failures listed per file or folder
-        self._unlisted: dict[str, Unlisted] = {}
         self._within: tuple[str, str] = ("", "")  # the file or folder read now, and its unit
         self._fetcher: Fetcher | None = None
         self.registry = registry_for(settings, self.summary.warnings)
@@ -194,21 +244,9 @@ class _Ingest:
             self._within = previous
 
     def fail(self, problem: Problem) -> None:
-        """Count a failure; list it unless it is past the first ``max_failures_listed`` of
-        the file or folder being read (``failures_of``)."""
-        self.summary.failed += 1
-        within, unit = self._within
-        if within:
-            listed = self._listed.get(within, 0)
-            if listed >= self.settings.max_failures_listed:
-                unlisted = self._unlisted.get(within)
-                if unlisted is None:
-                    unlisted = self._unlisted[within] = Unlisted(within, unit)
-                    self.summary.unlisted.append(unlisted)
-                unlisted.count += 1
-                return
-            self._listed[within] = listed + 1
-        self.summary.problems.append(problem)
+        """Count a failure (``IngestSummary.fail``) of the file or folder being read
+        (``failures_of``)."""
+        self.summary.fail(problem, *self._within, self.settings.max_failures_listed)
 
     # --- storing ----------------------------------------------------------------------------
 
@@ -226,7 +264,8 @@ class _Ingest:
         article = build_article(raw, None, self.registry, problems, self.settings)
         if article is None:
             return problems
-        self.summary.warnings.extend(problems)
+        for problem in problems:
+            self.summary.warn(problem, *self._within, self.settings.max_failures_listed)
         article.notes.extend(notes)
         return article
 
@@ -297,8 +336,9 @@ class _Ingest:
 
     def files(self, item: str) -> None:
         targets = expand_with_archives(item, self.settings.follow_symlinks)
-        folder = item if item != "-" and Path(item).is_dir() else ""
-        with self.failures_of(folder, "files"):
+        folder = item != "-" and Path(item).is_dir()
+        inside = confinement(item, self.settings.follow_symlinks)
+        with self.failures_of(item, "files" if folder else "records"):
             for target in targets:
                 self.check_stop()
                 if isinstance(target, Problem):
@@ -306,27 +346,32 @@ class _Ingest:
                     continue
                 name, path = target
                 if path is not None and is_warc(path.name):
-                    self.warc(path, name)
+                    self.warc(path, name, inside)
                 elif path is not None and kind_of(path) == "jsonl":
-                    self.jsonl(path, name)
+                    self.jsonl(path, name, inside)
                 else:
-                    for raw in read_input(name, path, self.settings):
+                    for raw in read_input(name, path, self.settings, inside):
                         self.check_stop()
                         if isinstance(raw, Problem):
                             self.fail(raw)
                         else:
                             self.store_raw(raw)
 
-    def jsonl(self, path: Path, name: str) -> None:
+    def jsonl(self, path: Path, name: str, inside: Path | None = None) -> None:
+        """A JSONL file streamed line by line; ``inside``: the folder it was walked from."""
+        side_inside = sidecar_confinement(path, inside, self.settings.follow_symlinks)
+        limit = self.settings.max_jsonl_line_bytes
         with self.failures_of(name, "lines"):
-            for raw in iter_jsonl(path, name, self.settings.max_jsonl_line_bytes):
+            for raw in iter_jsonl(path, name, limit, inside, side_inside):
                 self.check_stop()
                 if isinstance(raw, Problem):
                     self.fail(raw)
                 elif not self.known_url(raw.meta.url or ""):
                     self.store_raw(raw)
 
-    def warc(self, path: Path, name: str) -> None:
+    def warc(self, path: Path, name: str, inside: Path | None = None) -> None:
+        """A WARC archive streamed record by record; ``inside``: the folder it was walked
+        from."""
         limits = self.settings
         items = iter_warc(
             path,
@@ -337,6 +382,7 @@ class _Ingest:
             max_header_bytes=limits.warc_max_header_bytes,
             max_header_lines=limits.warc_max_header_lines,
             stop=self.stop,
+            inside=inside,
         )
         try:
             with self.failures_of(name, "records"):

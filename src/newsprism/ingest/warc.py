@@ -11,9 +11,10 @@ memory and time instead of being expanded by the archive reader.
 Record headers (and the archived HTTP headers) are read by ``_BoundedHeaders`` instead of
 warcio's own parser, which joins continuation lines in time quadratic in their number and
 keeps every header line: a record whose header goes over ``warc_max_header_bytes`` or
-``warc_max_header_lines`` is read to its end in linear time, keeping only what frames the
-record, and skipped with a problem naming it. The reader also looks at the run's stop event
-every few thousand lines, so SIGINT or SIGTERM ends a run inside a long header.
+``warc_max_header_lines`` is read to its end in linear time and bounded memory, keeping only
+the first occurrence of each header that frames the record, and skipped with a problem
+naming it. The reader also looks at the run's stop event every few thousand lines, so SIGINT
+or SIGTERM ends a run inside a long header.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from warcio.statusandheaders import (
     StatusAndHeadersParserException,
 )
 
+from newsprism.ingest.confine import LINK_OUT, OutsideFolder, open_inside
 from newsprism.ingest.files import expand, walk
 from newsprism.model import Problem
 
@@ -117,10 +119,30 @@ _FRAMING = frozenset({"warc-type", "warc-target-uri", "warc-date", "content-leng
 _STOP_EVERY = 2048  # header lines between two looks at the stop event
 
 
+def _first_framing(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The first occurrence of each framing header, in order: what a header over its limit
+    keeps (at most one entry per name in ``_FRAMING``, so its memory no longer grows)."""
+    first: dict[str, tuple[str, str]] = {}
+    for header in headers:
+        key = header[0].lower()
+        if key in _FRAMING:
+            first.setdefault(key, header)
+    return list(first.values())
+
+
+def _wanted(name: str, kept: list[tuple[str, str]]) -> bool:
+    """Whether a header line named ``name``, read past the limit, is kept: a framing header
+    not kept yet. A repeat is dropped, since warcio frames the record by the first one, and
+    keeping every repeat let a header of many ``Content-Length`` lines grow without bound."""
+    key = name.strip().lower()
+    return key in _FRAMING and all(header[0].lower() != key for header in kept)
+
+
 class _BoundedHeaders(StatusAndHeadersParser):
     """warcio's header parser with limits: the same result for a header within them; past
     either limit the rest of the header is read line by line and dropped (linear time, one
-    line in memory), keeping only the framing headers, and ``over`` says why."""
+    line in memory), keeping only the first occurrence of each framing header, and ``over``
+    says why."""
 
     def __init__(
         self,
@@ -174,7 +196,7 @@ class _BoundedHeaders(StatusAndHeadersParser):
                 if not line:
                     break
                 found = line.split(":", 1)
-                if len(found) == 2 and (not self.over or found[0].strip().lower() in _FRAMING):
+                if len(found) == 2 and (not self.over or _wanted(found[0], headers)):
                     name, parts = found[0].rstrip(" \t"), [found[1].lstrip()]
             if not self.over and (total > self.max_bytes or lines > self.max_lines):
                 self.over = (
@@ -182,8 +204,8 @@ class _BoundedHeaders(StatusAndHeadersParser):
                     if total > self.max_bytes
                     else f"over {self.max_lines:,} lines (ingest warc_max_header_lines)"
                 )
-                headers = [h for h in headers if h[0].lower() in _FRAMING]
-                if name.lower() not in _FRAMING:
+                headers = _first_framing(headers)
+                if not _wanted(name, headers):
                     name, parts = "", []
         statusline = protocol_status[1].strip() if len(protocol_status) > 1 else ""
         return StatusAndHeaders(
@@ -205,9 +227,10 @@ def _bounded(
     return parsers
 
 
-def _open(path: Path, total: int, line: int) -> _Capped:
-    """The archive as a capped stream, decompressed here when it is gzipped."""
-    handle = path.open("rb")
+def _open(path: Path, total: int, line: int, inside: Path | None) -> _Capped:
+    """The archive as a capped stream, decompressed here when it is gzipped; opened only
+    inside ``inside`` (``files.open_inside``)."""
+    handle = open_inside(path, inside)
     magic = handle.read(2)
     handle.seek(0)
     stream: BinaryIO = handle
@@ -227,11 +250,13 @@ def expand_with_archives(
     """``files.expand`` of one source, plus the WARC archives inside it when it is a folder
     (sorted by their path in it); then a folder's "holds no articles" problem is dropped,
     since its archives are what it holds. Links out of the folder are problems unless
-    ``follow_symlinks`` (``files.walk``). Both ingest engines read a source through this."""
+    ``follow_symlinks`` (``files.walk``; links to folders are reported once, by the first
+    walk). Both ingest engines read a source through this, and open what it lists with
+    ``inside=files.confinement(item, follow_symlinks)``."""
     targets = expand([item], follow_symlinks)
     if item == "-" or not Path(item).is_dir():
         return targets
-    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks)
+    archives = walk(Path(item), lambda p: is_warc(p.name), follow_symlinks, report_folders=False)
     if archives:
         targets = [t for t in targets if not (isinstance(t, Problem) and t.input == item)]
         targets.extend(p if isinstance(p, Problem) else (str(p), p) for p in archives)
@@ -248,16 +273,21 @@ def iter_warc(
     max_header_bytes: int = 1_000_000,
     max_header_lines: int = 10_000,
     stop: threading.Event | None = None,
+    inside: Path | None = None,
 ) -> Iterator[WarcPage | WarcSkipped | Problem]:
     """The archive's HTML pages in file order, with a problem for each unreadable record.
 
     ``max_bytes`` caps one archived page; the keyword limits cap the whole (decompressed)
     archive, a run of bytes with no line break (see ``_Capped``) and one record's header
     (see ``_BoundedHeaders``). Raises ``ReadingStopped`` when ``stop`` is set while a header
-    is read.
+    is read. ``inside``: the real path of the folder the archive was walked from, which the
+    file opened must lie in (``files.open_inside``).
     """
     try:
-        handle = _open(path, max_decompressed_bytes, max_line_bytes)
+        handle = _open(path, max_decompressed_bytes, max_line_bytes, inside)
+    except OutsideFolder:
+        yield Problem(name, LINK_OUT)
+        return
     except OSError as err:
         yield Problem(name, f"cannot read the file ({err.strerror or err})")
         return

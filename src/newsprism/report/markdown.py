@@ -14,8 +14,10 @@ from newsprism.report.view import RELATION_WORDS, ReportView
 # escapes, emphasis, code spans, links and images, raw HTML and autolinks, entities,
 # strikethrough, heading marks, table cells. ``!`` and ``(`` mean nothing without ``[``.
 _INLINE = re.compile(r"[\\`*_\[\]<&~#|]")
-# "https://..." and "www.": GitHub turns them into links even with no brackets.
-_BARE_LINK = re.compile(r"(?<=[a-z]):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
+# "https://...", "www." and e-mail addresses ("a@b.co"): GitHub (and markdown-it with
+# linkify) turns them into links even with no brackets; an escaped ":", "." or "@" splits
+# the text the link finder reads.
+_BARE_LINK = re.compile(r"(?<=[a-z]):(?=//)|(?<=\bwww)\.|(?<=\w)@(?=\w)", re.IGNORECASE)
 # What means something only at the start of a line or list item: a quote, a list, a
 # setext underline.
 _LINE_START = re.compile(r"[>+=-]|\d+(?=[.)])")

@@ -135,7 +135,6 @@ class Store(StoryTables, BrowseQueries):
             self.close()
             if _is_locked(err):
                 raise self._locked() from err
-            self.close()
             raise StoreError(
                 f"{self.path}: cannot be used as the newsprism store ({err}); give another --db"
             ) from err

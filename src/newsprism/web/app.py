@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 from newsprism import __version__
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.errors import StoreLocked
+from newsprism.web.controls import DropControls
 from newsprism.web.deps import STATIC_DIR, TEMPLATES, WebConfig
 from newsprism.web.guard import (  # the serve command's errors and names come from here
     WILDCARD_BINDS,
@@ -36,10 +37,11 @@ def _wants_json(request: Request) -> bool:
 class NewsprismApp(FastAPI):
     """FastAPI with ``web.guard`` wrapped around its whole middleware stack: middleware added
     the usual way sits inside Starlette's ServerErrorMiddleware, so the 500 answer to an
-    unhandled error would leave without the security headers."""
+    unhandled error would leave without the security headers. ``DropControls`` keeps bidi
+    and C1 controls (titles of a store written before they were cleaned) out of answers."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(HostCheck(super().build_middleware_stack()))
+        return SecurityHeaders(HostCheck(DropControls(super().build_middleware_stack())))
 
 
 __all__ = ["WILDCARD_BINDS", "BadHostName", "create_app"]
