@@ -115,3 +115,14 @@ def test_the_readme_documents_every_key() -> None:
         table = readme[start : end if end > 0 else len(readme)]
         for key in fields(getattr(DEFAULT, section.name)):
             assert f"| `{key.name}` |" in table, f"README lacks {section.name}.{key.name}"
+
+
+def test_the_upload_limit_is_a_setting(tmp_path: Path) -> None:
+    """``[web] max_upload_bytes`` reaches the web app's configuration (413 past it: the web
+    write tests); the default is the 20 MiB docs/LIMITS.md names."""
+    from newsprism.web.app import create_app
+
+    db = str(tmp_path / "web.db")
+    assert create_app(db).state.config.max_upload_bytes == 20 * 1024 * 1024
+    mine = settings_from({"web": {"max_upload_bytes": 1000}})
+    assert create_app(db, settings=mine).state.config.max_upload_bytes == 1000

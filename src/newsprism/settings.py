@@ -304,11 +304,11 @@ class FactSettings:
 
 @dataclass(slots=True)
 class WebSettings:
-    """How `newsprism serve` bounds its connections (web/serving.py; docs/LIMITS.md). Not
-    tuned on a benchmark: sized so a browser (six connections a host) or the 20-client load
-    test (tests/test_web_load.py) is far from them, while idle or half-sent connections cannot
-    use up the file descriptors the store needs (issue 14: 20,000 of them made every request
-    fail with "unable to open database file")."""
+    """How `newsprism serve` bounds its connections (web/serving.py) and uploads
+    (docs/LIMITS.md). Not tuned on a benchmark: sized so a browser (six connections a host)
+    or the 20-client load test (tests/test_web_load.py) is far from them, while idle or
+    half-sent connections cannot use up the file descriptors the store needs (issue 14:
+    20,000 of them made every request fail with "unable to open database file")."""
 
     # Connections held at once; one more closes the longest-idle one (or, when every one is
     # being answered, the new one). Far under the usual limit of 1024 open files.
@@ -321,6 +321,10 @@ class WebSettings:
     # at once before any of them is looked at, so it also bounds that burst of open files.
     backlog: int = 128
     max_head_bytes: int = 16 * 1024  # a longer request head is refused (h11's own default)
+    # The largest body a write endpoint accepts (an upload of several article files); a larger
+    # one is refused (413) before it is read. Far over a real upload of articles (one is tens
+    # of KB), small enough that a few requests at once cannot fill the memory.
+    max_upload_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass(slots=True)
