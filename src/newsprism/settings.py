@@ -325,6 +325,11 @@ class WebSettings:
     # one is refused (413) before it is read. Far over a real upload of articles (one is tens
     # of KB), small enough that a few requests at once cannot fill the memory.
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Files and form fields one write request may hold (an upload form has a handful of
+    # fields); past either it is refused (400) while the form is read, before anything is
+    # stored. Not tuned: the limits Starlette reads a form with, bounded by the body limit.
+    max_upload_files: int = 100
+    max_form_fields: int = 50
 
 
 @dataclass(slots=True)
