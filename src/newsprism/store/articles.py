@@ -51,6 +51,8 @@ class ArticleTables:
         raise NotImplementedError
 
     def _save_articles(self, conn: Connection, articles: list[Article], now: str) -> None:
+        """Upsert ``articles`` by id inside the caller's transaction (``added`` is kept from the
+        first time): ingest, a comparison and a story filing all store articles this way."""
         conn.executemany(
             "INSERT INTO articles(id, outlet, outlet_id, url, title, published, "
             "published_source, language, text, source, notes, added) "

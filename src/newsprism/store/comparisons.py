@@ -54,7 +54,7 @@ def story_id_for(comparison: Comparison) -> str:
     return "s" + digest.hexdigest()[:16]
 
 
-def _spansjson_text(spans: list[Span]) -> str:
+def _spans_json(spans: list[Span]) -> str:
     return json_text([[s.article, s.start, s.end] for s in spans])
 
 
@@ -340,7 +340,7 @@ class ComparisonTables:
             "INSERT INTO term_uses(comparison, position, concept, article, term, count, spans) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (story, k, t.concept, t.article, t.term, t.count, _spansjson_text(t.spans))
+                (story, k, t.concept, t.article, t.term, t.count, _spans_json(t.spans))
                 for k, t in enumerate(comparison.terms)
             ],
         )
@@ -384,7 +384,7 @@ class ComparisonTables:
             "INSERT INTO brief_sentences(comparison, position, text, kind, claims, spans) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (story, k, b.text, b.kind, json_text(b.claims), _spansjson_text(b.spans))
+                (story, k, b.text, b.kind, json_text(b.claims), _spans_json(b.spans))
                 for k, b in enumerate(comparison.brief)
             ],
         )
