@@ -12,11 +12,11 @@
 2. Reading: the largest stories of 2 to 6 articles (up to ``--compare`` of them) are compared
    once (``compare_articles``) and the same comparisons saved into both stores;
    then what the web app's pages ask of a store is timed on each: the story list
-   (``web.browse.story_list``: ``browse_stories``, coverage, compared ids), the list with a
-   word query and with an outlet filter, a story page (``web.browse.story_detail``, which
-   reads the stored comparison), ``load_report`` alone, and opening plus closing a store
-   (each web request opens one). Two warm-up calls, then ``--repeat`` timed calls: median and
-   p95 in milliseconds.
+   (``web.views.stories.story_list``: ``browse_stories``, coverage, compared ids), the list
+   with a word query and with an outlet filter, a story page
+   (``web.views.stories.story_detail``, which reads the stored comparison), ``load_report``
+   alone, and opening plus closing a store (each web request opens one). Two warm-up calls,
+   then ``--repeat`` timed calls: median and p95 in milliseconds.
 
 Without ``--pg-url`` it starts its own PostgreSQL server on 127.0.0.1 (``tests/pg_server.py``)
 with ``synchronous_commit=off`` (a commit does not wait for the disk, as SQLite's WAL with
@@ -131,7 +131,7 @@ def timed(call: Callable[[], object], repeat: int) -> dict[str, float]:
 
 def reading(db: str, story: str, word: str, outlet: str, repeat: int) -> dict[str, object]:
     from newsprism.store import open_store
-    from newsprism.web.browse import StoryFilters, story_detail, story_list
+    from newsprism.web.views.stories import StoryFilters, story_detail, story_list
 
     out: dict[str, object] = {}
     with open_store(db) as store:

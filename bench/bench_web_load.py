@@ -69,7 +69,7 @@ class Targets:
 def read_targets(db: Path, outlets: int = 10) -> Targets:
     """The demo story, the compared stories, the biggest outlets and their countries."""
     from newsprism.store.sqlite import Store
-    from newsprism.web.browse import OutletDirectory
+    from newsprism.web.outlets import OutletDirectory
 
     with Store(db) as store:
         demo = store.story_of(bench_web.DEMO_ARTICLE) or ""

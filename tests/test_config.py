@@ -115,3 +115,31 @@ def test_the_readme_documents_every_key() -> None:
         table = readme[start : end if end > 0 else len(readme)]
         for key in fields(getattr(DEFAULT, section.name)):
             assert f"| `{key.name}` |" in table, f"README lacks {section.name}.{key.name}"
+
+
+def test_the_upload_limit_is_a_setting(tmp_path: Path) -> None:
+    """``[web] max_upload_bytes`` reaches the web app's configuration (413 past it: the web
+    write tests); the default is the 20 MiB docs/LIMITS.md names."""
+    from newsprism.web.app import create_app
+
+    db = str(tmp_path / "web.db")
+    assert create_app(db).state.config.max_upload_bytes == 20 * 1024 * 1024
+    mine = settings_from({"web": {"max_upload_bytes": 1000}})
+    assert create_app(db, settings=mine).state.config.max_upload_bytes == 1000
+
+
+def test_the_upload_files_limit_is_a_setting(tmp_path: Path) -> None:
+    """``[web] max_upload_files``: an upload of more files is refused (400) before anything
+    is stored."""
+    from fastapi.testclient import TestClient
+
+    from newsprism.store import open_store
+    from newsprism.web.app import create_app
+
+    db = str(tmp_path / "web.db")
+    mine = settings_from({"web": {"max_upload_files": 2}})
+    files = [("files", (f"a{k}.txt", b"A short article. " * 20)) for k in range(3)]
+    with TestClient(create_app(db, settings=mine), base_url="http://127.0.0.1:8000") as web:
+        assert web.post("/api/articles/upload", files=files).status_code == 400
+    with open_store(db) as store:
+        assert store.count_articles() == 0

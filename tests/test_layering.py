@@ -63,6 +63,38 @@ RULES: list[tuple[str, str, str]] = [
     ("newsprism.cli", "newsprism.web", "one front end never imports the other's internals"),
     ("newsprism.web", "newsprism.ingest.run", "adding goes through services.adding"),
     ("newsprism.web", "newsprism.ingest.ray_engine", "adding goes through services.adding"),
+    # Inside the store: each table module works over the connection ``Store`` gives it and
+    # never reaches up to the composition (``sqlite``, ``postgres``, ``open``).
+    *[
+        (table, composition, "a table module knows the connection, not the store made of it")
+        for table in (
+            "newsprism.store.articles",
+            "newsprism.store.comparisons",
+            "newsprism.store.stories",
+            "newsprism.store.browse",
+            "newsprism.store.values",
+        )
+        for composition in (
+            "newsprism.store.sqlite",
+            "newsprism.store.postgres",
+            "newsprism.store.open",
+        )
+    ],
+    # Inside the web app: view data is built below the routes and the job queue.
+    *[
+        (views, upper, "view data never depends on routing or on queueing jobs")
+        for views in ("newsprism.web.views", "newsprism.web.outlets")
+        for upper in (
+            "newsprism.web.app",
+            "newsprism.web.pages_read",
+            "newsprism.web.api_read",
+            "newsprism.web.pages_write",
+            "newsprism.web.api_write",
+            "newsprism.web.jobs",
+            "newsprism.web.story_jobs",
+        )
+    ],
+    ("newsprism.web.outlets", "newsprism.web.views", "the outlet directory is below the views"),
     *[
         (lower, front, "only a front end shows output")
         for lower in BELOW_FRONT_ENDS

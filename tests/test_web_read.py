@@ -308,7 +308,7 @@ def test_big_story_lists_the_most_reported_omissions_first(
 ) -> None:
     """Past OMISSIONS_ALL_BELOW omissions in all, each outlet's list is cut (the demo story
     has 50: lower the bar to see it); ``?full=true`` shows every one."""
-    from newsprism.web import browse
+    from newsprism.web.views import stories as browse
 
     monkeypatch.setattr(browse, "OMISSIONS_ALL_BELOW", 10)
     monkeypatch.setattr(browse, "OMISSIONS_SHOWN", 5)
@@ -619,7 +619,7 @@ def test_a_comparison_of_other_articles_is_not_shown(
 ) -> None:
     """A story whose stored comparison covers other articles than its members now (an
     article joined or left) must be compared again, not shown stale."""
-    from newsprism.web.browse import story_detail
+    from newsprism.web.views.stories import story_detail
 
     if is_postgres_url(site.db):
         copy = request.getfixturevalue("pg_server").copy(site.db)

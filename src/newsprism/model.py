@@ -318,7 +318,7 @@ class Comparison:
 
 
 # Orders every reader of a comparison agrees on: the report (``report.jsonout``) writes them
-# and the store (``store.sqlite``) saves them in this order, so a stored comparison reads
+# and the store (``store.comparisons``) saves them in this order, so a stored comparison reads
 # back as the same report.
 
 

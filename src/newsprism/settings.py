@@ -307,11 +307,11 @@ class FactSettings:
 
 @dataclass(slots=True)
 class WebSettings:
-    """How `newsprism serve` bounds its connections (web/serving.py; docs/LIMITS.md). Not
-    tuned on a benchmark: sized so a browser (six connections a host) or the 20-client load
-    test (tests/test_web_load.py) is far from them, while idle or half-sent connections cannot
-    use up the file descriptors the store needs (issue 14: 20,000 of them made every request
-    fail with "unable to open database file")."""
+    """How `newsprism serve` bounds its connections (web/serving.py) and uploads
+    (docs/LIMITS.md). Not tuned on a benchmark: sized so a browser (six connections a host)
+    or the 20-client load test (tests/test_web_load.py) is far from them, while idle or
+    half-sent connections cannot use up the file descriptors the store needs (issue 14:
+    20,000 of them made every request fail with "unable to open database file")."""
 
     # Connections held at once; one more closes the longest-idle one, else the one that has
     # been receiving a request body longest (or, when every one is being answered, the new
@@ -329,6 +329,15 @@ class WebSettings:
     # at once before any of them is looked at, so it also bounds that burst of open files.
     backlog: int = 128
     max_head_bytes: int = 16 * 1024  # a longer request head is refused (h11's own default)
+    # The largest body a write endpoint accepts (an upload of several article files); a larger
+    # one is refused (413) before it is read. Far over a real upload of articles (one is tens
+    # of KB), small enough that a few requests at once cannot fill the memory.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    # Files and form fields one write request may hold (an upload form has a handful of
+    # fields); past either it is refused (400) while the form is read, before anything is
+    # stored. Not tuned: the limits Starlette reads a form with, bounded by the body limit.
+    max_upload_files: int = 100
+    max_form_fields: int = 50
 
 
 @dataclass(slots=True)

@@ -8,9 +8,10 @@ implement ``StoreBackend`` (``newsprism.store.base``) with the same SQL (``store
 from __future__ import annotations
 
 from newsprism.store.base import StoreBackend
+from newsprism.store.comparisons import story_id_for
 from newsprism.store.errors import StoreError, StoreLocked, StoryConflict
 from newsprism.store.open import is_postgres_url, open_store
-from newsprism.store.sqlite import Store, story_id_for
+from newsprism.store.sqlite import Store
 
 __all__ = [
     "Store",

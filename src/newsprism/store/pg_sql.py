@@ -1,8 +1,9 @@
 """SQLite-style SQL of the store rewritten for PostgreSQL, statement by statement.
 
-The store's SQL is written once, for SQLite (``store.sqlite``, ``store.stories``,
-``store.browse``). The differences that are pure syntax are rewritten here, on tokens (string
-literals, quoted names and comments are never touched):
+The store's SQL is written once, for SQLite (``store.sqlite``, ``store.articles``,
+``store.comparisons``, ``store.stories``, ``store.browse``). The differences that are pure
+syntax are rewritten here, on tokens (string literals, quoted names and comments are never
+touched):
 
 - ``?`` and ``?N`` placeholders become ``%s`` (the parameters are rearranged for ``?N``), and
   a literal ``%`` becomes ``%%``;

@@ -2,7 +2,8 @@
 
 Chosen by ``--db postgresql://user:password@host:port/database`` (``store.open.open_store``).
 ``PostgresStore`` is ``Store`` with another connection: every method of ``store.sqlite``,
-``store.stories`` and ``store.browse`` runs here unchanged. Their SQL goes through
+``store.articles``, ``store.comparisons``, ``store.stories`` and ``store.browse`` runs here
+unchanged. Their SQL goes through
 ``pg_conn.PgConnection``, which rewrites what is only syntax (``pg_sql``); what differs in
 kind is implemented below: opening and the schema (``pg_schema``: the same versions in the
 same ``schema_version`` table), write transactions, and full-text search.

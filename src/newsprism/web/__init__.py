@@ -7,7 +7,11 @@ Server-rendered pages that read without JavaScript, each with a JSON twin under 
 - ``deps``: the configuration, one store connection per request, the write token (its cookie
   and the forms' token), templates;
 - ``guard``: around every request: the Host check and the security headers;
-- ``browse``: read-side view data (story list, story page, outlet page) built from the store;
+- ``views``: read-side view data built from the store, one module per page family
+  (``stories``: the story list and one story; ``articles``; ``outlets``);
+- ``outlets``: who each outlet is (registry and stored entries) and the per-store cache of
+  the outlets with stored articles;
+- ``story_jobs``: a story opened for reading that must be compared first: its compare job;
 - ``pages_read`` / ``api_read``: the reading pages and their JSON twins;
 - ``jobs``: background analysis of added articles, with progress;
 - ``pages_write`` / ``api_write``: adding articles and correcting stories.

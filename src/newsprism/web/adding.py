@@ -19,8 +19,6 @@ from newsprism.services.adding import AddReport, Source, job_key, run_add
 from newsprism.settings import Settings
 from newsprism.web.jobs import Job, JobRunner, Progress
 
-MAX_UPLOAD_FILES = 100  # files in one upload
-
 
 class AddLog:
     """The reports of add jobs by job id (the most recent ``keep``), shared with the worker."""

@@ -41,13 +41,12 @@ from newsprism.services.adding import (
 from newsprism.settings import StorySettings
 from newsprism.store.errors import StoryConflict
 from newsprism.store.open import open_store
-from newsprism.web.adding import MAX_UPLOAD_FILES, add_log, submit_add
+from newsprism.web.adding import add_log, submit_add
 from newsprism.web.deps import OWN_PAGE_SITES, TOKEN_FIELD, TOKEN_HEADER, check_token, config
 from newsprism.web.jobs import Job, jobs
 
 router = APIRouter()
 
-MAX_FORM_FIELDS = 50
 CONFLICT_RETRIES = 3  # a correction retried when another writer filed meanwhile
 
 
@@ -98,10 +97,13 @@ def limited(request: Request) -> Request:
 
 
 async def read_form(request: Request) -> FormData:
-    """The form (urlencoded or multipart) of a write, within the body limit."""
-    limit = config(request).max_upload_bytes
+    """The form (urlencoded or multipart) of a write, within the body limit and the files and
+    fields limits (``[web]`` settings)."""
+    cfg = config(request)
     return await limited(request).form(
-        max_files=MAX_UPLOAD_FILES, max_fields=MAX_FORM_FIELDS, max_part_size=limit
+        max_files=cfg.settings.web.max_upload_files,
+        max_fields=cfg.settings.web.max_form_fields,
+        max_part_size=cfg.max_upload_bytes,
     )
 
 

@@ -81,6 +81,7 @@ def create_app(
         token=token,
         allow_private=allow_private,
         hosts=allowed_hosts(hosts),
+        max_upload_bytes=settings.web.max_upload_bytes,
         settings=settings,
     )
     app.state.jobs = runner  # background analyses, one at a time (web.jobs)

@@ -24,7 +24,7 @@ TEMPLATES.env.autoescape = True
 STATIC_DIR = HERE / "static"
 
 # The largest body a write endpoint accepts (an upload of several article files).
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = DEFAULT.web.max_upload_bytes  # settings.WebSettings: newsprism.toml
 
 # The names a browser on this machine uses for a server on the loopback address; always served.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")

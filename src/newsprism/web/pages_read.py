@@ -1,6 +1,6 @@
 """The reading pages: the story list (``/``), a story (``/stories/{id}``), the outlets
 (``/outlets``, ``/outlets/{key}``) and ``/articles/{id}`` (to its story). Server-rendered;
-every page reads without JavaScript. The data is ``web.browse``'s, as the JSON twins give it."""
+every page reads without JavaScript. The data is from ``web.views``, as the JSON twins give it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from newsprism.report.view import OWNERSHIP_WORDS, RELATION_WORDS
 from newsprism.store.base import Backend
-from newsprism.web import browse
 from newsprism.web.deps import (
     TEMPLATES,
     WebConfig,
@@ -21,6 +20,9 @@ from newsprism.web.deps import (
     page_token,
 )
 from newsprism.web.jobs import JobRunner, jobs
+from newsprism.web.story_jobs import story_for_reading
+from newsprism.web.views.outlets import Period, outlet_detail, outlet_list
+from newsprism.web.views.stories import StoryFilters, story_list, story_page_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,10 +45,10 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 @router.get("/", response_class=HTMLResponse)
 def stories_page(
-    request: Request, store: StoreDep, filters: Annotated[browse.StoryFilters, Query()]
+    request: Request, store: StoreDep, filters: Annotated[StoryFilters, Query()]
 ) -> Response:
-    listing = browse.story_list(store, filters)
-    outlets = browse.outlet_list(store).outlets
+    listing = story_list(store, filters)
+    outlets = outlet_list(store).outlets
     return render(request, "stories.html.j2", {"listing": listing, "outlets": outlets})
 
 
@@ -65,7 +67,7 @@ def story_page(
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if resolved != story_id:
         return RedirectResponse(f"/stories/{quote(resolved, safe='')}", status_code=307)
-    detail = browse.story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
+    detail = story_for_reading(store, runner, cfg.db, resolved, cfg.settings, retry)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"no story {story_id!r} in this store")
     if detail.status == "single":
@@ -77,20 +79,20 @@ def story_page(
             {"story": detail, "refresh": REFRESH_SECONDS},
             status=500 if detail.status == "failed" else 200,
         )
-    context = browse.story_page_context(detail, full)
+    context = story_page_context(detail, full)
     return render(request, "story.html.j2", {"story": detail, **context})
 
 
 @router.get("/outlets", response_class=HTMLResponse)
 def outlets_page(request: Request, store: StoreDep) -> Response:
-    return render(request, "outlets.html.j2", {"listing": browse.outlet_list(store)})
+    return render(request, "outlets.html.j2", {"listing": outlet_list(store)})
 
 
 @router.get("/outlets/{key:path}", response_class=HTMLResponse)
 def outlet_page(
-    request: Request, key: str, store: StoreDep, period: Annotated[browse.Period, Query()]
+    request: Request, key: str, store: StoreDep, period: Annotated[Period, Query()]
 ) -> Response:
-    detail = browse.outlet_detail(store, key, period)
+    detail = outlet_detail(store, key, period)
     if detail is None:
         raise HTTPException(status_code=404, detail=f"no stored article is by the outlet {key!r}")
     return render(request, "outlet.html.j2", {"page": detail})
