@@ -119,9 +119,9 @@ def _context(quantity: Quantity, unit: FactUnit) -> set[str]:
 
 
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
-# "a two-in-three chance", "1 in 3", "one out of five": odds, not counts.
 # "the No. 2 job", "#3": a rank, a name for a place in an order rather than a count.
 _RANK = re.compile(r"(\bNo\.|#|\bnumber)\s*$", re.IGNORECASE)
+# "a two-in-three chance", "1 in 3", "one out of five": odds, not counts.
 _ODDS = re.compile(rf"\b{_NUMBER_WORD}[\s-]*(?:in|out of)[\s-]*{_NUMBER_WORD}\b", re.IGNORECASE)
 
 
