@@ -43,7 +43,7 @@ from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
-from newsprism.ingest.loader import build_article, raw_from_web, registry_for
+from newsprism.ingest.loader import build_noted, raw_from_warc, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.warc import (
     ReadingStopped,
@@ -260,13 +260,11 @@ class _Ingest:
 
     def build(self, raw: RawDoc, notes: Iterable[str] = ()) -> Article | list[Problem]:
         """The clean article (its remarks kept as warnings), or why there is none."""
-        problems: list[Problem] = []
-        article = build_article(raw, None, self.registry, problems, self.settings)
+        article, problems = build_noted(raw, self.registry, self.settings, notes)
         if article is None:
             return problems
         for problem in problems:
             self.summary.warn(problem, *self._within, self.settings.max_failures_listed)
-        article.notes.extend(notes)
         return article
 
     def store_article(self, article: Article, urls: Iterable[str] = ()) -> None:
@@ -400,19 +398,11 @@ class _Ingest:
     def warc_page(self, page: WarcPage) -> None:
         if self.known_url(page.url):
             return
-        raw = raw_from_web(
-            page.body,
-            page.source,
-            page.url,
-            charset=page.charset,
-            fallback=ArticleMeta(published=page.date or None),
-        )
-        if isinstance(raw, Problem):
-            self.fail(raw)
+        read = raw_from_warc(page)
+        if isinstance(read, Problem):
+            self.fail(read)
             return
-        notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
-        if raw.meta_source == "metadata" and page.date:
-            notes.append("no publication time on the page; the capture time is used")
+        raw, notes = read
         self.store_raw(raw, notes=notes)
 
     def sources(self, items: list[str]) -> None:
