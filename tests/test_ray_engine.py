@@ -382,3 +382,26 @@ def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
         filed = [r[0] for r in conn.execute("SELECT article FROM story_articles")]
         stored = [r[0] for r in conn.execute("SELECT id FROM articles")]
     assert sorted(filed) == sorted(stored) and len(stored) == 6  # each filed once
+
+
+def test_ray_featurer_analyses_with_the_runs_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Ray engine's analysis gets the run's settings, as the single-process one does,
+    not the defaults (no Ray needed: the actor is a plain class)."""
+    from dataclasses import replace
+
+    import newsprism.analyze.article
+    import newsprism.analyze.nlp
+    from newsprism.ingest.ray_engine import Featurer
+
+    settings = replace(DEFAULT, analyze=replace(DEFAULT.analyze))
+    seen: list[object] = []
+    monkeypatch.setattr(newsprism.analyze.nlp, "get_nlp", lambda models: seen.append(models))
+    monkeypatch.setattr(
+        newsprism.analyze.article,
+        "analyze_articles",
+        lambda articles, given=DEFAULT: seen.append(given) or [],
+    )
+    article = Article(id="a1", title="A title", text="Some words of an article.", outlet="X")
+    Featurer(settings, analyze=True)({"pos": [0], "article": [article]})
+    assert seen[0] is settings.models
+    assert seen[1] is settings

@@ -280,7 +280,7 @@ class Featurer:
         if self.analyze:
             from newsprism.analyze.article import analyze_articles
 
-            done = analyze_articles(articles)
+            done = analyze_articles(articles, self.settings)
             analysed = [True] * len(done) + [False] * (len(articles) - len(done))
         return {
             "pos": [int(p) for p in batch["pos"]],
