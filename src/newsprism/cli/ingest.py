@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, replace
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
-from newsprism.ingest.run import (
+from newsprism.engines.local import (
     IngestSummary,
     ingest_sources,
     say_locked,
@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
     interrupted (what was stored stays stored)."""
     if getattr(args, "engine", "single") == "ray":
-        from newsprism.ingest import ray_engine
+        from newsprism.engines import ray as ray_engine
 
         return ray_engine.run(args, settings_of(args))
     filing = not getattr(args, "no_stories", False)

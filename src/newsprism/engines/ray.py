@@ -45,12 +45,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newsprism.engines.local import IngestSummary, ingest_sources, say_locked, stop_on_signals
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
 from newsprism.ingest.loader import build_noted, raw_from_warc, registry_for
-from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop_on_signals
 from newsprism.ingest.warc import WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
