@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.engines.local import ingest_sources, story_filer
+from newsprism.engines.common import story_filer
+from newsprism.engines.local import ingest_sources
 from newsprism.model import Article
 from newsprism.settings import DEFAULT
 from newsprism.store.sqlite import Store

@@ -16,13 +16,8 @@ import time
 from dataclasses import asdict, replace
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
-from newsprism.engines.local import (
-    IngestSummary,
-    ingest_sources,
-    say_locked,
-    stop_on_signals,
-    story_filer,
-)
+from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals, story_filer
+from newsprism.engines.local import ingest_sources
 from newsprism.settings import DEFAULT
 from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store

@@ -45,7 +45,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.engines.local import IngestSummary, ingest_sources, say_locked, stop_on_signals
+from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
