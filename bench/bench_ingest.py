@@ -135,7 +135,7 @@ def loadavg() -> list[float]:
 def throughput(data: Path, count: int) -> dict[str, object]:
     from newsprism.analyze.article import analyze_articles
     from newsprism.analyze.nlp import get_nlp, parse
-    from newsprism.ingest.run import ingest_sources
+    from newsprism.engines.local import ingest_sources
     from newsprism.settings import DEFAULT
     from newsprism.store.sqlite import Store
     from newsprism.stories.persist import StoryFiler

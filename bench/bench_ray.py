@@ -69,7 +69,7 @@ def one(dump: Path, mode: str, workers: int, analyse: bool) -> dict[str, object]
         with Store(db) as store:
             if mode == "single":
                 from newsprism.analyze.article import analyze_articles
-                from newsprism.ingest.run import ingest_sources
+                from newsprism.engines.local import ingest_sources
                 from newsprism.model import Article
                 from newsprism.stories.persist import StoryFiler
 
@@ -97,7 +97,7 @@ def one(dump: Path, mode: str, workers: int, analyse: bool) -> dict[str, object]
                 filer.close()
                 stored = summary.new + summary.near_copies
             else:
-                from newsprism.ingest.ray_engine import ingest_ray
+                from newsprism.engines.ray import ingest_ray
 
                 result = ingest_ray([str(dump)], store, DEFAULT, workers=workers, analyze=analyse)
                 stored = result.summary.new + result.summary.near_copies

@@ -66,7 +66,7 @@ def _dump(articles: list[Article], path: Path) -> Path:
 
 def ingest(db: str, dump: Path) -> dict[str, object]:
     """Ingest ``dump`` into the store ``db`` with story filing (clustering only)."""
-    from newsprism.ingest.run import ingest_sources
+    from newsprism.engines.local import ingest_sources
     from newsprism.settings import DEFAULT
     from newsprism.store import open_store
     from newsprism.stories.persist import StoryFiler

@@ -522,8 +522,8 @@ def test_sidecar_metadata_through_the_loader(tmp_path: Path, mapping: dict[str, 
 def test_any_url_through_ingest(tmp_path: Path, found: list[str]) -> None:
     """Articles with any URLs: each new URL stored once (normalized), a repeated one makes
     its article a duplicate, nothing fails or raises."""
+    from newsprism.engines.local import ingest_sources
     from newsprism.ingest.meta import clean_value
-    from newsprism.ingest.run import ingest_sources
     from newsprism.store.sqlite import Store
 
     dump = tmp_path / "urls.jsonl"

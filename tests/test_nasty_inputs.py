@@ -30,13 +30,13 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsprism.cli import main as cli_main
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest import load
 from newsprism.ingest.clean import clean_label
 from newsprism.ingest.feeds import Feed, parse_feed
 from newsprism.ingest.fetch import Fetcher
 from newsprism.ingest.loader import cap_sentences
 from newsprism.ingest.pubtime import parse_time
-from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
 from newsprism.report.stored import load_report
 from newsprism.settings import DEFAULT, IngestSettings
@@ -1167,8 +1167,8 @@ def test_a_link_swapped_in_after_the_listing_is_not_read(
     opened later by its name; a link put in its place in between (or in place of a folder
     above it, which ``O_NOFOLLOW`` alone would miss) read the file outside. The file actually
     opened is checked now: a problem names it and nothing outside is stored."""
+    import newsprism.engines.local as run_module
     import newsprism.ingest.loader as loader_module
-    import newsprism.ingest.run as run_module
 
     def content(name: str, text: str, url: str) -> bytes:
         if name.endswith(".jsonl"):
@@ -1212,7 +1212,7 @@ def test_a_link_swapped_in_after_the_listing_is_not_read(
 def test_the_ray_reader_checks_the_file_it_opens(tmp_path: Path) -> None:
     """The Ray engine lists in the driver and reads in its actors: its file job carries the
     folder the file must lie in, and the reader refuses a file opened outside it."""
-    from newsprism.ingest.ray_engine import Reader
+    from newsprism.engines.ray import Reader
 
     secret = tmp_path / "secret.txt"
     secret.write_text(GOOD_2, encoding="utf-8")

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from newsprism.ingest.run import ingest_sources, story_filer
+from newsprism.engines.common import story_filer
+from newsprism.engines.local import ingest_sources
 from newsprism.model import Article
 from newsprism.settings import DEFAULT
 from newsprism.store.sqlite import Store
@@ -128,7 +129,7 @@ def test_partitions_equal_the_sequential_run_with_the_same_restores(
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
     ray = pytest.importorskip("ray")
-    from newsprism.ingest.ray_engine import start_ray
+    from newsprism.engines.ray import start_ray
 
     try:
         start_ray(None, 2)
@@ -141,7 +142,7 @@ def local_ray() -> Iterator[None]:
 def test_ray_stores_the_same_articles_and_stories(
     local_ray: None, dump: Path, single: Path, tmp_path: Path
 ) -> None:
-    from newsprism.ingest.ray_engine import ingest_ray
+    from newsprism.engines.ray import ingest_ray
 
     db = tmp_path / "ray.db"
     with Store(db) as store:
@@ -322,7 +323,7 @@ def test_failures_and_warnings_are_bounded_in_both_engines(local_ray: None, tmp_
     kept one warning per line. The listing is ``IngestSummary``'s now, the same in both:
     the first ``max_failures_listed`` (10) failures and warnings of a file or folder are
     listed, the rest counted."""
-    from newsprism.ingest.ray_engine import ingest_ray
+    from newsprism.engines.ray import ingest_ray
 
     dump, folder = _bounded_inputs(tmp_path)
     expected = _bounded_expected(dump, folder)
@@ -343,7 +344,7 @@ def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
     wrote its story partitions made the partition's write raise ``StoryConflict``, and the
     run ended with a traceback. The Ray run now files what is left one article at a time
     (``StoryFiler.catch_up``): no error, every article filed once, each counted once."""
-    from newsprism.ingest.ray_engine import ingest_ray
+    from newsprism.engines.ray import ingest_ray
     from newsprism.stories.persist import StoryFiler
 
     texts = [
@@ -382,3 +383,26 @@ def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
         filed = [r[0] for r in conn.execute("SELECT article FROM story_articles")]
         stored = [r[0] for r in conn.execute("SELECT id FROM articles")]
     assert sorted(filed) == sorted(stored) and len(stored) == 6  # each filed once
+
+
+def test_ray_featurer_analyses_with_the_runs_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Ray engine's analysis gets the run's settings, as the single-process one does,
+    not the defaults (no Ray needed: the actor is a plain class)."""
+    from dataclasses import replace
+
+    import newsprism.analyze.article
+    import newsprism.analyze.nlp
+    from newsprism.engines.ray import Featurer
+
+    settings = replace(DEFAULT, analyze=replace(DEFAULT.analyze))
+    seen: list[object] = []
+    monkeypatch.setattr(newsprism.analyze.nlp, "get_nlp", lambda models: seen.append(models))
+    monkeypatch.setattr(
+        newsprism.analyze.article,
+        "analyze_articles",
+        lambda articles, given=DEFAULT: seen.append(given) or [],
+    )
+    article = Article(id="a1", title="A title", text="Some words of an article.", outlet="X")
+    Featurer(settings, analyze=True)({"pos": [0], "article": [article]})
+    assert seen[0] is settings.models
+    assert seen[1] is settings

@@ -11,9 +11,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest.dedup import canonical_url, fingerprint, shingles
 from newsprism.ingest.jsonl import iter_jsonl
-from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article, Problem
 from newsprism.settings import IngestSettings
 from newsprism.store.sqlite import Store

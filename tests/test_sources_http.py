@@ -23,8 +23,8 @@ import httpx
 import pytest
 
 from newsprism.cli.ingest import parse_interval, run_watch
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest.fetch import USER_AGENT, Fetched, Fetcher
-from newsprism.ingest.run import ingest_sources
 from newsprism.model import Problem
 from newsprism.settings import IngestSettings
 from newsprism.store.sqlite import Store

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from newsprism.ingest import ray_engine
+from newsprism.engines import ray as ray_engine
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest.dedup import best_original, fingerprint
-from newsprism.ingest.run import ingest_sources
 from newsprism.model import Article
 from newsprism.settings import DEFAULT
 from newsprism.store.open import open_store

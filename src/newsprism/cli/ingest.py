@@ -16,13 +16,8 @@ import time
 from dataclasses import asdict, replace
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
-from newsprism.ingest.run import (
-    IngestSummary,
-    ingest_sources,
-    say_locked,
-    stop_on_signals,
-    story_filer,
-)
+from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals, story_filer
+from newsprism.engines.local import ingest_sources
 from newsprism.settings import DEFAULT
 from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
@@ -168,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
     interrupted (what was stored stays stored)."""
     if getattr(args, "engine", "single") == "ray":
-        from newsprism.ingest import ray_engine
+        from newsprism.engines import ray as ray_engine
 
         return ray_engine.run(args, settings_of(args))
     filing = not getattr(args, "no_stories", False)

@@ -1,6 +1,6 @@
 """RSS and Atom feeds (feedparser): a fetched feed -> its entries' URLs and metadata.
 
-The caller fetches and extracts each entry's page (``ingest.run``); an entry's own text
+The caller fetches and extracts each entry's page (``engines.local``); an entry's own text
 (``FeedEntry.summary``: its content, else its summary, as plain text with one paragraph a
 line) stands in for a page that cannot be fetched or read when it is long enough. A body that
 is not a feed (a web page, other XML, broken markup with no entries) becomes a ``Problem``

@@ -9,6 +9,7 @@ a dateline for the time, a guess for the language).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from newsprism.ingest.language import guess_language
 from newsprism.ingest.meta import ArticleMeta, read_sidecar, sidecar_path
 from newsprism.ingest.outlets import Registry, RegistryError, cached_registry
 from newsprism.ingest.pubtime import infer_from_text, parse_time
+from newsprism.ingest.warc import WarcPage
 from newsprism.model import Article, Problem, TimeSource
 from newsprism.settings import DEFAULT, IngestSettings
 
@@ -323,6 +325,44 @@ def raw_from_web(
     )
     how: TimeSource = "html" if page.published else "metadata"
     return RawDoc(page.text, source, "html", meta, how, None, notes, title_line=page.title)
+
+
+def build_noted(
+    raw: RawDoc, registry: Registry, settings: IngestSettings, notes: Iterable[str] = ()
+) -> tuple[Article | None, list[Problem]]:
+    """``build_article`` for an ingest run, with the reader's ``notes`` (e.g. a WARC
+    capture's dates) added to the article.
+
+    Both ingest engines build through here, so an article and its remarks do not depend on
+    the engine that read it. Returns the article (None when there is none) and the problems:
+    why there is no article, or remarks on the one there is.
+    """
+    problems: list[Problem] = []
+    article = build_article(raw, None, registry, problems, settings)
+    if article is not None:
+        article.notes.extend(notes)
+    return article, problems
+
+
+def raw_from_warc(page: WarcPage) -> tuple[RawDoc, list[str]] | Problem:
+    """An archived page as a raw document and the notes on its capture time.
+
+    The capture time (WARC-Date) fills the publication time only when the page gives none,
+    and a note says so; both ingest engines read a WARC page through here.
+    """
+    raw = raw_from_web(
+        page.body,
+        page.source,
+        page.url,
+        charset=page.charset,
+        fallback=ArticleMeta(published=page.date or None),
+    )
+    if isinstance(raw, Problem):
+        return raw
+    notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
+    if raw.meta_source == "metadata" and page.date:
+        notes.append("no publication time on the page; the capture time is used")
+    return raw, notes
 
 
 def load(

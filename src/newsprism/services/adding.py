@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from newsprism.engines.common import IngestSummary, story_filer
+from newsprism.engines.local import ingest_documents, ingest_sources
 from newsprism.ingest.dedup import canonical_url
 from newsprism.ingest.files import RawDoc, read_input
 from newsprism.ingest.meta import MAX_FIELD_CHARS, MAX_URL_CHARS, SIDECAR_SUFFIX, meta_from_mapping
-from newsprism.ingest.run import IngestSummary, ingest_documents, ingest_sources, story_filer
 from newsprism.model import Article, Problem
 from newsprism.settings import IngestSettings, Settings
 from newsprism.store.base import Backend

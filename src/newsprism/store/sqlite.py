@@ -34,7 +34,7 @@ from newsprism.store.schema import MIGRATIONS, SCHEMA_VERSION
 from newsprism.store.stories import StoryTables
 from newsprism.store.values import now_text
 
-# Callers that ingest (``ingest.run``, ``ingest.ray_engine``) import these from here.
+# Callers that ingest (``engines.local``, ``engines.ray``) import these from here.
 __all__ = ["Ingested", "Store", "story_id_for"]
 
 

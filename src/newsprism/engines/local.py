@@ -22,28 +22,24 @@ each such entry (``from_feed``) and the article carries a note saying so.
 from __future__ import annotations
 
 import re
-import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
 from rich.text import Text
 
+from newsprism.engines.common import IngestSummary
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.feeds import Feed, FeedEntry, parse_feed
 from newsprism.ingest.fetch import ALL_TYPES, HTML_TYPES, TEXT_TYPES, Fetched, Fetcher, Network
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
-from newsprism.ingest.loader import build_article, raw_from_web, registry_for
+from newsprism.ingest.loader import build_noted, raw_from_warc, raw_from_web, registry_for
 from newsprism.ingest.meta import ArticleMeta
 from newsprism.ingest.warc import (
     ReadingStopped,
@@ -53,121 +49,13 @@ from newsprism.ingest.warc import (
     is_warc,
     iter_warc,
 )
-from newsprism.model import Article, Problem, printable
-from newsprism.settings import DEFAULT, IngestSettings, Settings, StorySettings
-from newsprism.store.errors import StoreLocked
+from newsprism.model import Article, Problem
+from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.sqlite import Store
-
-if TYPE_CHECKING:
-    from newsprism.stories.persist import StoryFiler
 
 OnArticle = Callable[[Article], object]  # what it returns is ignored
 OnCopy = Callable[[Article, str], object]
 OnDuplicate = Callable[[str], object]  # the id of the stored article it duplicates
-
-
-_MOST = DEFAULT.ingest.max_failures_listed  # failures (warnings) listed per file or folder
-
-
-@dataclass
-class Unlisted:
-    """The failures of one file (JSONL lines, WARC records) or folder (files) past the first
-    ``max_failures_listed``: counted, not listed, so a file of a million bad lines is one
-    line of the summary instead of a million (and not a million records in memory)."""
-
-    input: str  # the file or folder
-    unit: str  # "lines", "records" or "files"
-    count: int = 0
-
-
-@dataclass
-class IngestSummary:
-    """What one ingest run did."""
-
-    new: int = 0  # articles stored (near-copies excluded)
-    duplicates: int = 0  # same text or same URL as a stored article: skipped
-    near_copies: int = 0  # stored and linked to the article they copy
-    failed: int = 0  # inputs, URLs or records that gave no article
-    skipped: int = 0  # archive records that hold no page (images, redirects, ...)
-    problems: list[Problem] = field(default_factory=list)  # one per failure listed
-    unlisted: list[Unlisted] = field(default_factory=list)  # the failures not listed
-    warnings: list[Problem] = field(default_factory=list)  # loaded, but with a remark
-    unlisted_warnings: list[Unlisted] = field(default_factory=list)  # the warnings not listed
-    from_feed: list[Problem] = field(default_factory=list)  # stored from the feed's own text
-    links: list[tuple[str, str, float]] = field(default_factory=list)  # (copy, original, sim)
-    interrupted: bool = False
-    seconds: float = 0.0
-
-    def __post_init__(self) -> None:
-        # Per (failures or warnings, file or folder): how many are listed, and the count of
-        # the rest. Not fields, so not in ``to_dict``.
-        self._listed: dict[tuple[str, str], int] = {}
-        self._unlisted: dict[tuple[str, str], Unlisted] = {}
-
-    def fail(self, problem: Problem, within: str = "", unit: str = "", most: int = _MOST) -> None:
-        """Count a failure; list it unless it is past the first ``most``
-        (``max_failures_listed``) of the file or folder ``within`` (its ``unit``s: lines,
-        records, files). Both ingest engines count failures here, so both stay bounded."""
-        self.failed += 1
-        if self._listing("failed", within, unit, most, self.unlisted):
-            self.problems.append(problem)
-
-    def warn(self, problem: Problem, within: str = "", unit: str = "", most: int = _MOST) -> None:
-        """Keep a remark on a loaded article, bounded as ``fail`` is: a JSONL file whose every
-        line has an unreadable ``published`` gives ``most`` warnings and a count."""
-        if self._listing("warned", within, unit, most, self.unlisted_warnings):
-            self.warnings.append(problem)
-
-    def _listing(
-        self, kind: str, within: str, unit: str, most: int, unlisted: list[Unlisted]
-    ) -> bool:
-        """True when one more failure (warning) of ``within`` is listed; else it is counted
-        in ``unlisted``."""
-        if not within:
-            return True
-        key = (kind, within)
-        listed = self._listed.get(key, 0)
-        if listed < most:
-            self._listed[key] = listed + 1
-            return True
-        counted = self._unlisted.get(key)
-        if counted is None:
-            counted = self._unlisted[key] = Unlisted(within, unit)
-            unlisted.append(counted)
-        counted.count += 1
-        return False
-
-    def add(self, other: IngestSummary) -> None:
-        """Add the counts and lists of ``other`` (a part of this run ingested apart)."""
-        for name in ("new", "duplicates", "near_copies", "failed", "skipped"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("problems", "unlisted", "warnings", "unlisted_warnings", "from_feed", "links"):
-            getattr(self, name).extend(getattr(other, name))
-
-    def lines(self) -> list[str]:
-        """The human summary: counts, then each failure with its reason."""
-        rate = (self.new + self.near_copies) / self.seconds if self.seconds > 0 else 0.0
-        head = (
-            f"{self.new} new, {self.duplicates} duplicate, {self.near_copies} near-copy linked, "
-            f"{self.failed} failed ({rate:.1f} articles/s, {self.seconds:.1f} s)"
-        )
-        out = [head + (" - interrupted" if self.interrupted else "")]
-        out.extend(f"failed: {p.line()}" for p in self.problems)
-        out.extend(
-            f"… and {u.count:,} more failed {u.unit} in {printable(u.input)}" for u in self.unlisted
-        )
-        out.extend(f"from the feed's text: {p.line()}" for p in self.from_feed)
-        return out
-
-    def to_dict(self) -> dict[str, object]:
-        """The summary as JSON-ready data."""
-        data = asdict(self)
-        data["problems"] = [asdict(p) for p in self.problems]
-        data["unlisted"] = [asdict(u) for u in self.unlisted]
-        data["warnings"] = [asdict(p) for p in self.warnings]
-        data["unlisted_warnings"] = [asdict(u) for u in self.unlisted_warnings]
-        data["from_feed"] = [asdict(p) for p in self.from_feed]
-        return data
 
 
 class _RateColumn(ProgressColumn):
@@ -260,13 +148,11 @@ class _Ingest:
 
     def build(self, raw: RawDoc, notes: Iterable[str] = ()) -> Article | list[Problem]:
         """The clean article (its remarks kept as warnings), or why there is none."""
-        problems: list[Problem] = []
-        article = build_article(raw, None, self.registry, problems, self.settings)
+        article, problems = build_noted(raw, self.registry, self.settings, notes)
         if article is None:
             return problems
         for problem in problems:
             self.summary.warn(problem, *self._within, self.settings.max_failures_listed)
-        article.notes.extend(notes)
         return article
 
     def store_article(self, article: Article, urls: Iterable[str] = ()) -> None:
@@ -400,19 +286,11 @@ class _Ingest:
     def warc_page(self, page: WarcPage) -> None:
         if self.known_url(page.url):
             return
-        raw = raw_from_web(
-            page.body,
-            page.source,
-            page.url,
-            charset=page.charset,
-            fallback=ArticleMeta(published=page.date or None),
-        )
-        if isinstance(raw, Problem):
-            self.fail(raw)
+        read = raw_from_warc(page)
+        if isinstance(read, Problem):
+            self.fail(read)
             return
-        notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
-        if raw.meta_source == "metadata" and page.date:
-            notes.append("no publication time on the page; the capture time is used")
+        raw, notes = read
         self.store_raw(raw, notes=notes)
 
     def sources(self, items: list[str]) -> None:
@@ -696,54 +574,3 @@ def ingest_documents(
         run.close()
     run.summary.seconds = time.monotonic() - started
     return run.summary
-
-
-# --- what the ingest command and the Ray engine share ------------------------------------
-
-
-@contextmanager
-def stop_on_signals() -> Iterator[threading.Event]:
-    """An event set by SIGINT or SIGTERM (the current article's transaction finishes)."""
-    stop = threading.Event()
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-@contextmanager
-def story_filer(
-    store: Store, settings: StorySettings, enabled: bool = True
-) -> Iterator[StoryFiler | None]:
-    """The story filer of an ingest run (None when ``enabled`` is false), filing with
-    ``settings``. It first files what an earlier run stored but left unfiled, and writes
-    anything pending at the end."""
-    if not enabled:
-        yield None
-        return
-    from newsprism.stories.persist import StoryFiler
-
-    filer = StoryFiler(store, settings)
-    filer.catch_up()
-    try:
-        yield filer
-    finally:
-        filer.close()
-
-
-def say_locked(err: StoreLocked) -> None:
-    """The one line a run stopped by another writer's long lock ends with."""
-    print(
-        f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
-        "stored, run it again to store the rest",
-        file=sys.stderr,
-    )

@@ -45,14 +45,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals
+from newsprism.engines.local import ingest_sources
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
 from newsprism.ingest.files import RawDoc, kind_of, read_input
 from newsprism.ingest.jsonl import iter_jsonl
-from newsprism.ingest.loader import build_article, raw_from_web, registry_for
-from newsprism.ingest.meta import ArticleMeta
-from newsprism.ingest.run import IngestSummary, ingest_sources, say_locked, stop_on_signals
-from newsprism.ingest.warc import WarcPage, WarcSkipped, expand_with_archives, is_warc, iter_warc
+from newsprism.ingest.loader import build_noted, raw_from_warc, registry_for
+from newsprism.ingest.warc import WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.errors import StoreError, StoreLocked, StoryConflict
@@ -230,31 +230,19 @@ class Reader:
         self.registry = registry_for(self.settings, [])
 
     def build(self, raw: RawDoc, notes: list[str]) -> tuple[Any, ...]:
-        problems: list[Problem] = []
-        article = build_article(raw, None, self.registry, problems, self.settings)
+        article, problems = build_noted(raw, self.registry, self.settings, notes)
         if article is None:
             return ("problem", problems[0] if problems else Problem(raw.source, "no text"))
-        article.notes.extend(notes)
         return ("article", article, problems)
 
     def read(self, job: Job) -> list[tuple[Any, ...]]:
         if job[0] == "raw":
             return [self.build(job[1], list(job[2]))]
         if job[0] == "warc":
-            page: WarcPage = job[1]
-            raw = raw_from_web(
-                page.body,
-                page.source,
-                page.url,
-                charset=page.charset,
-                fallback=ArticleMeta(published=page.date or None),
-            )
-            if isinstance(raw, Problem):
-                return [("problem", raw)]
-            notes = [f"archived at {page.date} (WARC-Date)"] if page.date else []
-            if raw.meta_source == "metadata" and page.date:
-                notes.append("no publication time on the page; the capture time is used")
-            return [self.build(raw, notes)]
+            read = raw_from_warc(job[1])
+            if isinstance(read, Problem):
+                return [("problem", read)]
+            return [self.build(*read)]
         _, name, path, inside = job
         return [
             ("problem", raw) if isinstance(raw, Problem) else self.build(raw, [])
@@ -293,7 +281,7 @@ class Featurer:
         if self.analyze:
             from newsprism.analyze.article import analyze_articles
 
-            done = analyze_articles(articles)
+            done = analyze_articles(articles, self.settings)
             analysed = [True] * len(done) + [False] * (len(articles) - len(done))
         return {
             "pos": [int(p) for p in batch["pos"]],
