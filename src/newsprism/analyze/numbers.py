@@ -43,6 +43,7 @@ CURRENCY_WORDS = {
 VAGUE = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "scores", "several",
                    "many", "few", "some", "numerous"})  # fmt: skip
 LABELS = ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?")  # "3,000", "1.5"
 
 
 def _word_number(words: list[str]) -> float | None:
@@ -103,7 +104,7 @@ def parse_value(text: str) -> tuple[float, str] | None:
         return None
     start = next(
         (k for k, w in enumerate(lowered)
-         if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", w) or w in UNITS_WORDS or w in TENS_WORDS
+         if _NUMERAL.fullmatch(w) or w in UNITS_WORDS or w in TENS_WORDS
          or ("-" in w and w.split("-")[0] in TENS_WORDS)),
         None,
     )  # fmt: skip
@@ -114,11 +115,7 @@ def parse_value(text: str) -> tuple[float, str] | None:
     ):
         # "an additional $13.6 million": the article is not the number; "a million" is.
         later = next(
-            (
-                k
-                for k in range(start + 1, len(lowered))
-                if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", lowered[k])
-            ),
+            (k for k in range(start + 1, len(lowered)) if _NUMERAL.fullmatch(lowered[k])),
             None,
         )
         if later is None:
