@@ -8,12 +8,17 @@ process. Vectors are mean-pooled and L2-normalised, so a dot product is a cosine
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsprism.settings import DEFAULT, ModelSettings
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 DIMENSIONS = 384
 MAX_TOKENS = 256
@@ -48,6 +53,17 @@ class Embedder:
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """Return a (len(texts), DIMENSIONS) float32 array of unit vectors."""
+        return self._run(texts, batch_size, None)
+
+    def encode_pieces(
+        self, texts: list[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[Pieces]]:
+        """The sentence vectors (as ``encode``) and, from the same pass, each text's word
+        pieces with their contextual vectors (unit length), special tokens left out."""
+        pieces: list[Pieces] = [EMPTY_PIECES] * len(texts)
+        return self._run(texts, batch_size, pieces), pieces
+
+    def _run(self, texts: list[str], batch_size: int, pieces: list[Pieces] | None) -> np.ndarray:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         # Sort by length so each batch pads little; write back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -62,7 +78,42 @@ class Embedder:
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             norms = np.linalg.norm(pooled, axis=1, keepdims=True)
             out[idx] = pooled / np.maximum(norms, 1e-12)
+            if pieces is not None:
+                for row, (i, encoding) in enumerate(zip(idx, encodings, strict=True)):
+                    pieces[i] = _pieces(encoding, hidden[row])
         return out
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """A text's word pieces: the pieces, their character offsets into the text and their
+    contextual vectors (unit length, one row each)."""
+
+    tokens: tuple[str, ...]
+    offsets: np.ndarray  # (n, 2) int32, start and end (exclusive)
+    vectors: np.ndarray  # (n, DIMENSIONS) float32
+
+
+EMPTY_PIECES = Pieces((), np.zeros((0, 2), np.int32), np.zeros((0, DIMENSIONS), np.float32))
+
+
+def _pieces(encoding: Encoding, hidden: np.ndarray) -> Pieces:
+    keep = [
+        k
+        for k, (special, attended) in enumerate(
+            zip(encoding.special_tokens_mask, encoding.attention_mask, strict=True)
+        )
+        if attended and not special
+    ]
+    if not keep:
+        return EMPTY_PIECES
+    vectors = hidden[keep].astype(np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return Pieces(
+        tuple(encoding.tokens[k] for k in keep),
+        np.array([encoding.offsets[k] for k in keep], dtype=np.int32).reshape(-1, 2),
+        vectors,
+    )
 
 
 @lru_cache(maxsize=2)

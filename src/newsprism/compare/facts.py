@@ -9,7 +9,9 @@ features a reader can check:
 - how close the sentences are in meaning (MiniLM cosine, of the sentences and of their
   closest two clauses), and how close compared with each sentence's best match in the other
   article (rank, gap to the best);
-- the words they share, weighted by how rare each word is in the story;
+- the words they share, weighted by how rare each word is in the story, and how much of each
+  sentence's wording (and of its best clause) finds a close counterpart in the other, word
+  piece by word piece (``compare/pieces.py``: "urged" / "called for");
 - the named things (people, places, organisations), numbers, days, event verbs and subjects
   they share, and whether both quote the same speaker;
 - where each sentence sits in its article (leads state the main event), and their lengths.
@@ -43,6 +45,12 @@ import numpy as np
 
 from newsprism.compare.align import predicate_key, publication_order, time_interval
 from newsprism.compare.events import is_event_word_claim
+from newsprism.compare.pieces import (
+    PIECE_FEATURES,
+    ContentPieces,
+    content_pieces,
+    pair_piece_features,
+)
 from newsprism.compare.values import values_conflict
 from newsprism.compare.words import content_words
 from newsprism.model import (
@@ -81,6 +89,7 @@ FEATURES = (
     "same_speaker",  # both attributed to the same speaker
     "position_gap",  # how far apart in their articles (relative positions)
     "clause_cosine",  # the closest two clauses of the two sentences (MiniLM cosine)
+    *PIECE_FEATURES,  # how much of each sentence's wording finds a counterpart in the other
 )
 _GENERAL_PREDICATES = frozenset(
     {"be", "have", "say", "tell", "do", "make", "get", "take", "see", "go", "come", "add"}
@@ -343,6 +352,7 @@ class PairBlock:
 def candidate_pairs(
     units: Sequence[Sequence[FactUnit]],
     vectors: Sequence[np.ndarray],
+    pieces: Sequence[Sequence[ContentPieces]],
     settings: FactSettings = DEFAULT.facts,
     clauses: Sequence[Clauses] | None = None,
 ) -> list[PairBlock]:
@@ -361,6 +371,7 @@ def candidate_pairs(
                         units[b],
                         vectors[a],
                         vectors[b],
+                        (pieces[a], pieces[b]),
                         rarity,
                         settings,
                         (clauses[a], clauses[b]) if clauses is not None else None,
@@ -376,6 +387,7 @@ def pair_block(
     right: Sequence[FactUnit],
     va: np.ndarray,
     vb: np.ndarray,
+    pieces: tuple[Sequence[ContentPieces], Sequence[ContentPieces]],
     rarity: dict[str, float],
     settings: FactSettings,
     clauses: tuple[Clauses, Clauses] | None = None,
@@ -480,7 +492,13 @@ def pair_block(
         closest[i, j],
     ]
     features = (
-        np.stack(columns, axis=1).astype(np.float32)
+        np.concatenate(
+            [
+                np.stack(columns, axis=1).astype(np.float32),
+                pair_piece_features(pieces[0], pieces[1], keep),
+            ],
+            axis=1,
+        )
         if len(i)
         else np.zeros((0, len(FEATURES)), dtype=np.float32)
     )
@@ -515,18 +533,30 @@ def clause_vectors(units: Sequence[Sequence[FactUnit]]) -> list[Clauses]:
     return [(flat[begin:end], first) for begin, end, first in layout]
 
 
-def unit_vectors(units: Sequence[Sequence[FactUnit]]) -> list[np.ndarray]:
-    """MiniLM vectors of every unit's sentence, one batch for the whole story."""
-    from newsprism.analyze.embed import DIMENSIONS, get_embedder
+def unit_encodings(
+    units: Sequence[Sequence[FactUnit]],
+) -> tuple[list[np.ndarray], list[list[ContentPieces]]]:
+    """MiniLM vectors of every unit's sentence and, from the same pass, its content word
+    pieces (see ``compare/pieces.py``): one batch for the whole story."""
+    from newsprism.analyze.embed import DIMENSIONS, Pieces, get_embedder
 
     texts = [u.text for article_units in units for u in article_units]
-    flat = get_embedder().encode(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
-    out: list[np.ndarray] = []
+    if texts:
+        flat, pieces = get_embedder().encode_pieces(texts)
+    else:
+        flat, pieces = np.zeros((0, DIMENSIONS), np.float32), []
+    vectors: list[np.ndarray] = []
+    grouped: list[list[Pieces]] = []
     at = 0
     for article_units in units:
-        out.append(flat[at : at + len(article_units)])
+        vectors.append(flat[at : at + len(article_units)])
+        grouped.append(pieces[at : at + len(article_units)])
         at += len(article_units)
-    return out
+    spans = [
+        [[(c.start - u.start, c.end - u.start) for c in u.claims] for u in article_units]
+        for article_units in units
+    ]
+    return vectors, content_pieces(grouped, spans)
 
 
 @dataclass(frozen=True)
@@ -543,7 +573,8 @@ def score_links(
 ) -> tuple[list[Link], dict[tuple[tuple[int, int], tuple[int, int]], float]]:
     """The linked pairs (probability at least the model's threshold), strongest first, and
     the probability of every scored pair."""
-    blocks = candidate_pairs(units, unit_vectors(units), settings, clause_vectors(units))
+    vectors, pieces = unit_encodings(units)
+    blocks = candidate_pairs(units, vectors, pieces, settings, clause_vectors(units))
     links: list[Link] = []
     scored: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
     for block in blocks:

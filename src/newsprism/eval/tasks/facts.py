@@ -41,7 +41,7 @@ from newsprism.compare.facts import (
     make_unit,
     pair_block,
     story_units,
-    unit_vectors,
+    unit_encodings,
 )
 from newsprism.eval.common import EvalError, EvalOptions, EvalResult, Stages, progress
 from newsprism.eval.loaders.facts import (
@@ -82,8 +82,8 @@ def prepare(triplet: Triplet, settings: Settings, stages: Stages) -> Prepared:
     analyses, concepts = analyze_story(articles, settings, stages.seconds)
     with stages("pairs"):
         units = story_units(articles, analyses)
-        vectors = unit_vectors(units)
-        blocks = candidate_pairs(units, vectors, settings.facts, clause_vectors(units))
+        vectors, pieces = unit_encodings(units)
+        blocks = candidate_pairs(units, vectors, pieces, settings.facts, clause_vectors(units))
         labels = pair_labels(triplet, articles, units, blocks)
     return Prepared(triplet, articles, analyses, concepts, units, vectors, blocks, labels)
 
@@ -352,7 +352,9 @@ def mrpc_features(
             analysis = analyze_doc(doc, article, settings)
             units[article.text] = make_unit(article, analysis, 0, len(article.text), 0, 0.0, "")
     with stages("pairs"):
-        vectors = dict(zip(texts, unit_vectors([[units[t] for t in texts]])[0], strict=True))
+        flat, pieces = unit_encodings([[units[t] for t in texts]])
+        vectors = dict(zip(texts, flat[0], strict=True))
+        words = dict(zip(texts, pieces[0], strict=True))
         rarity = story_rarity([list(units.values())])
         rows = [
             pair_block(
@@ -362,6 +364,7 @@ def mrpc_features(
                 [units[b]],
                 vectors[a][None, :],
                 vectors[b][None, :],
+                ([words[a]], [words[b]]),
                 rarity,
                 settings.facts,
             ).features[0]

@@ -1,0 +1,51 @@
+"""Word-piece alignment (compare/pieces.py) on the two seed articles' sentences about the
+call for a just peace: the same fact in other words finds its counterparts, an unrelated
+sentence of the same article does not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from newsprism.analyze.embed import get_embedder
+from newsprism.compare.pieces import PIECE_FEATURES, content_pieces, piece_features
+
+RFERL = (
+    'The UN chief has repeatedly called for a "just peace" that respects international law '
+    'and Ukraine’s "territorial integrity."'
+)
+RT = "He urged a “just peace” in Ukraine and called for an immediate ceasefire in Gaza and Lebanon."
+RT_OTHER = (
+    "Earlier that day, Guterres addressed the wide-format BRICS Plus/Outreach panel hosted by "
+    "Russian leaders, with numerous foreign dignitaries in attendance."
+)
+
+
+def test_pieces_come_from_the_same_pass_as_the_sentence_vectors() -> None:
+    embedder = get_embedder()
+    vectors, pieces = embedder.encode_pieces([RT, RFERL])
+    assert np.allclose(vectors, embedder.encode([RT, RFERL]))
+    rt = pieces[0]
+    assert rt.tokens[:4] == ("he", "urged", "a", "“")
+    assert [RT[s:e].lower() for s, e in rt.offsets.tolist()] == list(rt.tokens)
+    assert np.allclose(np.linalg.norm(rt.vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_the_same_call_in_other_words_finds_its_counterparts() -> None:
+    _, pieces = get_embedder().encode_pieces([RFERL, RT, RT_OTHER])
+    # The RT clause "He urged a just peace in Ukraine" is the first clause of its sentence.
+    clause = (0, RT.index(" and called"))
+    story = content_pieces([[pieces[0]], [pieces[1], pieces[2]]], [[[]], [[clause], []]])
+    (rferl,), (rt, other) = story
+    same = dict(zip(PIECE_FEATURES, piece_features(rferl, rt), strict=True))
+    unrelated = dict(zip(PIECE_FEATURES, piece_features(rferl, other), strict=True))
+    for name in PIECE_FEATURES:
+        assert same[name] > unrelated[name], name
+    # "just peace" and "called for" are the shared words; nothing of the panel sentence is.
+    assert unrelated["pieces_mutual"] == 0.0 and same["pieces_mutual"] > 2.0
+    assert same["pieces_closest"] > 0.9  # "just" / "just"
+    # The clause restates the call more closely than the whole sentence does.
+    assert same["pieces_clause_recall"] > same["pieces_recall_min"]
+    # "urged" finds "called" as its closest piece in the other outlet's sentence.
+    urged = pieces[1].tokens.index("urged")
+    closest = int(np.argmax(pieces[0].vectors @ pieces[1].vectors[urged]))
+    assert pieces[0].tokens[closest] == "called"
