@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from newsprism.analyze.embed import get_embedder
-from newsprism.compare.pieces import PIECE_FEATURES, content_pieces, piece_features
+from newsprism.analyze.embed import Pieces, get_embedder
+from newsprism.compare.pieces import (
+    PIECE_FEATURES,
+    content_pieces,
+    pair_piece_features,
+    piece_features,
+)
 
 RFERL = (
     'The UN chief has repeatedly called for a "just peace" that respects international law '
@@ -49,3 +54,19 @@ def test_the_same_call_in_other_words_finds_its_counterparts() -> None:
     urged = pieces[1].tokens.index("urged")
     closest = int(np.argmax(pieces[0].vectors @ pieces[1].vectors[urged]))
     assert pieces[0].tokens[closest] == "called"
+
+
+def test_many_pairs_at_once_give_the_pair_by_pair_numbers() -> None:
+    texts = [RFERL, RT, RT_OTHER]
+    _, pieces = get_embedder().encode_pieces(texts)
+    clause = [(0, RT.index(" and called"))]
+    empty = Pieces((), np.zeros((0, 2), np.int32), np.zeros((0, 384), np.float32))
+    left, right = content_pieces(
+        [[pieces[0], empty], [pieces[1], empty, pieces[2]]], [[[], []], [clause, [], []]]
+    )
+    pairs = np.array([(0, 0), (0, 1), (0, 2), (1, 0), (1, 2)], dtype=np.int64)
+    together = pair_piece_features(left, right, pairs)
+    one_by_one = [piece_features(left[i], right[j]) for i, j in pairs.tolist()]
+    assert np.allclose(together, np.array(one_by_one, dtype=np.float32), atol=1e-5)
+    # A sentence with no word piece (an empty one) has all-zero features.
+    assert not together[[1, 3, 4]].any()

@@ -120,11 +120,109 @@ def piece_features(a: ContentPieces, b: ContentPieces) -> list[float]:
     ]
 
 
+@dataclass(frozen=True)
+class _Article:
+    """One article's pieces side by side, for scoring many pairs against it at once."""
+
+    vectors: np.ndarray  # (pieces, DIMENSIONS), unit after unit
+    weights: np.ndarray
+    first: np.ndarray  # each unit's first piece
+    count: np.ndarray  # each unit's number of pieces
+    clause_weights: np.ndarray  # (clauses, pieces): a clause's weights, zero elsewhere
+    clause_unit: np.ndarray  # the unit of each clause
+
+
+def _side_by_side(units: Sequence[ContentPieces]) -> _Article:
+    count = np.array([len(u.weights) for u in units], dtype=np.int64)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    total = int(count.sum())
+    rows: list[np.ndarray] = []
+    owners: list[int] = []
+    for k, unit in enumerate(units):
+        for mask in unit.clauses:
+            row = np.zeros(total, dtype=np.float32)
+            row[first[k] : first[k] + count[k]] = np.where(mask, unit.weights, 0.0)
+            rows.append(row)
+            owners.append(k)
+    return _Article(
+        np.concatenate([u.vectors for u in units]) if total else EMPTY.vectors,
+        np.concatenate([u.weights for u in units]) if total else EMPTY.weights,
+        first,
+        count,
+        np.stack(rows) if rows else np.zeros((0, total), np.float32),
+        np.array(owners, dtype=np.int64),
+    )
+
+
 def pair_piece_features(
     left: Sequence[ContentPieces], right: Sequence[ContentPieces], pairs: np.ndarray
 ) -> np.ndarray:
-    """(k, len(PIECE_FEATURES)) for the (i, j) unit pairs of two articles."""
-    rows = [piece_features(left[i], right[j]) for i, j in pairs.tolist()]
-    if not rows:
-        return np.zeros((0, len(PIECE_FEATURES)), np.float32)
-    return np.array(rows, dtype=np.float32)
+    """(k, len(PIECE_FEATURES)) for the (i, j) unit pairs of two articles: the same numbers
+    as ``piece_features`` pair by pair, computed one left unit at a time against all its
+    partners' pieces together."""
+    out = np.zeros((len(pairs), len(PIECE_FEATURES)), np.float32)
+    if not len(pairs):
+        return out
+    other = _side_by_side(right)
+    clause_mass = other.clause_weights.sum(axis=1)
+    rows_of: dict[int, list[int]] = {}  # left unit -> its rows in ``pairs``
+    for row, i in enumerate(pairs[:, 0].tolist()):
+        rows_of.setdefault(i, []).append(row)
+    for i, rows_list in rows_of.items():
+        a = left[i]
+        rows = np.array(rows_list, dtype=np.int64)
+        js = pairs[rows, 1]
+        present = other.count[js] > 0
+        if not len(a.weights) or not present.any():
+            continue
+        rows, js = rows[present], js[present]
+        index = np.concatenate(
+            [np.arange(other.first[j], other.first[j] + other.count[j]) for j in js]
+        )
+        segment = np.concatenate([[0], np.cumsum(other.count[js])[:-1]]).astype(np.int64)
+        closeness = a.vectors @ other.vectors[index].T  # (a's pieces, partners' pieces)
+        weights_b = other.weights[index]
+        best_a = np.maximum.reduceat(closeness, segment, axis=1)  # (a's pieces, partners)
+        best_b = closeness.max(axis=0)
+        mass_a = float(a.weights.sum())
+        mass_b = np.add.reduceat(weights_b, segment)
+        recall_a = a.weights @ best_a / mass_a
+        recall_b = np.add.reduceat(best_b * weights_b, segment) / mass_b
+        matched_a = a.weights @ (best_a >= MATCHED) / mass_a
+        matched_b = np.add.reduceat((best_b >= MATCHED) * weights_b, segment) / mass_b
+        clause = np.zeros(len(js), dtype=np.float32)
+        for mask in a.clauses:
+            clause = np.maximum(clause, a.weights[mask] @ best_a[mask] / a.weights[mask].sum())
+        owned = np.isin(other.clause_unit, js)
+        if owned.any():
+            spread = np.zeros(len(other.weights), dtype=np.float32)
+            spread[index] = best_b  # a unit appears once among the partners
+            restated = other.clause_weights[owned] @ spread / clause_mass[owned]
+            where = {j: k for k, j in enumerate(js.tolist())}
+            for unit, value in zip(
+                other.clause_unit[owned].tolist(), restated.tolist(), strict=True
+            ):
+                k = where[unit]
+                clause[k] = max(clause[k], value)
+        row_best = closeness == np.repeat(best_a, other.count[js], axis=1)
+        mutual = row_best & (closeness == best_b[None, :]) & (closeness >= MUTUAL)
+        shared = np.add.reduceat(
+            (mutual * np.minimum(a.weights[:, None], weights_b[None, :])).sum(axis=0), segment
+        )
+        mean_a = best_a.mean(axis=0)
+        mean_b = np.add.reduceat(best_b, segment) / other.count[js]
+        out[rows] = np.stack(
+            [
+                np.maximum(recall_a, recall_b),
+                np.minimum(recall_a, recall_b),
+                np.maximum(matched_a, matched_b),
+                np.minimum(matched_a, matched_b),
+                clause,
+                shared,
+                np.maximum(mean_a, mean_b),
+                np.minimum(mean_a, mean_b),
+                best_a.max(axis=0),
+            ],
+            axis=1,
+        )
+    return out
