@@ -82,11 +82,26 @@ def test_seed_004_met_and_spoke(nlp) -> None:  # type: ignore[no-untyped-def]
         ("The company announced it would close two plants.", "close", "planned", False),
         ("If the deal fails, prices could rise.", "fail", "uncertain", False),
         ("The bridge was destroyed on Monday.", "destroy", "happened", False),
+        # "had to": the event is the apology, and it happened (BASIL, Fox News on Lauten).
+        (
+            "The communications director for a Republican member of Congress had to "
+            "apologize Saturday for a Facebook post critical of the first daughters.",
+            "apologize",
+            "happened",
+            False,
+        ),
+        ("The governor has to resign by Friday.", "resign", "planned", False),
     ],
 )
 def test_status_of_small_texts(nlp, text: str, predicate: str, status: str, negated: bool) -> None:  # type: ignore[no-untyped-def]
     claim = _by_predicate(_claims(nlp, text), predicate)
     assert (claim.status, claim.negated) == (status, negated)
+
+
+def test_had_to_hands_the_claim_to_its_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    claims = _claims(nlp, "The director had to apologize Saturday for a Facebook post.")
+    assert [(c.predicate, c.subject) for c in claims] == [("apologize", "The director")]
+    assert claims[0].time is not None and claims[0].time.text == "Saturday"
 
 
 def test_attribution_and_place(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -104,6 +104,35 @@ def test_two_years_of_one_fact_are_a_date_contradiction() -> None:
     ]
 
 
+def test_two_days_of_one_apology_are_a_date_contradiction() -> None:
+    """'had to apologize Saturday' is an apology (its clause's verb is not "have")."""
+    shared = _shared(
+        (
+            "Fox News",
+            "The communications director for a Republican member of Congress had to apologize "
+            "Saturday for a Facebook post critical of the first daughters during President "
+            "Barack Obama's Thanksgiving address earlier this week. Elizabeth Lauten wrote in a "
+            "now-deleted Facebook post Friday that Malia and Sasha Obama, aged 16 and 13 "
+            'respectively, should "try showing a little class" and described their outfits as '
+            'more appropriate for "a spot at the bar."',
+        ),
+        (
+            "HuffPost",
+            "A Republican staffer on Friday apologized for a Facebook post that criticized Malia "
+            "and Sasha Obama's appearance at the annual White House turkey pardon ceremony, one "
+            "of America's silliest holiday traditions. Elizabeth Lauten, the communications "
+            "director for Rep. Stephen Fincher (R-Tenn.), wrote that the two teenagers should "
+            '"try showing a little class," "dress like you deserve respect, not a spot at a '
+            'bar," and, most of all, "don\'t make faces" at Very Serious public events.',
+        ),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared][0] == (
+        "contradicted",
+        ["date"],
+        "1 August 2015 (Fox News) vs 31 July 2015 (HuffPost)",
+    )
+
+
 def test_one_person_with_two_given_names_is_an_actor_contradiction() -> None:
     shared = _shared(
         (

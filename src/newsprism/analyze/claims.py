@@ -266,6 +266,13 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
     if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "advcl", "csubj", "pcomp"):
         if lemma == "have" and has_yet and dep == "xcomp":
             return StatusReading("denied", True, "yet to")
+        if lemma == "have" and dep == "xcomp" and _has_to(token):
+            # "had to apologize": it happened; "has to resign": it is due, not done.
+            if head_reading.negated:
+                return StatusReading("uncertain", True, "not have to")
+            if head.tag_ == "VBD":
+                return StatusReading("happened", own.negated, "had to")
+            return StatusReading("planned", own.negated, "has to")
         if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "csubj"):
             if lemma in DENY_VERBS:
                 if head_reading.negated:  # "did not deny" -> the event stands
@@ -415,9 +422,16 @@ def _is_control(token: Token) -> bool:
     lemma = token.lemma_.lower()
     if lemma == "have" and any(c.lower_ == "yet" for c in token.children):
         return True
+    if lemma == "have" and _has_to(xcomps[0]):
+        return True  # "had to apologize": the event is the apology, not a "have"
     return lemma in PLAN_VERBS | ONGOING_VERBS | DENY_VERBS | UNCERTAIN_VERBS | FACTIVE_VERBS | {
         "be", "seem", "appear", "tend", "happen", "continue"
     }  # fmt: skip
+
+
+def _has_to(token: Token) -> bool:
+    """A verb with its infinitive "to" ("apologize" in "had to apologize")."""
+    return any(c.lower_ == "to" and c.dep_ == "aux" for c in token.children)
 
 
 def _next_to(token: Token, quote: Quote, text: str) -> bool:
