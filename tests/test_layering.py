@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,25 @@ def test_the_checker_sees_function_level_imports() -> None:
     """A function-level import counts: ``cli.compare`` imports the compare service inside
     ``run``, and the checker must see it (a rule could otherwise be broken unseen)."""
     assert "newsprism.services.compare" in GRAPH["newsprism.cli.compare"]
+
+
+def test_only_a_front_end_reads_the_command_line() -> None:
+    """Stages, engines and services take typed arguments; flags are parsed in ``cli/``."""
+    readers = []
+    for module in MODULES:
+        if any(_under(module, front) for front in FRONT_ENDS):
+            continue
+        spec = importlib.util.find_spec(module)
+        assert spec is not None and spec.origin is not None
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if "argparse" in names:
+                readers.append(module)
+    assert not readers, readers

@@ -9,7 +9,9 @@ interrupted (what was stored stays stored).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import sys
 import time
@@ -18,7 +20,7 @@ from dataclasses import asdict, replace
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
 from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals, story_filer
 from newsprism.engines.local import ingest_sources
-from newsprism.settings import DEFAULT
+from newsprism.settings import DEFAULT, Settings
 from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
 from newsprism.store.sqlite import Store
@@ -163,9 +165,7 @@ def run(args: argparse.Namespace) -> int:
     past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
     interrupted (what was stored stays stored)."""
     if getattr(args, "engine", "single") == "ray":
-        from newsprism.engines import ray as ray_engine
-
-        return ray_engine.run(args, settings_of(args))
+        return _run_ray(args, settings_of(args))
     filing = not getattr(args, "no_stories", False)
     stories = settings_of(args).stories
     settings = replace(settings_of(args).ingest, follow_symlinks=args.follow_symlinks)
@@ -189,6 +189,86 @@ def run(args: argparse.Namespace) -> int:
         say_locked(err)
         return 3
     _report(summary, args.json, filer)
+    if summary.interrupted:
+        return 130
+    nothing = summary.new + summary.duplicates + summary.near_copies == 0
+    return 1 if nothing and summary.failed else 0
+
+
+def _run_ray(args: argparse.Namespace, settings: Settings) -> int:
+    """``newsprism ingest --engine ray`` with ``settings``: exit codes as the single-process
+    ``ingest``."""
+    from newsprism.engines import ray as ray_engine
+
+    workers = args.workers or os.cpu_count() or 1
+    if workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    store_batch = ray_engine.STORE_BATCH if args.store_batch is None else args.store_batch
+    if store_batch < 1:
+        print("error: --store-batch must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(args.db, lock_wait=settings.ingest.lock_wait_seconds)
+    except StoreLocked as err:
+        say_locked(err)
+        return 3
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    # Ray prints what happens to its workers (a worker that died, ...) on standard output:
+    # it goes to standard error, so the output stays the summary (JSON with --json).
+    with stop_on_signals() as stop, store, contextlib.redirect_stdout(sys.stderr):
+        try:
+            result = ray_engine.ingest_ray(
+                list(args.sources),
+                store,
+                replace(
+                    settings,
+                    ingest=replace(settings.ingest, follow_symlinks=args.follow_symlinks),
+                ),
+                address=args.address,
+                workers=workers,
+                stories=not args.no_stories,
+                store_batch=store_batch,
+                stop=stop,
+            )
+        except ConnectionError as err:
+            print(
+                f"error: cannot reach Ray at {args.address}: {err} (a cluster with token "
+                "authentication needs RAY_AUTH_MODE=token and its token in RAY_AUTH_TOKEN "
+                "or ~/.ray/auth_token)",
+                file=sys.stderr,
+            )
+            return 2
+        except StoreLocked as err:
+            say_locked(err)
+            return 3
+        except ray_engine.RayWorkerError as err:
+            print(
+                f"error: {err}; what was stored stays stored: run the same command again "
+                "to continue",
+                file=sys.stderr,
+            )
+            return 1
+        finally:
+            ray_engine.shutdown_ray()
+    summary = result.summary
+    if args.json:
+        data = summary.to_dict()
+        if result.counts is not None:
+            data["stories"] = asdict(result.counts)
+        data["ray"] = {
+            "workers": result.workers,
+            "partitions": result.partitions,
+            "refiled": result.refiled,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        lines = summary.lines()
+        if result.counts is not None:
+            lines.insert(1, result.counts.line())
+        print("\n".join(lines))
     if summary.interrupted:
         return 130
     nothing = summary.new + summary.duplicates + summary.near_copies == 0

@@ -30,22 +30,18 @@ partition per transaction. The store has one writer: only the driver writes.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import logging
-import os
 import re
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals
+from newsprism.engines.common import IngestSummary
 from newsprism.engines.local import ingest_sources
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
@@ -55,8 +51,7 @@ from newsprism.ingest.loader import build_noted, raw_from_warc, registry_for
 from newsprism.ingest.warc import WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
-from newsprism.store.errors import StoreError, StoreLocked, StoryConflict
-from newsprism.store.open import open_store
+from newsprism.store.errors import StoryConflict
 from newsprism.store.sqlite import Ingested, Store
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
@@ -150,7 +145,8 @@ def start_ray(address: str | None, workers: int) -> None:
     logging.getLogger("ray").setLevel(logging.ERROR)
 
 
-def _shutdown_ray() -> None:
+def shutdown_ray() -> None:
+    """Stop the Ray runtime this process started or joined (``start_ray``), if any."""
     import ray
 
     if ray.is_initialized():
@@ -681,84 +677,3 @@ def ingest_ray(
     result.analysed = run.analysed
     result.stages = {k: round(v, 3) for k, v in run.stages.items()}
     return result
-
-
-# --- command line -------------------------------------------------------------------------
-
-
-def run(args: argparse.Namespace, settings: Settings = DEFAULT) -> int:
-    """``newsprism ingest --engine ray`` with ``settings``: exit codes as the single-process
-    ``ingest``."""
-    workers = args.workers or os.cpu_count() or 1
-    if workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
-        return 2
-    store_batch = STORE_BATCH if args.store_batch is None else args.store_batch
-    if store_batch < 1:
-        print("error: --store-batch must be at least 1", file=sys.stderr)
-        return 2
-    try:
-        store = open_store(args.db, lock_wait=settings.ingest.lock_wait_seconds)
-    except StoreLocked as err:
-        say_locked(err)
-        return 3
-    except StoreError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    # Ray prints what happens to its workers (a worker that died, ...) on standard output:
-    # it goes to standard error, so the output stays the summary (JSON with --json).
-    with stop_on_signals() as stop, store, contextlib.redirect_stdout(sys.stderr):
-        try:
-            result = ingest_ray(
-                list(args.sources),
-                store,
-                replace(
-                    settings,
-                    ingest=replace(settings.ingest, follow_symlinks=args.follow_symlinks),
-                ),
-                address=args.address,
-                workers=workers,
-                stories=not args.no_stories,
-                store_batch=store_batch,
-                stop=stop,
-            )
-        except ConnectionError as err:
-            print(
-                f"error: cannot reach Ray at {args.address}: {err} (a cluster with token "
-                "authentication needs RAY_AUTH_MODE=token and its token in RAY_AUTH_TOKEN "
-                "or ~/.ray/auth_token)",
-                file=sys.stderr,
-            )
-            return 2
-        except StoreLocked as err:
-            say_locked(err)
-            return 3
-        except RayWorkerError as err:
-            print(
-                f"error: {err}; what was stored stays stored: run the same command again "
-                "to continue",
-                file=sys.stderr,
-            )
-            return 1
-        finally:
-            _shutdown_ray()
-    summary = result.summary
-    if args.json:
-        data = summary.to_dict()
-        if result.counts is not None:
-            data["stories"] = asdict(result.counts)
-        data["ray"] = {
-            "workers": result.workers,
-            "partitions": result.partitions,
-            "refiled": result.refiled,
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        lines = summary.lines()
-        if result.counts is not None:
-            lines.insert(1, result.counts.line())
-        print("\n".join(lines))
-    if summary.interrupted:
-        return 130
-    nothing = summary.new + summary.duplicates + summary.near_copies == 0
-    return 1 if nothing and summary.failed else 0
