@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict, replace
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
-from newsprism.engines.common import IngestSummary, say_locked, stop_on_signals, story_filer
+from newsprism.engines.common import IngestSummary, stop_on_signals, story_filer
 from newsprism.engines.local import ingest_sources
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.errors import StoreError, StoreLocked
@@ -145,6 +145,15 @@ def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = No
         if filer is not None:
             lines.insert(1, filer.counts.line())
         print("\n".join(lines))
+
+
+def say_locked(err: StoreLocked) -> None:
+    """The one line a run stopped by another writer's long lock ends with."""
+    print(
+        f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
+        "stored, run it again to store the rest",
+        file=sys.stderr,
+    )
 
 
 def _open_store(path: str, lock_wait: float) -> Store | None:

@@ -9,7 +9,6 @@ exactly as the single-process engine does; neither engine imports the other for 
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from newsprism.model import Problem, printable
 from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store.errors import StoreLocked
 from newsprism.store.sqlite import Store
 
 if TYPE_CHECKING:
@@ -167,12 +165,3 @@ def story_filer(
         yield filer
     finally:
         filer.close()
-
-
-def say_locked(err: StoreLocked) -> None:
-    """The one line a run stopped by another writer's long lock ends with."""
-    print(
-        f"error: {err} (ingest lock_wait_seconds); ingest stopped: what it stored stays "
-        "stored, run it again to store the rest",
-        file=sys.stderr,
-    )
