@@ -184,7 +184,6 @@ def throughput(data: Path, count: int) -> dict[str, object]:
                     DEFAULT.ingest,
                     on_article=on_article,
                     on_copy=filer.file_copy,
-                    progress=False,
                 )
                 if buffer:
                     analysed[0] += len(analyze_articles(buffer))

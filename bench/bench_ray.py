@@ -90,7 +90,6 @@ def one(dump: Path, mode: str, workers: int, analyse: bool) -> dict[str, object]
                     DEFAULT.ingest,
                     on_article=on_article,
                     on_copy=filer.file_copy,
-                    progress=False,
                 )
                 if buffer:
                     analyze_articles(buffer)

@@ -80,7 +80,6 @@ def ingest(db: str, dump: Path) -> dict[str, object]:
             DEFAULT.ingest,
             on_article=filer.file,
             on_copy=filer.file_copy,
-            progress=False,
         )
         filer.close()
         seconds = time.perf_counter() - started

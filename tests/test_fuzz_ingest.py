@@ -537,7 +537,7 @@ def test_any_url_through_ingest(tmp_path: Path, found: list[str]) -> None:
             new += 1
             keys.extend([key] if key else [])
     with Store(tmp_path / f"s{len(list(tmp_path.glob('s*.db')))}.db") as store:
-        summary = ingest_sources([str(dump)], store, progress=False)
+        summary = ingest_sources([str(dump)], store)
         stored = [r[0] for r in store.conn.execute("SELECT url FROM article_urls ORDER BY url")]
     assert (summary.new, summary.duplicates, summary.failed) == (new, len(found) - new, 0)
     assert stored == sorted(keys)

@@ -201,3 +201,18 @@ def test_load_never_raises_on_arbitrary_bytes(
     path.write_bytes(data)
     result = load([str(path)])
     assert len(result.articles) + len([p for p in result.problems if p.input == str(path)]) >= 1
+
+
+def test_a_run_reports_each_outcome_to_its_front_ends_progress(tmp_path: Path) -> None:
+    """The engine draws nothing: it hands each stored article's outcome to ``on_progress``
+    (the command line draws its progress line from it)."""
+    from newsprism.engines.local import ingest_sources
+    from newsprism.store.sqlite import Store
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    seen: list[str] = []
+    with Store(tmp_path / "news.db") as store:
+        first = ingest_sources([str(examples)], store, on_progress=seen.append)
+        again = ingest_sources([str(examples)], store, on_progress=seen.append)
+    assert (first.new, again.duplicates) == (2, 2)
+    assert seen == ["new", "new", "duplicate", "duplicate"]

@@ -303,7 +303,7 @@ def test_warc_gzip_bomb_is_capped_in_bounded_memory(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
-            summary = ingest_sources([str(bomb)], store, progress=False)
+            summary = ingest_sources([str(bomb)], store)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -328,7 +328,7 @@ def test_warc_record_over_the_limit_is_skipped_and_the_rest_loads(tmp_path: Path
         )
     )
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(archive)], store, progress=False)
+        summary = ingest_sources([str(archive)], store)
         assert [(p.input, p.message) for p in summary.problems] == [
             (
                 f"{archive}:1",
@@ -346,7 +346,7 @@ def test_decompressed_total_is_capped(tmp_path: Path) -> None:
     )
     small = IngestSettings(max_decompressed_bytes=20_000)
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(archive)], store, small, progress=False)
+        summary = ingest_sources([str(archive)], store, small)
     assert 0 < summary.new < 50
     assert summary.problems[-1].message == (
         "the archive is over 20,000 bytes once decompressed (ingest max_decompressed_bytes); "
@@ -462,7 +462,7 @@ def test_gzip_encoded_bomb_from_a_server_is_stopped(server: str) -> None:
 def test_feed_with_thousands_of_entries_and_duplicate_links(server: str, tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         summary = ingest_sources(
-            [f"{server}/feed"], store, progress=False, rate=0,
+            [f"{server}/feed"], store, rate=0,
             trusted_networks=[ip_network("127.0.0.1/32")],
         )  # fmt: skip
         assert (summary.new, summary.duplicates, summary.failed) == (3, 2997, 0)
@@ -483,7 +483,7 @@ def test_feed_with_an_undecodable_encoding_name(server: str, tmp_path: Path) -> 
         )
     with Store(tmp_path / "s.db") as store:
         summary = ingest_sources(
-            [f"{server}/broken-feed", f"{server}/feed"], store, progress=False, rate=0,
+            [f"{server}/broken-feed", f"{server}/feed"], store, rate=0,
             trusted_networks=[ip_network("127.0.0.1/32")],
         )  # fmt: skip
         assert [(p.input, p.message) for p in summary.problems] == [
@@ -499,7 +499,7 @@ def test_feed_with_an_undecodable_encoding_name(server: str, tmp_path: Path) -> 
 def test_feed_entries_dated_in_the_far_past_and_future(server: str, tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         summary = ingest_sources(
-            [f"{server}/far-dates-feed"], store, progress=False, rate=0,
+            [f"{server}/far-dates-feed"], store, rate=0,
             trusted_networks=[ip_network("127.0.0.1/32")],
         )  # fmt: skip
         assert (summary.new, summary.failed) == (3, 0)
@@ -542,7 +542,7 @@ def test_jsonl_duplicates_by_text_and_by_url(tmp_path: Path) -> None:
     dump = tmp_path / "dups.jsonl"
     _write(dump, "".join(json.dumps(r) + "\n" for r in rows))
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(dump)], store, progress=False)
+        summary = ingest_sources([str(dump)], store)
         assert (summary.new, summary.duplicates, summary.failed) == (2, 4, 0)
         ids = {a.source: a.id for a in store.list_articles()}
         urls = dict(store.conn.execute("SELECT url, article FROM article_urls").fetchall())
@@ -561,7 +561,7 @@ def test_junk_urls_do_not_make_articles_duplicates(tmp_path: Path) -> None:
     dump = tmp_path / "junk.jsonl"
     _write(dump, "".join(json.dumps(r) + "\n" for r in rows))
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(dump)], store, progress=False)
+        summary = ingest_sources([str(dump)], store)
         assert (summary.new, summary.duplicates, summary.failed) == (3, 0, 0)
         assert store.conn.execute("SELECT COUNT(*) FROM article_urls").fetchone()[0] == 0
 
@@ -588,7 +588,7 @@ def test_junk_urls_do_not_make_articles_duplicates(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_hostile_url_sources_are_refused_by_name(source: str, message: str, tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([source], store, progress=False)
+        summary = ingest_sources([source], store)
         assert store.count_articles() == 0
     assert [(p.input, p.message) for p in summary.problems] == [(source, message)]
 
@@ -622,7 +622,7 @@ def test_warc_record_with_a_broken_header_ends_the_archive_cleanly(tmp_path: Pat
         archive = tmp_path / name
         archive.write_bytes(good + gzip.compress(data))
         with Store(tmp_path / f"{name}.db") as store:
-            summary = ingest_sources([str(archive)], store, progress=False)
+            summary = ingest_sources([str(archive)], store)
             assert [a.url for a in store.list_articles()] == ["https://x.test/good"]
         assert [(p.input, p.message) for p in summary.problems] == [
             (
@@ -837,7 +837,7 @@ def _warm_up(tmp_path: Path) -> None:
     warm.mkdir()
     (warm / "a.warc.gz").write_bytes(_warc([("https://x.test/warm", _page("Warm", GOOD))]))
     with Store(warm / "s.db") as store:
-        ingest_sources([str(warm / "a.warc.gz")], store, progress=False)
+        ingest_sources([str(warm / "a.warc.gz")], store)
 
 
 def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
@@ -848,7 +848,7 @@ def test_warc_header_continuation_lines_are_capped(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
-            summary = ingest_sources([str(archive)], store, progress=False)
+            summary = ingest_sources([str(archive)], store)
             urls = [a.url for a in store.list_articles()]
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -868,7 +868,7 @@ def test_warc_header_lines_are_capped(tmp_path: Path) -> None:
     archive = tmp_path / "bomb.warc.gz"
     archive.write_bytes(_header_bomb(20_000, width=1))  # 20,000 lines of 4 bytes
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(archive)], store, progress=False)
+        summary = ingest_sources([str(archive)], store)
         assert store.count_articles() == 0
     assert [(p.input, p.message) for p in summary.problems] == [
         (
@@ -904,9 +904,7 @@ def test_a_signal_stops_the_run_inside_a_long_warc_header(
         stop.set()  # as the signal handler does, here just before the next record is read
 
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources(
-            [str(archive)], store, progress=False, stop=stop, on_article=on_article
-        )
+        summary = ingest_sources([str(archive)], store, stop=stop, on_article=on_article)
         assert [a.url for a in store.list_articles()] == ["https://x.test/first"]
     assert summary.interrupted and summary.problems == []
     assert decoded < 5_000  # header lines read: the run stopped inside the 50,000
@@ -944,7 +942,7 @@ def test_repeated_framing_headers_past_the_limit_are_not_kept(tmp_path: Path, wh
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
-            summary = ingest_sources([str(archive)], store, progress=False)
+            summary = ingest_sources([str(archive)], store)
             urls = [a.url for a in store.list_articles()]
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -984,7 +982,7 @@ def test_bidi_controls_are_dropped_from_titles_and_outlet_names(
     )
     db = tmp_path / "s.db"
     with Store(db) as store:
-        summary = ingest_sources([str(dump), str(page)], store, progress=False)
+        summary = ingest_sources([str(dump), str(page)], store)
         assert summary.new == 3, summary.problems
         stored = sorted((a.title, a.outlet) for a in store.list_articles())
     assert stored == [
@@ -1007,7 +1005,7 @@ def test_c1_controls_are_dropped_from_titles_and_outlet_names(tmp_path: Path) ->
     record = {"text": GOOD, "title": "Talks\x9b[2J end\x85in Geneva", "outlet": "Evil\x90 News"}
     dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(dump)], store, progress=False)
+        summary = ingest_sources([str(dump)], store)
         assert summary.new == 1, summary.problems
         assert [(a.title, a.outlet) for a in store.list_articles()] == [
             ("Talks[2J end in Geneva", "Evil News")
@@ -1056,7 +1054,7 @@ def test_a_jsonl_of_invalid_lines_is_summarised_in_bounded_memory(
     tracemalloc.start()
     try:
         with Store(tmp_path / "s.db") as store:
-            summary = ingest_sources([str(dump)], store, progress=False)
+            summary = ingest_sources([str(dump)], store)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -1118,7 +1116,7 @@ def test_a_link_out_of_a_walked_folder_is_skipped(
     (folder / "page.warc.gz").symlink_to(archive)
     expected = [(str(folder / "passwd.txt"), LINK_OUT), (str(folder / "page.warc.gz"), LINK_OUT)]
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(folder)], store, progress=False)
+        summary = ingest_sources([str(folder)], store)
         assert [a.text for a in store.list_articles()] == [GOOD]
     assert [(p.input, p.message) for p in summary.problems] == expected
     assert (summary.new, summary.duplicates) == (1, 1)
@@ -1196,7 +1194,7 @@ def test_a_link_swapped_in_after_the_listing_is_not_read(
 
     _swap_after_listing(monkeypatch, run_module, "expand_with_archives", swap)
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources([str(folder)], store, progress=False)
+        summary = ingest_sources([str(folder)], store)
         assert store.count_articles() == 0
     assert [(p.input, p.message) for p in summary.problems] == [(str(folder / kind), LINK_OUT)]
     if kind.endswith(".txt"):  # compare reads files through load()
@@ -1244,7 +1242,7 @@ def test_a_sidecar_that_links_out_of_its_folder_is_not_read(
     (named / "b.txt.meta.json").symlink_to(secret)
     sources = [str(folder), str(named / "b.txt")]
     with Store(tmp_path / "s.db") as store:
-        summary = ingest_sources(sources, store, progress=False)
+        summary = ingest_sources(sources, store)
         assert sorted(a.title for a in store.list_articles()) == ["", ""]
     assert [(p.input, p.message) for p in summary.warnings] == [
         (str(folder / "a.txt.meta.json"), SIDECAR_LINK_OUT),
@@ -1371,7 +1369,7 @@ def test_ingest_mid_run_lock_stops_and_keeps_what_was_stored(tmp_path: Path) -> 
 
     sources = [str(f) for f in files]
     with Store(db, lock_wait=0.2) as store, pytest.raises(StoreLocked) as caught:
-        ingest_sources(sources, store, progress=False, on_article=on_article)
+        ingest_sources(sources, store, on_article=on_article)
     held[0].__exit__(None, None, None)
     assert str(caught.value) == f"{db} stayed locked by another writer for over 0.2 s"
     with Store(db) as store:

@@ -76,9 +76,7 @@ def single(dump: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("single") / "single.db"
     with Store(db) as store, story_filer(store, DEFAULT.stories) as filer:
         assert filer is not None
-        summary = ingest_sources(
-            [str(dump)], store, on_article=filer.file, on_copy=filer.file_copy, progress=False
-        )
+        summary = ingest_sources([str(dump)], store, on_article=filer.file, on_copy=filer.file_copy)
     assert summary.new + summary.near_copies == COUNT
     return db
 
@@ -328,7 +326,7 @@ def test_failures_and_warnings_are_bounded_in_both_engines(local_ray: None, tmp_
     dump, folder = _bounded_inputs(tmp_path)
     expected = _bounded_expected(dump, folder)
     with Store(tmp_path / "single.db") as store:
-        single = ingest_sources([str(dump), str(folder)], store, progress=False)
+        single = ingest_sources([str(dump), str(folder)], store)
     assert (single.new, single.failed) == (15, 27)
     assert _bounded_seen(single) == expected
     with Store(tmp_path / "ray.db") as store:
@@ -364,7 +362,7 @@ def test_a_concurrent_filing_during_the_ray_story_writes_is_caught_up(
         if not met:  # the other ingest stores and files its article just before
             met.append(True)
             with Store(db) as other:
-                ingest_sources([str(other_file)], other, progress=False)
+                ingest_sources([str(other_file)], other)
                 filer = StoryFiler(other, DEFAULT.stories)
                 (found,) = [a for a in other.list_articles() if a.text == texts[5]]
                 filer.file(found)

@@ -106,7 +106,7 @@ def write_warc(path: Path) -> None:
 def test_warc_pages_become_articles(tmp_path: Path, store: Store) -> None:
     archive = tmp_path / "crawl.warc.gz"
     write_warc(archive)
-    summary = ingest_sources([str(archive)], store, SETTINGS, progress=False)
+    summary = ingest_sources([str(archive)], store, SETTINGS)
     assert (summary.new, summary.skipped, summary.failed) == (2, 2, 0)
     first, second = store.list_articles()
     assert first.url == "https://www.reuters.com/world/water-talks"
@@ -119,14 +119,14 @@ def test_warc_pages_become_articles(tmp_path: Path, store: Store) -> None:
     )
     assert first.source == f"{archive}:1"
     assert second.url == "https://example.org/own" and second.source == f"{archive}:4"
-    again = ingest_sources([str(archive)], store, SETTINGS, progress=False)
+    again = ingest_sources([str(archive)], store, SETTINGS)
     assert (again.new, again.duplicates) == (0, 2)
 
 
 def test_a_broken_warc_is_a_problem(tmp_path: Path, store: Store) -> None:
     bad = tmp_path / "bad.warc"
     bad.write_bytes(b"this is not an archive\n" * 10)
-    summary = ingest_sources([str(bad)], store, SETTINGS, progress=False)
+    summary = ingest_sources([str(bad)], store, SETTINGS)
     assert summary.new == 0 and summary.failed == 1
     assert summary.problems[0].input == f"{bad}:1"
     assert summary.problems[0].message == "not a WARC archive (no WARC/1.x record header)"
@@ -155,7 +155,7 @@ def test_jsonl_is_streamed_line_by_line(tmp_path: Path, store: Store) -> None:
         "dump.jsonl:6",
         "dump.jsonl:7",
     ]
-    summary = ingest_sources([str(dump)], store, SETTINGS, progress=False)
+    summary = ingest_sources([str(dump)], store, SETTINGS)
     assert (summary.new, summary.duplicates, summary.failed) == (2, 1, 3)
     assert [(p.input.rsplit("/", 1)[1], p.message) for p in summary.problems] == [
         (
@@ -187,9 +187,9 @@ def test_folder_rerun_is_idempotent(tmp_path: Path, store: Store) -> None:
         json.dumps({"text": "The council met on Monday to vote."}) + "\n"
     )
     write_warc(folder / "d.warc.gz")
-    first = ingest_sources([str(folder)], store, SETTINGS, progress=False)
+    first = ingest_sources([str(folder)], store, SETTINGS)
     assert (first.new, first.duplicates, first.failed) == (3, 2, 0)  # the archive repeats a, b
-    second = ingest_sources([str(folder)], store, SETTINGS, progress=False)
+    second = ingest_sources([str(folder)], store, SETTINGS)
     assert (second.new, second.duplicates, second.near_copies) == (0, 5, 0)
     assert store.count_articles() == 3
 
@@ -212,7 +212,6 @@ def test_near_copies_are_linked_not_counted(tmp_path: Path, store: Store) -> Non
         [str(dump)],
         store,
         SETTINGS,
-        progress=False,
         on_article=lambda art: filed.append(art.outlet),
         on_copy=lambda art, original: copies.append((art.outlet, original)),
     )
@@ -226,11 +225,11 @@ def test_near_copies_are_linked_not_counted(tmp_path: Path, store: Store) -> Non
     assert store.copies_of(wire.id) == [copy.id]
     # A copy of the copy links to the first telling; a re-run changes nothing.
     second = COPY.replace("(Reporting by staff; editing by the news desk)", "(Agencies)")
-    more = ingest_sources([str(dump)], store, SETTINGS, progress=False)
+    more = ingest_sources([str(dump)], store, SETTINGS)
     assert (more.new, more.near_copies, more.duplicates) == (0, 0, 3)
     extra = tmp_path / "extra.jsonl"
     extra.write_text(json.dumps({"text": second, "outlet": "Other Example"}) + "\n")
-    third = ingest_sources([str(extra)], store, SETTINGS, progress=False)
+    third = ingest_sources([str(extra)], store, SETTINGS)
     assert third.near_copies == 1 and third.links[0][1] == wire.id
     assert store.copies_of(wire.id) == [copy.id, third.links[0][0]]
 

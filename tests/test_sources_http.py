@@ -170,9 +170,7 @@ def fetch(url: str, **kwargs: object) -> Fetched | Problem:
 
 
 def test_page_is_fetched_extracted_and_stored(server: Server, store: Store) -> None:
-    summary = ingest_sources(
-        [server.url("/news/dam.html")], store, FAST, allow_private=True, progress=False
-    )
+    summary = ingest_sources([server.url("/news/dam.html")], store, FAST, allow_private=True)
     assert (summary.new, summary.duplicates, summary.failed) == (1, 0, 0)
     (article,) = store.list_articles()
     assert article.title == "Dam opens on the Red River"
@@ -186,7 +184,7 @@ def test_page_is_fetched_extracted_and_stored(server: Server, store: Store) -> N
 
 
 def test_private_addresses_are_refused_without_any_request(server: Server, store: Store) -> None:
-    summary = ingest_sources([server.url("/news/dam.html")], store, FAST, progress=False)
+    summary = ingest_sources([server.url("/news/dam.html")], store, FAST)
     assert (summary.new, summary.failed) == (0, 1)
     message = summary.problems[0].message
     assert message.startswith("refused: 127.0.0.1 is a loopback, private")
@@ -199,7 +197,7 @@ def test_private_addresses_are_refused_without_any_request(server: Server, store
     assert (
         isinstance(bad, Problem) and bad.message == "only http and https URLs are fetched, not file"
     )
-    other = ingest_sources(["ftp://example.org/feed"], store, FAST, progress=False)
+    other = ingest_sources(["ftp://example.org/feed"], store, FAST)
     assert other.problems == [
         Problem("ftp://example.org/feed", "only http and https URLs are fetched, not ftp")
     ]
@@ -247,7 +245,7 @@ def test_broken_pages_fail_one_by_one(server: Server, store: Store) -> None:
             "/news/bridge.html",
         )
     ]
-    summary = ingest_sources(urls, store, small, allow_private=True, progress=False)
+    summary = ingest_sources(urls, store, small, allow_private=True)
     assert summary.new == 1 and summary.failed == 6
     why = {p.input.rsplit("/", 1)[1]: p.message for p in summary.problems}
     assert why["missing.html"] == "HTTP 404 Not Found"
@@ -308,7 +306,6 @@ def test_feed_entries_are_fetched_and_rerun_is_idempotent(server: Server, store:
         store,
         FAST,
         allow_private=True,
-        progress=False,
         on_article=lambda a: filed.append(a.title),
     )
     assert (summary.new, summary.failed) == (2, 1)
@@ -322,16 +319,12 @@ def test_feed_entries_are_fetched_and_rerun_is_idempotent(server: Server, store:
     assert "from the feed Example News" in bridge.notes
     pages = server.hits("/news/dam.html") + server.hits("/news/bridge.html")
 
-    again = ingest_sources(
-        [server.url("/feed.xml")], store, FAST, allow_private=True, progress=False
-    )
+    again = ingest_sources([server.url("/feed.xml")], store, FAST, allow_private=True)
     assert (again.new, again.duplicates, again.near_copies) == (0, 2, 0)
     assert (
         server.hits("/news/dam.html") + server.hits("/news/bridge.html") == pages
     )  # not refetched
-    atom = ingest_sources(
-        [server.url("/atom.xml")], store, FAST, allow_private=True, progress=False
-    )
+    atom = ingest_sources([server.url("/atom.xml")], store, FAST, allow_private=True)
     assert (atom.new, atom.duplicates, atom.failed) == (0, 1, 0)
     assert store.count_articles() == 2
 
@@ -345,7 +338,6 @@ def test_watch_refuses_a_feed_that_is_a_web_page(
             store,
             FAST,
             allow_private=True,
-            progress=False,
             feeds_only=True,
         )
     assert summary.new == 0
@@ -415,7 +407,7 @@ def test_a_name_that_resolves_to_loopback_is_refused(
     names.answers.update({"localhost": ["127.0.0.1"], "news.test": ["127.0.0.1"]})
     for name in ("localhost", "news.test"):
         url = f"http://{name}:{server.port}/news/dam.html"
-        summary = ingest_sources([url], store, FAST, progress=False)
+        summary = ingest_sources([url], store, FAST)
         assert (summary.new, summary.failed) == (0, 1)
         assert summary.problems[0] == Problem(
             url,
@@ -450,7 +442,7 @@ def test_allow_private_fetches_a_name_on_loopback(
 ) -> None:
     names.answers["news.test"] = ["127.0.0.1"]
     url = f"http://news.test:{server.port}/news/dam.html"
-    summary = ingest_sources([url], store, FAST, allow_private=True, progress=False)
+    summary = ingest_sources([url], store, FAST, allow_private=True)
     assert (summary.new, summary.failed) == (1, 0)
     (article,) = store.list_articles()
     assert (article.title, article.url) == ("Dam opens on the Red River", url)
@@ -541,9 +533,7 @@ WIRE = f"""<?xml version="1.0" encoding="UTF-8"?>
 def test_feed_text_stands_in_for_a_page_that_fails(server: Server, store: Store) -> None:
     server.routes["/wire.xml"] = (200, {"Content-Type": "application/rss+xml"}, WIRE)
     server.routes["/news/blank.html"] = html(b"  \n ")
-    summary = ingest_sources(
-        [server.url("/wire.xml")], store, FAST, allow_private=True, progress=False
-    )
+    summary = ingest_sources([server.url("/wire.xml")], store, FAST, allow_private=True)
     assert (summary.new, summary.failed) == (3, 1)
     assert summary.problems == [
         Problem(
@@ -581,9 +571,7 @@ def test_feed_text_stands_in_for_a_page_that_fails(server: Server, store: Store)
     )
     assert server.hits("/news/flood.html") == 1
     # A second run knows every stored entry by its URL and fetches none of them again.
-    again = ingest_sources(
-        [server.url("/wire.xml")], store, FAST, allow_private=True, progress=False
-    )
+    again = ingest_sources([server.url("/wire.xml")], store, FAST, allow_private=True)
     assert (again.new, again.duplicates, again.failed, again.from_feed) == (0, 3, 1, [])
     assert server.hits("/news/flood.html") == server.hits("/news/blank.html") == 1
 

@@ -4,7 +4,9 @@ all-or-nothing saves, schema version, search."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import replace
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -180,3 +182,36 @@ def test_closed_store_refuses(store_db: str) -> None:
     store.close()
     with pytest.raises(RuntimeError, match="is closed"):
         store.list_articles()
+
+
+def _open_at_once(path: Path, writers: int) -> tuple[list[int], list[BaseException]]:
+    """``writers`` threads open the store at ``path`` at the same moment."""
+    start = threading.Barrier(writers)
+    versions: list[int] = []
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            with Store(path, lock_wait=10) as store:
+                versions.append(store.schema_version())
+        except BaseException as err:  # collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_it) for _ in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return versions, errors
+
+
+def test_writers_opening_a_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """Found by a flaky web test: a job's store and a request's store opened a fresh file at
+    the same moment; one failed with "table stories already exists" (both read schema
+    version 0 before either migrated), or with "database is locked" (SQLite answers the
+    switch to write-ahead logging at once while another connection makes it)."""
+    for round_ in range(10):
+        versions, errors = _open_at_once(tmp_path / f"new{round_}.db", 6)
+        assert not errors, errors
+        assert versions == [SCHEMA_VERSION] * 6

@@ -209,7 +209,7 @@ def test_the_ray_drivers_batches_store_what_the_single_process_stores(
             record = {"text": text, "title": f"Line {k}", "outlet": "Gazette"}
             handle.write(json.dumps(record | ({"url": url} if url else {})) + "\n")
     with Store(tmp_path / "single.db") as store:
-        single = ingest_sources([str(dump)], store, DEFAULT.ingest, progress=False)
+        single = ingest_sources([str(dump)], store, DEFAULT.ingest)
         expected = contents(store)
     with Store(tmp_path / "ray.db") as store:
         run = ray_engine._RayRun(store, DEFAULT, 1, False, ray_engine.PARTITION_DAYS, size)

@@ -15,7 +15,13 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
+
+from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
+from rich.text import Text
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
 from newsprism.engines.common import IngestSummary, stop_on_signals, story_filer
@@ -147,6 +153,38 @@ def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = No
         print("\n".join(lines))
 
 
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0.0:.1f} articles/s", style="progress.data.speed")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress line on standard error (articles, rate, outcomes) fed by the run's
+    ``on_progress``; nothing when not ``enabled``."""
+    if not enabled:
+        yield lambda outcome: None
+        return
+    console = Console(stderr=True)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("ingest"),
+        TextColumn("{task.completed:.0f} articles"),
+        _RateColumn(),
+        TextColumn("{task.fields[detail]}"),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("ingest", total=None, detail="")
+        counts: dict[str, int] = {}
+
+        def advance(outcome: str) -> None:
+            counts[outcome] = counts.get(outcome, 0) + 1
+            detail = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+            bar.update(task, advance=1, detail=detail)
+
+        yield advance
+
+
 def say_locked(err: StoreLocked) -> None:
     """The one line a run stopped by another writer's long lock ends with."""
     print(
@@ -182,7 +220,13 @@ def run(args: argparse.Namespace) -> int:
         store = _open_store(args.db, settings.lock_wait_seconds)
         if store is None:
             return 2
-        with stop_on_signals() as stop, store, story_filer(store, stories, filing) as filer:
+        show = not args.no_progress and sys.stderr.isatty()
+        with (
+            stop_on_signals() as stop,
+            store,
+            story_filer(store, stories, filing) as filer,
+            _progress(show) as advance,
+        ):
             summary = ingest_sources(
                 list(args.sources),
                 store,
@@ -190,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
                 allow_private=args.allow_private,
                 on_article=filer.file if filer is not None else None,
                 on_copy=filer.file_copy if filer is not None else None,
-                progress=not args.no_progress and sys.stderr.isatty(),
+                on_progress=advance,
                 rate=args.rate,
                 stop=stop,
             )
@@ -311,7 +355,6 @@ def _watch(args: argparse.Namespace) -> int:
                 allow_private=args.allow_private,
                 on_article=filer.file if filer is not None else None,
                 on_copy=filer.file_copy if filer is not None else None,
-                progress=False,
                 rate=args.rate,
                 stop=stop,
                 feeds_only=True,

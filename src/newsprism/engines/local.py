@@ -28,10 +28,6 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
-from rich.text import Text
-
 from newsprism.engines.common import IngestSummary
 from newsprism.ingest.confine import confinement, sidecar_confinement
 from newsprism.ingest.dedup import Fingerprint, best_original, canonical_url, fingerprint
@@ -56,11 +52,6 @@ from newsprism.store.sqlite import Store
 OnArticle = Callable[[Article], object]  # what it returns is ignored
 OnCopy = Callable[[Article, str], object]
 OnDuplicate = Callable[[str], object]  # the id of the stored article it duplicates
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0.0:.1f} articles/s", style="progress.data.speed")
 
 
 class _Interrupted(Exception):
@@ -457,34 +448,13 @@ class _Ingest:
         return True
 
 
+def _ignore(outcome: str) -> None:
+    """No progress shown."""
+
+
 def fetched_name(feed: Feed) -> str:
     """A feed's name for notes when it has no title."""
     return f"({feed.version})"
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
-    if not enabled:
-        yield lambda outcome: None
-        return
-    console = Console(stderr=True)
-    columns = (
-        SpinnerColumn(),
-        TextColumn("ingest"),
-        TextColumn("{task.completed:.0f} articles"),
-        _RateColumn(),
-        TextColumn("{task.fields[detail]}"),
-    )
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("ingest", total=None, detail="")
-        counts: dict[str, int] = {}
-
-        def advance(outcome: str) -> None:
-            counts[outcome] = counts.get(outcome, 0) + 1
-            detail = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-            bar.update(task, advance=1, detail=detail)
-
-        yield advance
 
 
 def ingest_sources(
@@ -495,7 +465,7 @@ def ingest_sources(
     allow_private: bool = False,
     on_article: OnArticle | None = None,
     on_copy: OnCopy | None = None,
-    progress: bool = True,
+    on_progress: Callable[[str], None] | None = None,
     rate: float | None = None,
     stop: threading.Event | None = None,
     feeds_only: bool = False,
@@ -511,29 +481,30 @@ def ingest_sources(
     ``interrupted``. ``rate`` overrides ``fetch_rate`` (seconds between requests to a
     host); ``feeds_only`` refuses anything but feed URLs (``watch``). ``on_duplicate(id)``
     is called with the stored article's id for each duplicate (same text or URL).
+    ``on_progress(outcome)`` is called as each source or document is done ("new",
+    "duplicate", "failed", ...): a front end draws its progress from it.
     """
     ingest_settings = settings.ingest if isinstance(settings, Settings) else settings
     started = time.monotonic()
-    with _progress(progress) as advance:
-        run = _Ingest(
-            store,
-            ingest_settings,
-            allow_private=allow_private,
-            rate=rate,
-            trusted_networks=trusted_networks,
-            on_article=on_article,
-            on_copy=on_copy,
-            stop=stop,
-            feeds_only=feeds_only,
-            advance=advance,
-            on_duplicate=on_duplicate,
-        )
-        try:
-            run.sources(list(sources))
-        except _Interrupted:
-            run.summary.interrupted = True
-        finally:
-            run.close()
+    run = _Ingest(
+        store,
+        ingest_settings,
+        allow_private=allow_private,
+        rate=rate,
+        trusted_networks=trusted_networks,
+        on_article=on_article,
+        on_copy=on_copy,
+        stop=stop,
+        feeds_only=feeds_only,
+        advance=on_progress or _ignore,
+        on_duplicate=on_duplicate,
+    )
+    try:
+        run.sources(list(sources))
+    except _Interrupted:
+        run.summary.interrupted = True
+    finally:
+        run.close()
     run.summary.seconds = time.monotonic() - started
     return run.summary
 

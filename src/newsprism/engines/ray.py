@@ -655,7 +655,7 @@ def ingest_ray(
             break
         if item == "-" or re.match(r"[a-z][a-z0-9+.-]*://", item, re.I):
             drain()
-            single = ingest_sources([item], store, settings.ingest, progress=False, stop=stop)
+            single = ingest_sources([item], store, settings.ingest, stop=stop)
             summary.add(single)
             continue
         for job in run.jobs(item):

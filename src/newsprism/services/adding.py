@@ -309,7 +309,6 @@ def run_add(
                 on_article=filing.new,
                 on_copy=filing.copy,
                 on_duplicate=filing.duplicate,
-                progress=False,
             )
             _take(summary, report)
         elif isinstance(source, Pasted):

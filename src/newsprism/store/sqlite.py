@@ -20,6 +20,7 @@ presentation.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -93,9 +94,22 @@ class Store(ArticleTables, ComparisonTables, StoryTables, BrowseQueries):
         self._conn.execute("PRAGMA foreign_keys = ON")
         self._conn.execute(f"PRAGMA busy_timeout = {max(0, round(self.lock_wait * 1000))}")
         if self.path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
+
+    def _wal(self) -> None:
+        """Switch to write-ahead logging. While another connection switches a new store,
+        SQLite answers "locked" at once instead of waiting: retry for ``lock_wait``."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                self._sqlite().execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if not _is_locked(err) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     # --- connection and schema --------------------------------------------------------------
 
@@ -170,6 +184,8 @@ class Store(ArticleTables, ComparisonTables, StoryTables, BrowseQueries):
             except sqlite3.Error:
                 if self._sqlite().in_transaction:
                     self._sqlite().execute("ROLLBACK")
+                if self.schema_version() > version:
+                    continue  # another connection opening the new store applied it first
                 raise
 
     # --- dialect hooks: SQL that differs by backend (``postgres.PostgresStore`` has its own) --
