@@ -16,7 +16,6 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, replace
 
 from rich.console import Console
@@ -158,7 +157,7 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed or 0.0:.1f} articles/s", style="progress.data.speed")
 
 
-@contextmanager
+@contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
     """A progress line on standard error (articles, rate, outcomes) fed by the run's
     ``on_progress``; nothing when not ``enabled``."""
