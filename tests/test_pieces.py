@@ -68,5 +68,18 @@ def test_many_pairs_at_once_give_the_pair_by_pair_numbers() -> None:
     together = pair_piece_features(left, right, pairs)
     one_by_one = [piece_features(left[i], right[j]) for i, j in pairs.tolist()]
     assert np.allclose(together, np.array(one_by_one, dtype=np.float32), atol=1e-5)
+    # The numbers themselves, from the closeness of every two pieces of RFE/RL's and RT's
+    # sentences: each piece's closest counterpart, weighted by rarity.
+    a, b = left[0], right[0]
+    closeness = a.vectors @ b.vectors.T
+    recall = sorted(
+        (
+            float(closeness.max(axis=1) @ a.weights / a.weights.sum()),
+            float(closeness.max(axis=0) @ b.weights / b.weights.sum()),
+        )
+    )
+    first = dict(zip(PIECE_FEATURES, together[0].tolist(), strict=True))
+    assert np.allclose([first["pieces_recall_min"], first["pieces_recall_max"]], recall)
+    assert np.isclose(first["pieces_closest"], closeness.max())
     # A sentence with no word piece (an empty one) has all-zero features.
     assert not together[[1, 3, 4]].any()

@@ -87,37 +87,8 @@ def content_pieces(
 
 def piece_features(a: ContentPieces, b: ContentPieces) -> list[float]:
     """``PIECE_FEATURES`` of two sentences (all zero when either has no content piece)."""
-    if not len(a.weights) or not len(b.weights):
-        return [0.0] * len(PIECE_FEATURES)
-    closeness = a.vectors @ b.vectors.T
-    best_a = closeness.max(axis=1)
-    best_b = closeness.max(axis=0)
-    recall_a = float(best_a @ a.weights / a.weights.sum())
-    recall_b = float(best_b @ b.weights / b.weights.sum())
-    matched_a = float((best_a >= MATCHED) @ a.weights / a.weights.sum())
-    matched_b = float((best_b >= MATCHED) @ b.weights / b.weights.sum())
-    clause = max(
-        [float(best_a[m] @ a.weights[m] / a.weights[m].sum()) for m in a.clauses]
-        + [float(best_b[m] @ b.weights[m] / b.weights[m].sum()) for m in b.clauses]
-        + [0.0]
-    )
-    to_b = closeness.argmax(axis=1)
-    to_a = closeness.argmax(axis=0)
-    rows = np.arange(len(to_b))
-    mutual = (to_a[to_b] == rows) & (best_a >= MUTUAL)
-    shared = float(np.minimum(a.weights[mutual], b.weights[to_b[mutual]]).sum())
-    mean_a, mean_b = float(best_a.mean()), float(best_b.mean())
-    return [
-        max(recall_a, recall_b),
-        min(recall_a, recall_b),
-        max(matched_a, matched_b),
-        min(matched_a, matched_b),
-        clause,
-        shared,
-        max(mean_a, mean_b),
-        min(mean_a, mean_b),
-        float(best_a.max()),
-    ]
+    pair = np.zeros((1, 2), dtype=np.int64)
+    return [float(v) for v in pair_piece_features([a], [b], pair)[0]]
 
 
 @dataclass(frozen=True)
@@ -157,9 +128,10 @@ def _side_by_side(units: Sequence[ContentPieces]) -> _Article:
 def pair_piece_features(
     left: Sequence[ContentPieces], right: Sequence[ContentPieces], pairs: np.ndarray
 ) -> np.ndarray:
-    """(k, len(PIECE_FEATURES)) for the (i, j) unit pairs of two articles: the same numbers
-    as ``piece_features`` pair by pair, computed one left unit at a time against all its
-    partners' pieces together."""
+    """(k, len(PIECE_FEATURES)) for the (i, j) unit pairs of two articles, computed one left
+    unit at a time against all its partners' pieces together (each closeness matrix once).
+    For a piece of the left unit, its counterpart in each partner is the closest piece of
+    that partner; "mutual" pieces are each other's closest within the pair."""
     out = np.zeros((len(pairs), len(PIECE_FEATURES)), np.float32)
     if not len(pairs):
         return out
