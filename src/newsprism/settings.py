@@ -271,8 +271,10 @@ class BriefSettings:
 class FactSettings:
     """Fact alignment across outlets (compare/facts.py): which sentences state the same fact.
 
-    The pairwise model is trained by ``newsprism train facts`` on the hand-aligned BASIL dev
-    triplets (data/facts_model.json, with its own threshold); eval facts cross-validates it.
+    The model (a pairwise stage, then an in-story stage that reads the pairs around each
+    pair: compare/context.py) is trained by ``newsprism train facts`` on the hand-aligned
+    BASIL dev triplets (data/facts_model.json, with its own threshold); eval facts
+    cross-validates it.
     """
 
     model_file: str = "facts_model.json"  # in newsprism/data, or a path
@@ -281,6 +283,10 @@ class FactSettings:
     candidates: int = 8
     # Links a sentence keeps to any one other article, strongest first (dev triplets, pair F1).
     max_links: int = 4
+    # The in-story stage reads paths through third articles' sentences: at most this many
+    # third articles for each pair of articles, those both link to most strongly (bounds
+    # the cost of a big story; a triplet has one).
+    context_articles: int = 8
     # Slack (relative) on top of the range a number's digits allow ("55,000" is 54,500 to
     # 55,500; compare/values.py). The rounding is the tolerance: with any slack "55,000" would
     # fall inside the range of "50,000" (45,000 to 55,000), a dev contradiction lost.

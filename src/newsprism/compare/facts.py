@@ -16,9 +16,12 @@ features a reader can check:
   they share, and whether both quote the same speaker;
 - where each sentence sits in its article (leads state the main event), and their lengths.
 
-The model is trained on the hand-aligned BASIL dev triplets by ``newsprism train facts``
-(``data/facts_model.json``) and measured cross-validated by triplet (``newsprism eval
-facts``). Only each sentence's nearest neighbours in the other article are scored, so the
+A second, in-story stage rescores each pair with what the first stage says of the pairs
+around it (``compare/context.py``): the sentence next to one of them linked to the other (a
+quotation and its credit line split in two), a better rival partner, a third outlet's
+sentence linked to both. Both stages are trained on the hand-aligned BASIL dev triplets by
+``newsprism train facts`` (``data/facts_model.json``) and measured cross-validated by
+triplet (``newsprism eval facts``). Only each sentence's nearest neighbours in the other article are scored, so the
 cost grows with the number of sentences, not with its square.
 
 Linked pairs become alignments: a group of units, at most one per article, every two of them
@@ -44,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from newsprism.compare.align import predicate_key, publication_order, time_interval
+from newsprism.compare.context import CONTEXT_FEATURES, story_context
 from newsprism.compare.events import is_event_word_claim
 from newsprism.compare.pieces import (
     PIECE_FEATURES,
@@ -134,15 +138,14 @@ class FactUnit:
 
 
 @dataclass(frozen=True)
-class FactModel:
-    """A standardised logistic model over ``FEATURES`` and its decision threshold."""
+class Logistic:
+    """A standardised logistic model and its decision threshold."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     bias: float
     threshold: float
-    trained_on: tuple[str, ...] = ()  # the dev items it was fitted on (eval cross-validates)
 
     def probability(self, features: np.ndarray) -> np.ndarray:
         z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
@@ -151,32 +154,89 @@ class FactModel:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "features": list(FEATURES),
             "mean": [round(v, 6) for v in self.mean],
             "scale": [round(v, 6) for v in self.scale],
             "coef": [round(v, 6) for v in self.coef],
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> Logistic:
+        def floats(key: str) -> tuple[float, ...]:
+            return tuple(float(v) for v in data[key])  # type: ignore[attr-defined]
+
+        return Logistic(
+            floats("mean"),
+            floats("scale"),
+            floats("coef"),
+            float(data["bias"]),  # type: ignore[arg-type]
+            float(data["threshold"]),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class FactModel:
+    """The facts model, in two logistic stages. ``pairwise`` (over ``FEATURES``) scores two
+    sentences on their own, as a pair of MRPC is scored; ``in_story`` (over ``FEATURES`` and
+    ``CONTEXT_FEATURES``) rescores every candidate pair of a story with what the pairwise
+    probabilities of the pairs around it say (``compare/context.py``). Links are made at the
+    last stage's threshold."""
+
+    pairwise: Logistic
+    in_story: Logistic | None = None
+    trained_on: tuple[str, ...] = ()  # the dev items it was fitted on (eval cross-validates)
+
+    @property
+    def threshold(self) -> float:
+        return (self.in_story or self.pairwise).threshold
+
+    def story_probabilities(
+        self, sizes: Sequence[int], blocks: Sequence[PairBlock], settings: FactSettings
+    ) -> list[np.ndarray]:
+        """The probability of each block's pairs, in order: the last stage's."""
+        first = [self.pairwise.probability(b.features) for b in blocks]
+        if self.in_story is None:
+            return first
+        return [
+            self.in_story.probability(f) for f in story_features(sizes, blocks, first, settings)
+        ]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "context_features": list(CONTEXT_FEATURES),
+            "pairwise": self.pairwise.to_json(),
+            "in_story": self.in_story.to_json() if self.in_story else None,
             "trained_on": list(self.trained_on),
         }
 
     @staticmethod
     def from_json(data: dict[str, object]) -> FactModel:
         names = tuple(str(n) for n in data["features"])  # type: ignore[attr-defined]
-        if names != FEATURES:
+        context = tuple(str(n) for n in data.get("context_features", []))  # type: ignore[attr-defined]
+        if names != FEATURES or (data.get("in_story") and context != CONTEXT_FEATURES):
             raise ValueError("the facts model was trained on other features: retrain it")
-
-        def floats(key: str) -> tuple[float, ...]:
-            return tuple(float(v) for v in data[key])  # type: ignore[attr-defined]
-
+        in_story = data.get("in_story")
         return FactModel(
-            floats("mean"),
-            floats("scale"),
-            floats("coef"),
-            float(data["bias"]),  # type: ignore[arg-type]
-            float(data["threshold"]),  # type: ignore[arg-type]
+            Logistic.from_json(data["pairwise"]),  # type: ignore[arg-type]
+            Logistic.from_json(in_story) if in_story else None,  # type: ignore[arg-type]
             tuple(str(t) for t in data.get("trained_on", [])),  # type: ignore[attr-defined]
         )
+
+
+def story_features(
+    sizes: Sequence[int],
+    blocks: Sequence[PairBlock],
+    first: Sequence[np.ndarray],
+    settings: FactSettings,
+) -> list[np.ndarray]:
+    """Each block's pair features followed by their ``CONTEXT_FEATURES`` (from the
+    first-stage probabilities ``first``): what the in-story stage reads."""
+    context = story_context(
+        sizes, [(b.left, b.right, b.pairs) for b in blocks], first, settings.context_articles
+    )
+    return [np.hstack([b.features, c]) for b, c in zip(blocks, context, strict=True)]
 
 
 @lru_cache(maxsize=4)
@@ -577,10 +637,10 @@ def score_links(
     blocks = candidate_pairs(units, vectors, pieces, settings, clause_vectors(units))
     links: list[Link] = []
     scored: dict[tuple[tuple[int, int], tuple[int, int]], float] = {}
-    for block in blocks:
-        if not len(block.pairs):
-            continue
-        probability = model.probability(block.features)
+    sizes = [len(u) for u in units]
+    for block, probability in zip(
+        blocks, model.story_probabilities(sizes, blocks, settings), strict=True
+    ):
         for (i, j), p in zip(block.pairs.tolist(), probability.tolist(), strict=True):
             key = ((block.left, i), (block.right, j))
             scored[key] = p
@@ -838,14 +898,9 @@ def align_facts(
     return out
 
 
-def fit_model(
-    features: np.ndarray,
-    labels: np.ndarray,
-    trained_on: Sequence[str] = (),
-    objective: str = "f1",
-) -> FactModel:
-    """Fit the logistic model on labelled pairs (deterministic: lbfgs, fixed order) and pick
-    the threshold that maximises pair F1 on the same pairs."""
+def _fit_logistic(features: np.ndarray, labels: np.ndarray, objective: str) -> Logistic:
+    """A standardised logistic model (lbfgs: deterministic) with the threshold that best
+    meets ``objective`` on the same pairs."""
     from sklearn.linear_model import LogisticRegression
 
     mean = features.mean(axis=0)
@@ -853,16 +908,47 @@ def fit_model(
     scale[scale < 1e-9] = 1.0
     z = (features - mean) / scale
     fitted = LogisticRegression(C=1.0, max_iter=5000).fit(z, labels.astype(int))
-    model = FactModel(
+    model = Logistic(
         tuple(float(v) for v in mean),
         tuple(float(v) for v in scale),
         tuple(float(v) for v in fitted.coef_[0]),
         float(fitted.intercept_[0]),
         0.5,
-        tuple(trained_on),
     )
     threshold = best_threshold(model.probability(features), labels, objective)
     return dataclasses.replace(model, threshold=threshold)
+
+
+def fit_model(
+    features: np.ndarray,
+    labels: np.ndarray,
+    trained_on: Sequence[str] = (),
+    objective: str = "f1",
+) -> FactModel:
+    """The pairwise stage alone, fitted on labelled pairs with no story around them."""
+    return FactModel(_fit_logistic(features, labels, objective), None, tuple(trained_on))
+
+
+def fit_story_model(
+    stories: Sequence[tuple[Sequence[int], Sequence[PairBlock], np.ndarray]],
+    settings: FactSettings,
+    trained_on: Sequence[str] = (),
+) -> FactModel:
+    """Both stages, fitted on labelled stories: (units per article, candidate blocks, the
+    labels of their pairs in block order). The in-story stage reads the pairwise stage's
+    probabilities on the same stories (a model of 34 weights barely overfits 70 triplets)."""
+    features = np.concatenate([b.features for _, blocks, _ in stories for b in blocks])
+    labels = np.concatenate([y for _, _, y in stories])
+    pairwise = _fit_logistic(features, labels, "f1")
+    rows = [
+        f
+        for sizes, blocks, _ in stories
+        for f in story_features(
+            sizes, blocks, [pairwise.probability(b.features) for b in blocks], settings
+        )
+    ]
+    in_story = _fit_logistic(np.concatenate(rows), labels, "f1")
+    return FactModel(pairwise, in_story, tuple(trained_on))
 
 
 def best_threshold(probability: np.ndarray, labels: np.ndarray, objective: str = "f1") -> float:

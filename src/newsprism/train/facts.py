@@ -32,7 +32,7 @@ def train(
         prepare(t, settings, stages)
         for t in progress(triplets, len(triplets), "facts: analyse", show)
     ]
-    model = fit_on(prepared)
+    model = fit_on(prepared, settings)
     path = out or default_path()
     path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
     return path

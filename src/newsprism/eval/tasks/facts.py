@@ -13,8 +13,9 @@
   triplet position) is compared with a model fitted on the other folds: cross-validated.
   Baseline (``--baseline``): MiniLM cosine of the two sentences over a threshold chosen on
   the training folds.
-- ``mrpc``: whether two sentences state the same fact, by the same features and model shape
-  (a pair in isolation has no rank or position in an article: those features are constant),
+- ``mrpc``: whether two sentences state the same fact, by the same features and the facts
+  model's pairwise stage (a pair in isolation has no story around it, so no in-story stage,
+  and no rank or position in an article: those features are constant),
   fitted on the other of ``FOLDS`` fixed folds (row index mod 5) with the threshold chosen
   for accuracy there. Baselines: cosine over a threshold chosen on the training folds, and
   all positive.
@@ -23,7 +24,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from newsprism.compare.facts import (
     candidate_pairs,
     clause_vectors,
     fit_model,
+    fit_story_model,
     load_model,
     make_unit,
     pair_block,
@@ -88,20 +89,13 @@ def prepare(triplet: Triplet, settings: Settings, stages: Stages) -> Prepared:
     return Prepared(triplet, articles, analyses, concepts, units, vectors, blocks, labels)
 
 
-def training_data(items: Iterable[Prepared]) -> tuple[np.ndarray, np.ndarray]:
-    features = [b.features for p in items for b in p.blocks]
-    labels = [p.labels for p in items]
-    if not features:
-        return np.zeros((0, 0), np.float32), np.zeros(0, np.int8)
-    return np.concatenate(features), np.concatenate(labels)
-
-
-def fit_on(items: list[Prepared]) -> FactModel:
+def fit_on(items: list[Prepared], settings: Settings) -> FactModel:
     """The facts model fitted on these prepared triplets (``newsprism train facts``)."""
-    features, labels = training_data(items)
-    if not len(labels) or not labels.any():
+    labels = [p.labels for p in items]
+    if not labels or not np.concatenate(labels).any():
         raise EvalError("no labelled fact pairs to fit the model on")
-    return fit_model(features, labels, sorted(p.triplet.uuid for p in items))
+    stories = [([len(u) for u in p.units], p.blocks, p.labels) for p in items]
+    return fit_story_model(stories, settings.facts, sorted(p.triplet.uuid for p in items))
 
 
 def run(data: Path, dataset: str, opts: EvalOptions) -> EvalResult:
@@ -179,7 +173,7 @@ def _models(prepared: list[Prepared], settings: Settings) -> tuple[list[FactMode
     fold_models = []
     for fold in range(FOLDS):
         train = [p for k, p in enumerate(prepared) if k % FOLDS != fold]
-        fold_models.append(fit_on(train))
+        fold_models.append(fit_on(train, settings))
     return [fold_models[k % FOLDS] for k in range(len(prepared))], f"{FOLDS}-fold by triplet"
 
 
@@ -393,7 +387,8 @@ def _run_mrpc(data: Path, opts: EvalOptions) -> EvalResult:
                 predicted[test] = cosine[test] >= threshold
             else:
                 model = fit_model(features[train], labels[train], objective="accuracy")
-                predicted[test] = model.probability(features[test]) >= model.threshold
+                pairwise = model.pairwise
+                predicted[test] = pairwise.probability(features[test]) >= pairwise.threshold
     truth = labels.astype(bool)
 
     def scores(pred: np.ndarray) -> tuple[float, float]:
