@@ -21,8 +21,8 @@ around it (``compare/context.py``): the sentence next to one of them linked to t
 quotation and its credit line split in two), a better rival partner, a third outlet's
 sentence linked to both. Both stages are trained on the hand-aligned BASIL dev triplets by
 ``newsprism train facts`` (``data/facts_model.json``) and measured cross-validated by
-triplet (``newsprism eval facts``). Only each sentence's nearest neighbours in the other article are scored, so the
-cost grows with the number of sentences, not with its square.
+triplet (``newsprism eval facts``). Only each sentence's nearest neighbours in the other
+article are scored, so the cost grows with the number of sentences, not with its square.
 
 Linked pairs become alignments: a group of units, at most one per article, every two of them
 linked. A sentence may state several facts, so a unit may belong to several groups. Within a
