@@ -271,3 +271,46 @@ def test_a_dollar_sign_before_a_bare_number_makes_it_an_amount() -> None:
         ("$466.30", 466.3, "USD"),
         ("$5,587.75", 5587.75, "USD"),
     ]
+
+
+def test_a_number_restated_in_other_rounding_is_that_number() -> None:
+    # Fox rounds the Clintons' state taxes and gifts; HuffPost gives them to the dollar.
+    # "$13.6 million" is "$13,625,777", not a misreported "$14,959,450".
+    fox, hpo = _units(
+        (
+            "Fox News",
+            "They also donated $15 million to charity, and paid an additional $13.6 million in "
+            "state taxes.",
+        ),
+        (
+            "HuffPost",
+            "The couple paid $43,885,310 in federal taxes and $13,625,777 in state and local "
+            "taxes, and made $14,959,450 in charitable contributions during that time.",
+        ),
+    )
+    assert matched_numbers(fox, hpo, 1.5) == []
+
+
+def test_numbers_of_sentences_naming_different_years_are_not_compared() -> None:
+    # A tax rate for 2014 and one for 2007 through 2014 are two rates, not a contradiction.
+    fox, nyt = _units(
+        (
+            "Fox News",
+            "The Clintons' effective federal tax rate for 2014 was 35.7 percent, while the "
+            "effective tax rate for federal, state and local taxes was 45.8 percent.",
+        ),
+        (
+            "The New York Times",
+            "The new ones show that from 2007 through 2014 the couple paid $43,885,310 in "
+            "federal taxes, for an effective tax rate of 31.55 percent.",
+        ),
+    )
+    assert matched_numbers(fox, nyt, 1.5) == []
+    # Without the years, the two rates are one number told two ways.
+    fox_plain, nyt_plain = _units(
+        ("Fox News", "The Clintons' effective federal tax rate was 35.7 percent."),
+        ("The New York Times", "The couple paid an effective federal tax rate of 31.55 percent."),
+    )
+    assert [(a.text, b.text) for a, b in matched_numbers(fox_plain, nyt_plain, 1.5)] == [
+        ("35.7 percent", "31.55 percent")
+    ]

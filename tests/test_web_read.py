@@ -345,7 +345,7 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     )
     assert lists == [("1", "Radio Free Europe/Radio Liberty", "8"), ("2", "RT", "14")]
     single = re.search(
-        r'<li id="row-f16"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
+        r'<li id="row-f17"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
     )
     assert single is not None
     assert single.groups() == (

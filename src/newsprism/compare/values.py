@@ -118,6 +118,8 @@ def _context(quantity: Quantity, unit: FactUnit) -> set[str]:
     return content_words(text[begin:end])
 
 
+# A year named in a sentence ("in 2014", "from 2007 through 2014").
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _NUMBER_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "the No. 2 job", "#3": a rank, a name for a place in an order rather than a count.
 _RANK = re.compile(r"(\bNo\.|#|\bnumber)\s*$", re.IGNORECASE)
@@ -136,20 +138,39 @@ def _comparable(quantity: Quantity, unit: FactUnit) -> bool:
     return not _ODDS.search(around) and not _RANK.search(before)
 
 
+def _restated(quantity: Quantity, others: Sequence[Quantity]) -> bool:
+    """Whether one of ``others`` gives this number: the same value, or one inside its
+    rounding range or holding it in its own (closed ranges only: "over $300" holds every
+    larger amount and restates none of them)."""
+    low, high = number_range(quantity, 0.0)
+    for other in others:
+        if other.value == quantity.value:
+            return True
+        other_low, other_high = number_range(other, 0.0)
+        bounded = all(math.isfinite(v) for v in (low, high, other_low, other_high))
+        if bounded and numbers_agree(quantity, other, 0.0):
+            return True
+    return False
+
+
 def matched_numbers(a: FactUnit, b: FactUnit, max_ratio: float) -> list[tuple[Quantity, Quantity]]:
     """The numbers of the two sentences that give one value. Of one unit each; a number
-    equal to one of the other side is that one; of the rest, the only one of its unit each
-    side, or the one whose surrounding words it shares. Numbers further apart than
-    ``max_ratio`` count different things ("$10 million in speaking fees" and "$141 million")
-    and are not paired."""
+    the other side restates (equal, or in another rounding: "$15 million" and "$14,959,450")
+    is that one; of the rest, the only one of its unit each side, or the one whose
+    surrounding words it shares. Numbers further apart than ``max_ratio`` count different
+    things ("$10 million in speaking fees" and "$141 million") and are not paired; nor are
+    the numbers of two sentences that name different years (a rate "for 2014" and one "from
+    2007 through 2014")."""
     out: list[tuple[Quantity, Quantity]] = []
+    years_a, years_b = set(_YEAR.findall(a.text)), set(_YEAR.findall(b.text))
+    if years_a and years_b and years_a != years_b:
+        return out  # "for 2014" and "from 2007 through 2014": the numbers of two periods
     units = {q.unit for q in a.numbers if q.unit} & {q.unit for q in b.numbers if q.unit}
     for unit in sorted(units):
-        qa = [q for q in a.numbers if q.unit == unit and _comparable(q, a)]
-        qb = [q for q in b.numbers if q.unit == unit and _comparable(q, b)]
-        values_a, values_b = {q.value for q in qa}, {q.value for q in qb}
-        qa = [q for q in qa if q.value not in values_b]
-        qb = [q for q in qb if q.value not in values_a]
+        all_a = [q for q in a.numbers if q.unit == unit]
+        all_b = [q for q in b.numbers if q.unit == unit]
+        qa = [q for q in all_a if _comparable(q, a) and not _restated(q, all_b)]
+        qb = [q for q in all_b if _comparable(q, b) and not _restated(q, all_a)]
         if not qa or not qb:
             continue
         # The only number of its unit each side needs fewer shared words around it.
