@@ -4,7 +4,7 @@ printed by `newsprism config`, and a clear error for an unknown key or a wrong t
 from __future__ import annotations
 
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -143,3 +143,29 @@ def test_the_upload_files_limit_is_a_setting(tmp_path: Path) -> None:
         assert web.post("/api/articles/upload", files=files).status_code == 400
     with open_store(db) as store:
         assert store.count_articles() == 0
+
+
+def test_metadata_limits_are_settings(tmp_path: Path) -> None:
+    """``[ingest] max_field_chars`` and ``max_url_chars`` bound a JSON article's metadata:
+    a longer field is ignored with a note naming it, the article kept."""
+    from newsprism.ingest.files import RawDoc, read_input
+
+    article = tmp_path / "a.json"
+    article.write_text(
+        '{"text": "Lawmakers passed the budget on Tuesday.", '
+        '"title": "A budget passes at last", "url": "https://example.org/budget"}',
+        encoding="utf-8",
+    )
+    small = replace(DEFAULT.ingest, max_field_chars=10, max_url_chars=20)
+    [doc] = read_input(str(article), article, small)
+    assert isinstance(doc, RawDoc) and doc.meta.title is None and doc.meta.url is None
+    assert doc.notes == [
+        'ignored: "url" is over 20 characters',
+        'ignored: "title" is over 10 characters',
+    ]
+    [doc] = read_input(str(article), article, DEFAULT.ingest)
+    assert isinstance(doc, RawDoc) and doc.notes == []
+    assert (doc.meta.title, doc.meta.url) == (
+        "A budget passes at last",
+        "https://example.org/budget",
+    )

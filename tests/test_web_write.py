@@ -21,6 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsprism.cli import main as cli_main
+from newsprism.settings import DEFAULT
 from newsprism.store import open_store
 from newsprism.web.app import create_app
 from newsprism.web.deps import form_token
@@ -461,6 +462,28 @@ def test_an_uploaded_sidecar_is_not_read_as_an_article(store_db: str) -> None:
     with open_store(store_db) as store:
         assert [str(r[0]) for r in store.conn.execute("SELECT source FROM articles")] == [
             "upload budget.txt"
+        ]
+
+
+def test_metadata_limits_in_force_bound_what_the_web_app_adds(store_db: str) -> None:
+    """``[ingest] max_field_chars`` and ``max_url_chars`` of the settings in force: a longer
+    title or URL is answered 422, as the command line ignores it."""
+    ingest = replace(DEFAULT.ingest, max_field_chars=10, max_url_chars=30)
+    with client(store_db, settings=replace(DEFAULT, ingest=ingest)) as web:
+        long_title = web.post("/api/articles", json={"text": "An article.", "title": "x" * 11})
+        assert long_title.status_code == 422
+        assert long_title.json()["problems"] == [
+            "body.title: String should have at most 10 characters"
+        ]
+        long_url = web.post("/api/articles", json={"url": "https://example.org/" + "a" * 20})
+        assert (long_url.status_code, long_url.json()["detail"]) == (
+            422,
+            "the URL is over 30 characters",
+        )
+    with client(store_db) as web:
+        title = web.post("/api/articles", json={"text": "An article.", "title": "x" * 1001})
+        assert title.json()["problems"] == [
+            "body.title: String should have at most 1000 characters"
         ]
 
 

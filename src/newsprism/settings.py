@@ -35,6 +35,13 @@ class IngestSettings:
     # A <file>.meta.json sidecar holds a few short fields (each at most 2,000 characters);
     # a larger one is not read (a problem names it; the article loads without it).
     max_sidecar_bytes: int = 100_000
+    # A metadata value longer than this is no metadata: an outlet, publication time, title
+    # or language over max_field_chars, a URL over max_url_chars. The field is ignored with
+    # a message naming it and the article is kept (real values are far shorter).
+    max_field_chars: int = 1000
+    max_url_chars: int = 2000
+    # An uploaded file's name, as the web app's job results show it, is cut here.
+    max_name_chars: int = 120
     # Failed lines of one JSONL file, records of one WARC archive or files of one folder
     # listed in the summary; past this many they are only counted ("... and N more").
     max_failures_listed: int = 10
@@ -344,6 +351,9 @@ class WebSettings:
     # stored. Not tuned: the limits Starlette reads a form with, bounded by the body limit.
     max_upload_files: int = 100
     max_form_fields: int = 50
+    # A correction (merge, split, move) is tried this many times while other writers keep
+    # filing articles into the stories it changes; then it is answered 409 ("try again").
+    conflict_retries: int = 3
 
 
 @dataclass(slots=True)

@@ -239,7 +239,7 @@ class _Ingest:
         side_inside = sidecar_confinement(path, inside, self.settings.follow_symlinks)
         limit = self.settings.max_jsonl_line_bytes
         with self.failures_of(name, "lines"):
-            for raw in iter_jsonl(path, name, limit, inside, side_inside):
+            for raw in iter_jsonl(path, name, limit, inside, side_inside, self.settings):
                 self.check_stop()
                 if isinstance(raw, Problem):
                     self.fail(raw)

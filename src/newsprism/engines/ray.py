@@ -406,7 +406,7 @@ class _RayRun:
         limit = self.settings.ingest.max_jsonl_line_bytes
         side_inside = sidecar_confinement(path, inside, self.settings.ingest.follow_symlinks)
         with self.failures_of(name, "lines"):
-            for raw in iter_jsonl(path, name, limit, inside, side_inside):
+            for raw in iter_jsonl(path, name, limit, inside, side_inside, self.settings.ingest):
                 if isinstance(raw, Problem):
                     self.fail(raw)
                 elif not self.known_url(raw.meta.url or ""):

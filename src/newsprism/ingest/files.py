@@ -35,7 +35,7 @@ from newsprism.ingest.meta import (
     meta_from_mapping,
 )
 from newsprism.model import Problem, TimeSource
-from newsprism.settings import IngestSettings
+from newsprism.settings import DEFAULT, IngestSettings
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -357,7 +357,9 @@ def read_bytes(
     return data
 
 
-def _record(obj: Any, source: str, sidecar_of: Path | None, notes: list[str]) -> RawDoc | Problem:
+def _record(
+    obj: Any, source: str, sidecar_of: Path | None, notes: list[str], settings: IngestSettings
+) -> RawDoc | Problem:
     if not isinstance(obj, dict):
         return Problem(
             source, f'expected a JSON object with a "text" field, found {type(obj).__name__}'
@@ -365,13 +367,17 @@ def _record(obj: Any, source: str, sidecar_of: Path | None, notes: list[str]) ->
     text = obj.get("text")
     if not isinstance(text, str):
         return Problem(source, 'the JSON object has no "text" string')
-    meta, complaints = meta_from_mapping(obj)
+    meta, complaints = meta_from_mapping(obj, settings)
     extra = [f"ignored: {c}" for c in complaints]
     return RawDoc(text, source, "json", meta, "metadata", sidecar_of, [*notes, *extra])
 
 
 def parse_json(
-    text: str, name: str, sidecar_of: Path | None, notes: list[str]
+    text: str,
+    name: str,
+    sidecar_of: Path | None,
+    notes: list[str],
+    settings: IngestSettings = DEFAULT.ingest,
 ) -> list[RawDoc | Problem]:
     """One object, a list of objects or {"articles": [...]}: each with ``text`` and metadata."""
     try:
@@ -383,12 +389,18 @@ def parse_json(
     if isinstance(data, list):
         if not data:
             return [Problem(name, "empty: the JSON list holds no articles")]
-        return [_record(obj, f"{name}[{i}]", sidecar_of, notes) for i, obj in enumerate(data)]
-    return [_record(data, name, sidecar_of, notes)]
+        return [
+            _record(obj, f"{name}[{i}]", sidecar_of, notes, settings) for i, obj in enumerate(data)
+        ]
+    return [_record(data, name, sidecar_of, notes, settings)]
 
 
 def parse_jsonl(
-    text: str, name: str, sidecar_of: Path | None, notes: list[str]
+    text: str,
+    name: str,
+    sidecar_of: Path | None,
+    notes: list[str],
+    settings: IngestSettings = DEFAULT.ingest,
 ) -> list[RawDoc | Problem]:
     """One JSON object per line; a bad line is a problem naming ``<file>:<line>``."""
     out: list[RawDoc | Problem] = []
@@ -401,7 +413,7 @@ def parse_jsonl(
         except JSON_ERRORS as err:
             out.append(Problem(source, json_error(err, lines=False)))
             continue
-        out.append(_record(obj, source, sidecar_of, notes))
+        out.append(_record(obj, source, sidecar_of, notes, settings))
     if not out:
         out.append(Problem(name, "empty: no JSON lines"))
     return out
@@ -448,9 +460,9 @@ def _read_input(
     if not _LETTER.search(text):
         return [Problem(name, "empty: the input holds no letters")]
     if kind == "json":
-        return parse_json(text, name, path, notes)
+        return parse_json(text, name, path, notes, settings)
     if kind == "jsonl":
-        return parse_jsonl(text, name, path, notes)
+        return parse_jsonl(text, name, path, notes, settings)
     if kind == "html":
         return [_read_html(text, data, name, path, notes)]
     return [RawDoc(text, name, "text", ArticleMeta(), "metadata", path, notes)]

@@ -16,6 +16,7 @@ from newsprism.ingest.confine import LINK_OUT, OutsideFolder, open_inside
 from newsprism.ingest.files import RawDoc
 from newsprism.ingest.meta import JSON_ERRORS, json_error, meta_from_mapping
 from newsprism.model import Problem
+from newsprism.settings import DEFAULT, IngestSettings
 
 _CHUNK = 1 << 20
 
@@ -26,9 +27,11 @@ def iter_jsonl(
     max_line_bytes: int,
     inside: Path | None = None,
     sidecar_inside: Path | None = None,
+    settings: IngestSettings = DEFAULT.ingest,
 ) -> Iterator[RawDoc | Problem]:
     """Raw documents (kind "json") and problems, in line order. The file opened must lie in
-    ``inside`` and each line's sidecar in ``sidecar_inside`` (as ``files.read_input``)."""
+    ``inside`` and each line's sidecar in ``sidecar_inside`` (as ``files.read_input``);
+    ``settings`` bounds the metadata fields (``meta_from_mapping``)."""
     try:
         handle = open_inside(path, inside)
     except OutsideFolder:
@@ -78,7 +81,7 @@ def iter_jsonl(
             if not isinstance(body, str):
                 yield Problem(source, 'the JSON object has no "text" string')
                 continue
-            meta, complaints = meta_from_mapping(obj)
+            meta, complaints = meta_from_mapping(obj, settings)
             notes = [f"ignored: {c}" for c in complaints]
             yield RawDoc(
                 body, source, "json", meta, "metadata", path, notes, sidecar_inside=sidecar_inside

@@ -209,9 +209,7 @@ def build_article(
     sidecar: ArticleMeta | None = None
     sidecar_where = ""
     if raw.sidecar_of is not None:
-        sidecar, side_problems = read_sidecar(
-            raw.sidecar_of, raw.sidecar_inside, settings.max_sidecar_bytes
-        )
+        sidecar, side_problems = read_sidecar(raw.sidecar_of, raw.sidecar_inside, settings)
         problems.extend(side_problems)
         sidecar_where = str(sidecar_path(raw.sidecar_of))
         if sidecar is not None:

@@ -11,13 +11,10 @@ from typing import Any
 
 from newsprism.ingest.confine import OutsideFolder, open_inside
 from newsprism.model import Problem
-from newsprism.settings import DEFAULT
+from newsprism.settings import DEFAULT, IngestSettings
 
 META_FIELDS: tuple[str, ...] = ("outlet", "published", "url", "title", "language")
 SIDECAR_SUFFIX = ".meta.json"
-# Longer values are no metadata (docs/LIMITS.md): such a field is ignored with a message.
-MAX_FIELD_CHARS = 1000  # outlet, published, title, language
-MAX_URL_CHARS = 2000
 SIDECAR_LINK_OUT = (
     "a symbolic link to a file outside the folder; the article is loaded without it "
     "(--follow-symlinks reads it)"
@@ -69,14 +66,16 @@ def clean_value(name: str, value: str) -> str:
     return value.strip() if name == "url" else " ".join(value.split())
 
 
-def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
+def meta_from_mapping(
+    data: dict[str, Any], settings: IngestSettings = DEFAULT.ingest
+) -> tuple[ArticleMeta, list[str]]:
     """ArticleMeta from a JSON object's fields, and a message for each field of a wrong type.
 
     ``published`` may be a string or a number (a Unix timestamp, kept as its string);
     the other fields must be strings; line breaks and tabs are spaces, other control
     characters (U+0000 included) are dropped.
-    Empty strings count as not given; a value over
-    ``MAX_FIELD_CHARS`` (a URL over ``MAX_URL_CHARS``) is ignored with a message.
+    Empty strings count as not given; a value over ``settings.max_field_chars`` (a URL over
+    ``settings.max_url_chars``) is ignored with a message.
     """
     meta = ArticleMeta()
     complaints: list[str] = []
@@ -90,7 +89,7 @@ def meta_from_mapping(data: dict[str, Any]) -> tuple[ArticleMeta, list[str]]:
             complaints.append(f'"{name}" should be a string, not {type(value).__name__}')
             continue
         value = clean_value(name, value)
-        most = MAX_URL_CHARS if name == "url" else MAX_FIELD_CHARS
+        most = settings.max_url_chars if name == "url" else settings.max_field_chars
         if len(value) > most:
             complaints.append(f'"{name}" is over {most:,} characters')
             continue
@@ -109,15 +108,16 @@ def is_sidecar(path: Path) -> bool:
 
 
 def read_sidecar(
-    path: Path, inside: Path | None = None, max_bytes: int = DEFAULT.ingest.max_sidecar_bytes
+    path: Path, inside: Path | None = None, settings: IngestSettings = DEFAULT.ingest
 ) -> tuple[ArticleMeta | None, list[Problem]]:
     """The sidecar of ``path`` if one exists: (metadata or None, problems naming the sidecar).
 
     A sidecar that cannot be read gives a problem; the article still loads without it. It
     is opened only inside ``inside`` (``confine.open_inside``: a link out of the folder is
-    not read) and read only up to ``max_bytes`` (a sidecar is a few short fields, and a
-    JSONL file's sidecar is read again for each line).
+    not read) and read only up to ``settings.max_sidecar_bytes`` (a sidecar is a few short
+    fields, and a JSONL file's sidecar is read again for each line).
     """
+    max_bytes = settings.max_sidecar_bytes
     side = sidecar_path(path)
     if not side.is_file():
         return None, []
@@ -140,6 +140,6 @@ def read_sidecar(
         return None, [Problem(str(side), f"the sidecar is {json_error(err)}{keep_going}")]
     if not isinstance(data, dict):
         return None, [Problem(str(side), f"the sidecar must hold one JSON object{keep_going}")]
-    meta, complaints = meta_from_mapping(data)
+    meta, complaints = meta_from_mapping(data, settings)
     problems = [Problem(str(side), f"{c}; that field is ignored") for c in complaints]
     return meta, problems

@@ -28,7 +28,7 @@ from newsprism.engines.common import IngestSummary, story_filer
 from newsprism.engines.local import ingest_documents, ingest_sources
 from newsprism.ingest.dedup import canonical_url
 from newsprism.ingest.files import RawDoc, read_input
-from newsprism.ingest.meta import MAX_FIELD_CHARS, MAX_URL_CHARS, SIDECAR_SUFFIX, meta_from_mapping
+from newsprism.ingest.meta import SIDECAR_SUFFIX, meta_from_mapping
 from newsprism.model import Article, Problem
 from newsprism.settings import IngestSettings, Settings
 from newsprism.store.base import Backend
@@ -42,7 +42,6 @@ Progress = Callable[[float, str], None]
 
 # The file kinds an upload may be (ingest's readers for each; .ndjson is read as .jsonl).
 UPLOAD_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
-MAX_NAME_CHARS = 120  # of an upload's name as shown
 PASTED = "pasted text"  # the source of a pasted article (Article.source, messages)
 SIDECAR_UPLOAD = (
     "a metadata sidecar, not an article: upload the article as a .json file with these "
@@ -149,24 +148,25 @@ class AddReport:
 # --- checking what the user gave -------------------------------------------------------------
 
 
-def display_name(name: str) -> str:
+def display_name(name: str, settings: IngestSettings) -> str:
     """An uploaded file's name as shown: its last path part (``../../x.txt`` -> ``x.txt``),
-    without control characters, at most ``MAX_NAME_CHARS``; "upload" when nothing is left."""
+    without control characters, at most ``settings.max_name_chars``; "upload" when nothing
+    is left."""
     last = re.split(r"[\\/]", name)[-1]
     last = unicodedata.normalize("NFC", _CONTROL.sub("", last)).strip().lstrip(".")
-    return last[:MAX_NAME_CHARS] or "upload"
+    return last[: settings.max_name_chars] or "upload"
 
 
-def upload_suffix(name: str) -> str | None:
+def upload_suffix(name: str, settings: IngestSettings) -> str | None:
     """The reader an upload's name asks for (".txt", ".json"...), or None when not accepted."""
-    suffix = Path(display_name(name)).suffix.lower()
+    suffix = Path(display_name(name, settings)).suffix.lower()
     return suffix if suffix in UPLOAD_SUFFIXES else None
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: str, settings: IngestSettings) -> str | None:
     """Why ``url`` cannot be fetched, or None when it is an http(s) URL."""
-    if len(url) > MAX_URL_CHARS:
-        return f"the URL is over {MAX_URL_CHARS} characters"
+    if len(url) > settings.max_url_chars:
+        return f"the URL is over {settings.max_url_chars} characters"
     if not re.match(r"https?://[^\s/?#]+", url, re.IGNORECASE):
         return f"only http and https URLs are fetched, not {url[:80]!r}"
     if re.search(r"\s", url):
@@ -201,7 +201,7 @@ def job_key(source: Source) -> str:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def pasted_document(pasted: Pasted) -> RawDoc:
+def pasted_document(pasted: Pasted, settings: IngestSettings) -> RawDoc:
     """Pasted text as ingest reads a JSON article: the text and the metadata fields given."""
     fields = {
         "text": pasted.text,
@@ -210,7 +210,7 @@ def pasted_document(pasted: Pasted) -> RawDoc:
         "published": pasted.published,
         "url": pasted.url,
     }
-    meta, complaints = meta_from_mapping(fields)
+    meta, complaints = meta_from_mapping(fields, settings)
     notes = [f"ignored: {c}" for c in complaints]
     return RawDoc(pasted.text, PASTED, "json", meta, "metadata", None, notes)
 
@@ -221,13 +221,13 @@ def upload_documents(
     """(shown name, raw documents and problems) per upload, read by ingest's readers from a
     file named here (never by the upload's name) inside ``folder``."""
     for number, upload in enumerate(uploads, start=1):
-        shown = f"upload {display_name(upload.name)}"
-        suffix = upload_suffix(upload.name)
+        shown = f"upload {display_name(upload.name, settings)}"
+        suffix = upload_suffix(upload.name, settings)
         if suffix is None:
             kinds = ", ".join(UPLOAD_SUFFIXES)
             yield shown, [Problem(shown, f"not an article file (accepted: {kinds})")]
             continue
-        if display_name(upload.name).lower().endswith(SIDECAR_SUFFIX):
+        if display_name(upload.name, settings).lower().endswith(SIDECAR_SUFFIX):
             yield shown, [Problem(shown, SIDECAR_UPLOAD)]
             continue
         path = folder / f"upload-{number}{suffix}"
@@ -314,7 +314,7 @@ def run_add(
         elif isinstance(source, Pasted):
             progress(0.1, "storing the text and filing it under a story")
             summary = ingest_documents(
-                [pasted_document(source)],
+                [pasted_document(source, ingest)],
                 store,
                 ingest,
                 on_article=filing.new,
@@ -344,7 +344,6 @@ def run_add(
 
 
 __all__ = [
-    "MAX_FIELD_CHARS",
     "UPLOAD_SUFFIXES",
     "AddFailed",
     "AddReport",

@@ -24,12 +24,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
 from newsprism.services.adding import (
-    MAX_FIELD_CHARS,
     AddReport,
     FromUrl,
     Pasted,
@@ -38,7 +38,7 @@ from newsprism.services.adding import (
     text_problem,
     url_problem,
 )
-from newsprism.settings import StorySettings
+from newsprism.settings import DEFAULT, IngestSettings, Settings
 from newsprism.store.errors import StoryConflict
 from newsprism.store.open import open_store
 from newsprism.web.adding import add_log, submit_add
@@ -46,9 +46,6 @@ from newsprism.web.deps import OWN_PAGE_SITES, TOKEN_FIELD, TOKEN_HEADER, check_
 from newsprism.web.jobs import Job, jobs
 
 router = APIRouter()
-
-CONFLICT_RETRIES = 3  # a correction retried when another writer filed meanwhile
-
 
 # --- request bodies --------------------------------------------------------------------------
 
@@ -143,20 +140,42 @@ def field_text(form: FormData, name: str) -> str:
 # --- adding ----------------------------------------------------------------------------------
 
 
+_AT_MOST = "at most [ingest] max_field_chars characters (1000 unless set)"
+
+
 class ArticleIn(BaseModel):
     """An article to add: its ``text`` (and metadata), or only a ``url`` to fetch."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description="the article's text (plain text)")
-    title: str = Field("", max_length=MAX_FIELD_CHARS)
-    outlet: str = Field("", max_length=MAX_FIELD_CHARS)
-    published: str = Field("", max_length=MAX_FIELD_CHARS, description="ISO 8601 time")
+    title: str = Field("", description=_AT_MOST)
+    outlet: str = Field("", description=_AT_MOST)
+    published: str = Field("", description=f"ISO 8601 time, {_AT_MOST}")
     url: str = Field("", description="with text: where it was published; alone: fetch it")
+
+    @field_validator("title", "outlet", "published")
+    @classmethod
+    def _at_most(cls, value: str, info: ValidationInfo) -> str:
+        """Over ``[ingest] max_field_chars`` (``read_json`` passes the settings in force as
+        the validation context): 422, as a field's ``max_length`` would answer."""
+        limits = (info.context or {}).get("ingest", DEFAULT.ingest)
+        if len(value) > limits.max_field_chars:
+            raise PydanticCustomError(
+                "string_too_long",
+                "String should have at most {max_length} characters",
+                {"max_length": limits.max_field_chars},
+            )
+        return value
 
 
 def source_from(
-    text: str | None, url: str, title: str = "", outlet: str = "", published: str = ""
+    settings: IngestSettings,
+    text: str | None,
+    url: str,
+    title: str = "",
+    outlet: str = "",
+    published: str = "",
 ) -> Source:
     """What to add, from the fields given: text (with its metadata), else a URL to fetch;
     422 with the reason when neither is usable."""
@@ -168,7 +187,7 @@ def source_from(
         return Pasted(text, title.strip(), outlet.strip(), published.strip(), url)
     if not url:
         raise HTTPException(status_code=422, detail="give the article's text or its URL")
-    problem = url_problem(url)
+    problem = url_problem(url, settings)
     if problem:
         raise HTTPException(status_code=422, detail=problem)
     return FromUrl(url)
@@ -235,7 +254,7 @@ async def read_json(request: Request, model: type[BaseModel]) -> Any:
     """The JSON body as ``model`` (413 over the limit; 422 naming each problem)."""
     body = await limited(request).body()
     try:
-        return model.model_validate_json(body)
+        return model.model_validate_json(body, context={"ingest": config(request).settings.ingest})
     except ValidationError as err:
         raise RequestValidationError(
             [{**e, "loc": ("body", *e.get("loc", ()))} for e in err.errors(include_url=False)]
@@ -251,7 +270,14 @@ async def read_json(request: Request, model: type[BaseModel]) -> Any:
 async def add_article(request: Request) -> JSONResponse:
     check_write(request)
     given: ArticleIn = await read_json(request, ArticleIn)
-    source = source_from(given.text, given.url, given.title, given.outlet, given.published)
+    source = source_from(
+        config(request).settings.ingest,
+        given.text,
+        given.url,
+        given.title,
+        given.outlet,
+        given.published,
+    )
     return _accepted(request, submit(request, source))
 
 
@@ -320,19 +346,19 @@ class Moved:
     merged: bool
 
 
-def _retrying(work: Any) -> Any:
-    for attempt in range(CONFLICT_RETRIES):
+def _retrying(work: Any, retries: int) -> Any:
+    for attempt in range(retries):
         try:
             return work()
         except StoryConflict:
-            if attempt == CONFLICT_RETRIES - 1:
+            if attempt == retries - 1:
                 raise HTTPException(
                     status_code=409, detail="the stories changed meanwhile; try again"
                 ) from None
     raise AssertionError("unreachable")
 
 
-def merge(db: str, story_ids: list[str], settings: StorySettings) -> Merged:
+def merge(db: str, story_ids: list[str], settings: Settings) -> Merged:
     """Merge stories into the first one (``newsprism merge``): 404 naming unknown ids, 422
     when fewer than two different stories are given."""
     from newsprism.services.stories import CorrectionError
@@ -346,19 +372,19 @@ def merge(db: str, story_ids: list[str], settings: StorySettings) -> Merged:
 
         def work() -> Merged:
             resolved = [store.resolve_story(s) or s for s in ids]
-            into = merge_stories(store, ids, settings)
+            into = merge_stories(store, ids, settings.stories)
             record = store.get_story(into)
             others = sorted({s for s in resolved if s != into})
             return Merged(into, others, record.articles if record else 0)
 
         try:
-            result: Merged = _retrying(work)
+            result: Merged = _retrying(work, settings.web.conflict_retries)
         except CorrectionError as err:
             raise HTTPException(status_code=422, detail=str(err)) from None
     return result
 
 
-def move(db: str, article_id: str, story_id: str, settings: StorySettings) -> Moved:
+def move(db: str, article_id: str, story_id: str, settings: Settings) -> Moved:
     """Move an article to another story (``newsprism move``): 404 for an unknown article or
     story, 422 when it cannot move (not filed yet, already there)."""
     from newsprism.services.stories import CorrectionError, UnknownArticle, UnknownStory
@@ -366,7 +392,10 @@ def move(db: str, article_id: str, story_id: str, settings: StorySettings) -> Mo
 
     with open_store(db) as store:
         try:
-            done = _retrying(lambda: move_article(store, article_id, story_id.strip(), settings))
+            done = _retrying(
+                lambda: move_article(store, article_id, story_id.strip(), settings.stories),
+                settings.web.conflict_retries,
+            )
         except (UnknownArticle, UnknownStory) as err:
             raise HTTPException(status_code=404, detail=str(err)) from None
         except CorrectionError as err:
@@ -400,7 +429,7 @@ async def merge_api(request: Request) -> dict[str, Any]:
     check_write(request)
     given: MergeIn = await read_json(request, MergeIn)
     cfg = config(request)
-    done = await run_in_threadpool(merge, cfg.db, [given.into, *given.others], cfg.settings.stories)
+    done = await run_in_threadpool(merge, cfg.db, [given.into, *given.others], cfg.settings)
     return {"story": done.story, "merged": done.merged, "articles": done.articles}
 
 
@@ -413,7 +442,7 @@ async def move_api(request: Request, article_id: str) -> dict[str, Any]:
     check_write(request)
     given: MoveIn = await read_json(request, MoveIn)
     cfg = config(request)
-    done = await run_in_threadpool(move, cfg.db, article_id, given.story, cfg.settings.stories)
+    done = await run_in_threadpool(move, cfg.db, article_id, given.story, cfg.settings)
     return {
         "article": done.article,
         "from": done.source,

@@ -76,6 +76,7 @@ async def add_post(request: Request) -> Response:
         else:
             text = form.get("text")
             source = source_from(
+                config(request).settings.ingest,
                 text if isinstance(text, str) else None,
                 field_text(form, "url"),
                 field_text(form, "title"),
@@ -127,7 +128,7 @@ async def merge_post(request: Request) -> Response:
     if into:
         ids = [into, *(s for s in ids if s.strip() != into)]
     cfg = config(request)
-    done = await run_in_threadpool(merge, cfg.db, ids, cfg.settings.stories)
+    done = await run_in_threadpool(merge, cfg.db, ids, cfg.settings)
     return _see(f"/stories/{done.story}")
 
 
@@ -143,5 +144,5 @@ async def move_post(request: Request, article_id: str) -> Response:
     if not story:
         raise HTTPException(status_code=422, detail="choose the story to move the article to")
     cfg = config(request)
-    done = await run_in_threadpool(move, cfg.db, article_id, story, cfg.settings.stories)
+    done = await run_in_threadpool(move, cfg.db, article_id, story, cfg.settings)
     return _see(f"/stories/{done.story}")
