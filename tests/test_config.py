@@ -11,7 +11,7 @@ import pytest
 
 from newsprism.cli import main as cli_main
 from newsprism.config import ConfigError, load_settings, settings_from, to_toml
-from newsprism.settings import DEFAULT
+from newsprism.settings import DEFAULT, Settings
 
 
 def test_every_key_printed_and_read_back_equal() -> None:
@@ -169,3 +169,22 @@ def test_metadata_limits_are_settings(tmp_path: Path) -> None:
         "A budget passes at last",
         "https://example.org/budget",
     )
+
+
+def test_settings_reach_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``newsprism --config F train facts`` fits the model for the settings in force (the
+    candidate pairs, the in-story stage's third articles), not for the defaults."""
+    import newsprism.train.facts
+
+    seen: list[Settings] = []
+
+    def fake_train(facts: Path, out: Path | None, settings: Settings, show: bool) -> Path:
+        seen.append(settings)
+        return tmp_path / "model.json"
+
+    monkeypatch.setattr(newsprism.train.facts, "train", fake_train)
+    (tmp_path / "basil_dev.json").write_text("[]", encoding="utf-8")
+    config = tmp_path / "few.toml"
+    config.write_text("[facts]\ncandidates = 3\n", encoding="utf-8")
+    assert cli_main(["--config", str(config), "train", "facts", "--data", str(tmp_path)]) == 0
+    assert [s.facts.candidates for s in seen] == [3]

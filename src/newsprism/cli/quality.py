@@ -87,6 +87,7 @@ def _train(args: argparse.Namespace) -> int:
         "align": {"ecbplus", "basil"},
         "facts": {"facts"},
     }
+    settings = settings_of(args)  # newsprism.toml or --config: train for what is in force
     missing = needs[args.model] - set(folders)
     if args.model != "stories" and missing:
         say(f"error: training {args.model} needs --data for {', '.join(sorted(missing))}")
@@ -95,7 +96,11 @@ def _train(args: argparse.Namespace) -> int:
         from newsprism.train.stories import train as train_stories
 
         path = train_stories(
-            folders.get("ecbplus"), folders.get("basil"), folders.get("neus"), out=args.out
+            folders.get("ecbplus"),
+            folders.get("basil"),
+            folders.get("neus"),
+            settings.stories,
+            out=args.out,
         )
         say(f"wrote {path}")
     elif args.model == "loaded":
@@ -106,9 +111,11 @@ def _train(args: argparse.Namespace) -> int:
     elif args.model == "facts":
         from newsprism.train.facts import train as train_facts
 
-        say(f"wrote {train_facts(folders['facts'], args.out, show=sys.stderr.isatty())}")
+        path = train_facts(folders["facts"], args.out, settings, show=sys.stderr.isatty())
+        say(f"wrote {path}")
     else:
-        from newsprism.train.align import main as train_align
+        from newsprism.train.align import train as train_align
 
-        return train_align([str(folders["ecbplus"]), str(folders["basil"])])
+        for path in train_align(folders["ecbplus"], folders["basil"], settings):
+            say(f"wrote {path}")
     return 0

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from newsprism.settings import DEFAULT, Settings
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ROUND = 4
 # Inverse regularisation strength of both logistic regressions (fixed, not tuned).
@@ -61,7 +63,11 @@ class StoryPairs:
 
 
 def story_pairs(
-    data: Path, keep: Callable[[int], bool], full: bool = False, progress: bool = False
+    data: Path,
+    keep: Callable[[int], bool],
+    full: bool = False,
+    progress: bool = False,
+    settings: Settings = DEFAULT,
 ) -> list[StoryPairs]:
     """Claims of each kept sub-topic, their pairwise features and the gold chains.
 
@@ -76,7 +82,6 @@ def story_pairs(
     from newsprism.eval.loaders.ecbplus import load_documents, load_event_mentions
     from newsprism.model import ArticleAnalysis, Concept
     from newsprism.pipeline import analyze_story
-    from newsprism.settings import DEFAULT
 
     documents = [d for d in load_documents(data) if keep(int(d.topic))]
     mentions = load_event_mentions(data, documents)
@@ -86,13 +91,13 @@ def story_pairs(
         articles = [d.article for d in docs]
         concepts: list[Concept] = []
         if full:
-            analyses, concepts = analyze_story(articles, DEFAULT, Stages().seconds)
+            analyses, concepts = analyze_story(articles, settings, Stages().seconds)
         else:
             analyses = [ArticleAnalysis(article=a.id) for a in articles]
             for doc, article, analysis in zip(
                 parse([a.text for a in articles]), articles, analyses, strict=True
             ):
-                analysis.claims = event_claims(doc, article, analysis, DEFAULT.align)
+                analysis.claims = event_claims(doc, article, analysis, settings.align)
         index = {a.id: i for i, a in enumerate(articles)}
         claims = sorted(
             (c for an in analyses for c in an.claims),
@@ -162,12 +167,14 @@ def conll_at(
     return coref_scores(gold, pred)["conll_f1"]
 
 
-def train_pairs(data: Path, progress: bool = False, full: bool = False) -> Path:
+def train_pairs(
+    data: Path, progress: bool = False, full: bool = False, settings: Settings = DEFAULT
+) -> Path:
     """Fit the pairwise alignment model on the odd ECB+ topics, tune its grouping threshold
     there (CoNLL F1), and write both to align_weights.json."""
     from newsprism.compare.align import FEATURES
 
-    stories = story_pairs(data, lambda topic: topic % 2 == 1, full, progress)
+    stories = story_pairs(data, lambda topic: topic % 2 == 1, full, progress, settings)
     x, y = pair_examples(stories)
     payload = _fit(x, y, FEATURES)
     weights = [payload["weights"][f] for f in FEATURES]
@@ -241,6 +248,14 @@ def train_event_nouns(data: Path) -> Path:
     return path
 
 
+def train(ecbplus: Path, basil: Path, settings: Settings = DEFAULT) -> list[Path]:
+    """Retrain all three files (``newsprism train align``): the event nouns and the pairwise
+    model from ECB+, the sentence roles from BASIL; the claims read with ``settings``."""
+    nouns = train_event_nouns(ecbplus)
+    train_event_nouns_cache_clear()
+    return [nouns, train_pairs(ecbplus, progress=True, settings=settings), train_roles(basil)]
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m newsprism.train.align ECBPLUS_DIR BASIL_DIR``: retrain all three files."""
     import sys
@@ -249,11 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 2:
         print("usage: python -m newsprism.train.align ECBPLUS_DIR BASIL_DIR", file=sys.stderr)
         return 2
-    ecbplus, basil = Path(args[0]), Path(args[1])
-    print(train_event_nouns(ecbplus))
-    train_event_nouns_cache_clear()
-    print(train_pairs(ecbplus, progress=True))
-    print(train_roles(basil))
+    for path in train(Path(args[0]), Path(args[1])):
+        print(path)
     return 0
 
 
