@@ -98,6 +98,14 @@ RULES: list[tuple[str, str, str]] = [
         )
     ],
     ("newsprism.web.outlets", "newsprism.web.views", "the outlet directory is below the views"),
+    # Outside the store, callers are typed against the protocols of ``store.base`` and get a
+    # store from ``store.open``: SQLite or PostgreSQL is the store's own business.
+    *[
+        (caller, backend, "callers use store.base's protocols, not one backend")
+        for caller in BELOW_FRONT_ENDS + FRONT_ENDS
+        if caller != "newsprism.store"
+        for backend in ("newsprism.store.sqlite", "newsprism.store.postgres")
+    ],
     *[
         (lower, front, "only a front end shows output")
         for lower in BELOW_FRONT_ENDS

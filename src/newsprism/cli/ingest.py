@@ -26,9 +26,9 @@ from newsprism.cli.common import Subparsers, add_db_argument, settings_of
 from newsprism.engines.common import IngestSummary, stop_on_signals, story_filer
 from newsprism.engines.local import ingest_sources
 from newsprism.settings import DEFAULT, Settings
+from newsprism.store.base import Backend
 from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
-from newsprism.store.sqlite import Store
 from newsprism.stories.persist import StoryFiler
 
 
@@ -193,7 +193,7 @@ def say_locked(err: StoreLocked) -> None:
     )
 
 
-def _open_store(path: str, lock_wait: float) -> Store | None:
+def _open_store(path: str, lock_wait: float) -> Backend | None:
     """The store at ``path``, or None (with an error on stderr) when it cannot be opened;
     raises ``StoreLocked`` when another writer holds it past ``lock_wait_seconds``."""
     try:

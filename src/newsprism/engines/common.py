@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from newsprism.model import Problem, printable
 from newsprism.settings import DEFAULT, StorySettings
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 
 if TYPE_CHECKING:
     from newsprism.stories.persist import StoryFiler
@@ -149,7 +149,7 @@ def stop_on_signals() -> Iterator[threading.Event]:
 
 @contextmanager
 def story_filer(
-    store: Store, settings: StorySettings, enabled: bool = True
+    store: Backend, settings: StorySettings, enabled: bool = True
 ) -> Iterator[StoryFiler | None]:
     """The story filer of an ingest run (None when ``enabled`` is false), filing with
     ``settings``. It first files what an earlier run stored but left unfiled, and writes

@@ -47,7 +47,7 @@ from newsprism.ingest.warc import (
 )
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 
 OnArticle = Callable[[Article], object]  # what it returns is ignored
 OnCopy = Callable[[Article, str], object]
@@ -63,7 +63,7 @@ class _Ingest:
 
     def __init__(
         self,
-        store: Store,
+        store: Backend,
         settings: IngestSettings,
         *,
         allow_private: bool,
@@ -459,7 +459,7 @@ def fetched_name(feed: Feed) -> str:
 
 def ingest_sources(
     sources: list[str],
-    store: Store,
+    store: Backend,
     settings: IngestSettings | Settings = DEFAULT.ingest,
     *,
     allow_private: bool = False,
@@ -511,7 +511,7 @@ def ingest_sources(
 
 def ingest_documents(
     documents: Iterable[RawDoc | Problem],
-    store: Store,
+    store: Backend,
     settings: IngestSettings = DEFAULT.ingest,
     *,
     on_article: OnArticle | None = None,

@@ -51,8 +51,9 @@ from newsprism.ingest.loader import build_noted, raw_from_warc, registry_for
 from newsprism.ingest.warc import WarcSkipped, expand_with_archives, is_warc, iter_warc
 from newsprism.model import Article, Problem
 from newsprism.settings import DEFAULT, IngestSettings, Settings
+from newsprism.store.articles import Ingested
+from newsprism.store.base import Backend
 from newsprism.store.errors import StoryConflict
-from newsprism.store.sqlite import Ingested, Store
 from newsprism.stories.features import StoryFeatures, extract_features
 from newsprism.stories.partition import (
     PARTITION_DAYS,
@@ -323,7 +324,7 @@ class _RayRun:
 
     def __init__(
         self,
-        store: Store,
+        store: Backend,
         settings: Settings,
         workers: int,
         analyze: bool,
@@ -615,7 +616,7 @@ class _RayRun:
 
 def ingest_ray(
     sources: list[str],
-    store: Store,
+    store: Backend,
     settings: Settings = DEFAULT,
     *,
     address: str | None = None,

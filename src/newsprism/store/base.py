@@ -7,17 +7,18 @@ wording, framing terms, quote balance, events and the brief. Saving is all-or-no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, Self, runtime_checkable
 
 from newsprism.model import Article, Comparison, Outlet
+from newsprism.store.articles import Ingested
 from newsprism.store.browse import OutletCount, OutletRef
 from newsprism.store.stories import Correction, Filing, StoryRecord
 
 
 @runtime_checkable
 class StoreBackend(Protocol):
-    """What the pipeline, the CLI and the web app may ask of a store."""
+    """What the pipeline, the ingest engines, the CLI and the web app may ask of a store."""
 
     def save_comparison(
         self, comparison: Comparison, outlets: Mapping[str, Outlet] | None = None
@@ -45,6 +46,29 @@ class StoreBackend(Protocol):
 
     def original_of(self, article_id: str) -> tuple[str, float] | None:
         """(original id, similarity) when the article is a linked near-copy, else None."""
+        ...
+
+    def article_for_url(self, url: str) -> str | None:
+        """The id of the stored article found at ``url`` (already normalized), or None."""
+        ...
+
+    def add_ingested(
+        self,
+        article: Article,
+        urls: list[str],
+        signature: bytes | None,
+        bands: list[tuple[int, int]],
+        choose_original: Callable[[list[tuple[str, bytes]]], tuple[str, float] | None],
+    ) -> tuple[str, str, float]:
+        """Store one ingested article in one transaction: (outcome, original id, similarity)."""
+        ...
+
+    def add_ingested_many(self, entries: Sequence[Ingested]) -> list[tuple[str, str, float]]:
+        """Store ingested articles in one transaction, in order, each as ``add_ingested``."""
+        ...
+
+    def record_source(self, source: str, status: str, article: str = "", message: str = "") -> None:
+        """Remember the outcome of fetching or reading one source ("ok" or "failed")."""
         ...
 
     def get_article(self, article_id: str) -> Article | None:

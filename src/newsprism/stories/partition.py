@@ -41,7 +41,7 @@ import numpy as np
 
 from newsprism.model import Article
 from newsprism.settings import StorySettings
-from newsprism.store.sqlite import Store
+from newsprism.store.base import Backend
 from newsprism.store.stories import Filing, StoryRecord
 from newsprism.stories.cluster import StoryClusterer, StoryModel, folds_between, next_fold
 from newsprism.stories.features import HASH_BITS, StoryFeatures
@@ -384,7 +384,7 @@ class StoryWriter:
     ``catch_up`` of the rest, and ``stories``, ``compare --story``, merge and split work
     on the result."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Backend) -> None:
         self.store = store
         meta = store.story_meta()
         self.seq = int(meta.get("seq", "0"))
