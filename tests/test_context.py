@@ -60,3 +60,20 @@ def test_a_pair_reads_its_neighbours_and_its_rivals() -> None:
 def test_an_article_with_no_candidates_gives_empty_rows() -> None:
     rows = story_context([2, 0], [(0, 1, np.zeros((0, 2), dtype=int))], [np.zeros(0)], 8)
     assert rows[0].shape == (0, len(CONTEXT_FEATURES))
+
+
+def test_the_third_articles_read_are_those_both_link_to_most_strongly() -> None:
+    # Articles 0 and 1 (two sentences each) link their first sentences at 0.5. Article 2 is
+    # linked from every sentence of both (0.6); article 3 only from their first sentences,
+    # but more strongly (0.95), so on average both link less to it (0.475 a sentence).
+    sizes = [2, 2, 1, 1]
+    both = np.array([[0, 0], [1, 0]])
+    first = np.array([[0, 0]])
+    blocks = [(0, 1, first), (0, 2, both), (1, 2, both), (0, 3, first), (1, 3, first)]
+    probabilities = [np.array(p) for p in ([0.5], [0.6, 0.6], [0.6, 0.6], [0.95], [0.95])]
+
+    def through_third(thirds: int) -> float:
+        return float(story_context(sizes, blocks, probabilities, thirds)[0][0][6])
+
+    assert through_third(1) == 0.6  # article 2 alone: the one both link to most
+    assert through_third(2) == 0.95  # and article 3 too

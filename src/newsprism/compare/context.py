@@ -72,8 +72,8 @@ def story_context(
             )
             features[:, 0] = p
             features[:, 1] = neighbour
-            features[:, 2] = p - _best_other(m, i, j, p)
-            features[:, 3] = p - _best_other(m.T, j, i, p)
+            features[:, 2] = p - _best_other(m, i, p)
+            features[:, 3] = p - _best_other(m.T, j, p)
             features[:, 4] = m.sum(axis=1)[i]
             features[:, 5] = m.sum(axis=0)[j]
             third = np.zeros(len(pairs))
@@ -88,8 +88,9 @@ def story_context(
     return out
 
 
-def _best_other(m: np.ndarray, rows: np.ndarray, cols: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """For each pair (row, col): the best probability of its row's other columns."""
+def _best_other(m: np.ndarray, rows: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """For each pair (its row, its probability ``p``): the best probability among the
+    row's other columns."""
     if m.shape[1] < 2:
         return np.zeros(len(rows))
     top = np.sort(m, axis=1)[:, -2:]

@@ -215,9 +215,9 @@ class FactModel:
     def from_json(data: dict[str, object]) -> FactModel:
         names = tuple(str(n) for n in data["features"])  # type: ignore[attr-defined]
         context = tuple(str(n) for n in data.get("context_features", []))  # type: ignore[attr-defined]
-        if names != FEATURES or (data.get("in_story") and context != CONTEXT_FEATURES):
-            raise ValueError("the facts model was trained on other features: retrain it")
         in_story = data.get("in_story")
+        if names != FEATURES or (in_story and context != CONTEXT_FEATURES):
+            raise ValueError("the facts model was trained on other features: retrain it")
         return FactModel(
             Logistic.from_json(data["pairwise"]),  # type: ignore[arg-type]
             Logistic.from_json(in_story) if in_story else None,  # type: ignore[arg-type]
