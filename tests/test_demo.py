@@ -53,7 +53,9 @@ def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, An
     moved = [a for a in demo["alignments"] if a["status_change"]]
     meeting = moved[0]
     assert (meeting["relation"], meeting["conflicts"]) == ("agreed", [])
-    assert meeting["label"].startswith(
+    # The shared row says what both report: RT's "who visited Russia for the first time in
+    # over two years" is RT's own row, cut from the shared one.
+    assert meeting["label"] == (
         "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
     )
     assert _sentences(demo, meeting) == {("Radio Free Europe/Radio Liberty", 0), ("RT", 0)}
@@ -75,9 +77,10 @@ def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> N
     Guterres's own words "We need peace in Ukraine - a just peace" that RT quotes)."""
     shared = [a for a in demo["alignments"] if a["relation"] == "agreed"]
     peace = [a for a in shared if "just peace" in a["label"]]
-    assert [a["label"][:40] for a in peace] == [  # "He urged": the person last named
-        "The UN chief has repeatedly called for a",
-        "Guterres urged a “just peace” in Ukraine",
+    assert [a["label"] for a in peace] == [  # "He urged": the person last named
+        'The UN chief has repeatedly called for a "just peace" that respects international law '
+        'and Ukraine’s "territorial integrity."',
+        "Guterres urged a “just peace” in Ukraine",  # RT's "and called for ... Gaza" cut
     ]
     # RFE/RL's sentence 5 with RT's 6 (Guterres quoted) and with RT's 5 (in RT's words).
     assert [sorted(_sentences(demo, a)) for a in peace] == [
@@ -124,6 +127,27 @@ def test_brief_leads_with_the_shared_meeting_and_cites_both(demo: dict[str, Any]
     )
     assert {s["article"] for s in first["spans"]} == {a["id"] for a in demo["articles"]}
     assert all(sentence["claims"] for sentence in demo["brief"])
+
+
+def test_rows_and_brief_read_as_whole_statements(demo: dict[str, Any]) -> None:
+    """A row's main clause stands alone only when the sentence goes on at a comma or a
+    coordination ("is seen by Moscow as an opportunity" needs "to demonstrate ..."); a
+    quotation a row opens is closed; the brief tells no adjunct as a sentence ("Despite the
+    Putin-Guterres meeting, scheduled to take place on October 24")."""
+    labels = [a["label"] for a in demo["alignments"]]
+    summit = [label for label in labels if label.startswith("The October 22-24 summit")]
+    assert summit[0].startswith(
+        "The October 22-24 summit, which brings together leaders from Brazil, Russia, India, "
+        "China, South Africa, and several other countries, is seen by Moscow as an opportunity "
+        "to demonstrate that efforts by the West"
+    )
+    assert "In response, Putin remarked, “That’s how we live.”" in labels
+    texts = [sentence["text"] for sentence in demo["brief"]]
+    assert not any("scheduled to take place on October 24." in text for text in texts)
+    assert (
+        "According to Radio Free Europe/Radio Liberty, Guterres has consistently criticized "
+        "Russia's actions."
+    ) in texts
 
 
 def test_word_choice_kyiv_and_kiev_and_the_un_chief(demo: dict[str, Any]) -> None:

@@ -13,14 +13,17 @@ from newsprism.compare.context import CONTEXT_FEATURES
 from newsprism.compare.facts import (
     FEATURES,
     FactModel,
+    _clause,
     best_threshold,
+    claim_words,
     content_words,
     load_model,
+    story_units,
 )
 from newsprism.eval.common import EvalOptions, detect_dataset, run_task
 from newsprism.eval.tasks.facts import read_mrpc
 from newsprism.model import Article
-from newsprism.pipeline import compare_articles
+from newsprism.pipeline import analyze_story, compare_articles
 
 
 def _article(key: str, outlet: str, text: str, day: int = 12) -> Article:
@@ -96,6 +99,35 @@ def test_a_hedged_number_agrees_with_a_close_exact_one() -> None:
     )
     (alignment,) = compare_articles([fox, hpo]).alignments
     assert (alignment.relation, alignment.conflicts) == ("agreed", [])
+
+
+def _row_words(text: str, drop_from: str) -> str:
+    """The words of a row of the one-sentence article ``text``, cutting the clauses that
+    start with ``drop_from`` (as a shared row cuts what the sentence alone says)."""
+    article = _article("fox", "Fox News", text)
+    analyses, concepts = analyze_story([article])
+    (unit,) = story_units([article], analyses)[0]
+    drop = [c for c in unit.claims if claim_words(c, unit).startswith(drop_from)]
+    assert drop, [claim_words(c, unit) for c in unit.claims]
+    return _clause(unit, article, {c.id: c.name for c in concepts}, drop)
+
+
+def test_a_shared_row_is_cut_only_at_a_joined_clause() -> None:
+    """A relative or coordinated clause the sentence alone states is cut from a shared row;
+    a clause the rest leans on is not ("Pointing to his time ..." is no statement)."""
+    assert (
+        _row_words(
+            "Putin met with Antonio Guterres, who visited Russia for the first time in over two "
+            "years to attend the BRICS Summit in Kazan.",
+            "who visited",
+        )
+        == "Putin met with Antonio Guterres"
+    )
+    pointing = (
+        "Pointing to his time as a recovering alcoholic, the Fox News host urged the GOP to "
+        "embark on a 12-step program of recovery."
+    )
+    assert _row_words(pointing, "the Fox News host") == pointing
 
 
 def test_best_threshold_maximises_f1_or_accuracy() -> None:

@@ -35,6 +35,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from newsprism.compare.events import is_event_word_claim
+from newsprism.compare.words import QUOTE_CHARS, ends_naturally
 from newsprism.model import (
     Alignment,
     Article,
@@ -63,7 +64,6 @@ _LABEL = re.compile(r"^\s*[A-Z][a-z]*(?: [a-z]+){1,3}:\s+(?=[A-Z])")
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
 _MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
 _MODIFIER_POS = {"ADJ", "ADV"}
-_QUOTE_CHARS = "\"'“”‘’«»"
 _NAME_ENTITIES = {
     "PERSON",
     "ORG",
@@ -111,7 +111,6 @@ _FRAGMENT_START = {
     "of",
 }
 # What may follow a clause that opens its sentence for the clause to be told alone.
-_NATURAL_TAIL = re.compile(r"\s*(?:[,;:\u2013\u2014]|-{1,2}\s|\s*(?:and|but)\b)")
 # Words and marks a clause boundary can leave hanging at its end ("..., but", "... and").
 _DANGLING = re.compile(
     r"(?:[\s,;:\u2013\u2014-]+|\s+(?:and|but|or|as|while|stating|saying|with|which|who|"
@@ -378,6 +377,12 @@ def _leads_with_finite_verb(text: str) -> bool:
     return len(doc) > 0 and doc[0].tag_ in {"VBD", "VBZ", "VBP"}
 
 
+def _has_finite_verb(text: str) -> bool:
+    """Whether a text can stand as a sentence: it has a finite verb ("there is no
+    indication ...", not "Despite the meeting, scheduled to take place on October 24")."""
+    return any(token.tag_ in {"VBD", "VBZ", "VBP", "MD"} for token in _parsed(text))
+
+
 def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, int, str, bool]:
     """The words a claim is told with: (start, end, prefix, from_sentence).
 
@@ -385,8 +390,10 @@ def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, i
     sentence (an embedded clause, "... does not believe [Trump will be convicted]", or a
     condition, "if [Kim detonates a bomb]", would assert what the source does not), the rest
     of the sentence hangs off it at a comma, a dash or a coordination, and its attribution is
-    inside it. A clause that opens with its verb ("discussed proposals ...") takes the words of
-    its subject when they open the sentence. Anything else is told by its whole sentence.
+    inside it, and it has a subject or a finite verb (not an adjunct such as "Despite the
+    meeting, scheduled to take place on October 24"). A clause that opens with its verb
+    ("discussed proposals ...") takes the words of its subject when they open the sentence.
+    Anything else is told by its whole sentence.
     """
     c_start, c_end = _trimmed(article.text, claim.start, claim.end)
     sentence = _sentence_of(ctx, claim)
@@ -395,15 +402,17 @@ def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, i
     s_start, s_end = _trimmed(article.text, *sentence)
     opening = _CONNECTIVE.match(article.text[s_start:s_end])
     body = s_start + (opening.end() if opening else 0)
-    while body < s_end and article.text[body] in _QUOTE_CHARS:
+    while body < s_end and article.text[body] in QUOTE_CHARS:
         body += 1
     tail = article.text[c_end:s_end]
-    natural_end = not tail.strip(" .!?" + _QUOTE_CHARS) or bool(_NATURAL_TAIL.match(tail))
+    natural_end = ends_naturally(tail)
     said_elsewhere = (
         bool(claim.attribution) and claim.attribution not in article.text[c_start:c_end]
     )
     if natural_end and not said_elsewhere:
-        if c_start <= body:
+        if c_start <= body and (
+            claim.subject.strip() or _has_finite_verb(article.text[c_start:c_end])
+        ):
             return c_start, c_end, "", False
         subject = claim.subject.strip()
         verb_first = claim.predicate_start is not None and claim.predicate_start <= c_start

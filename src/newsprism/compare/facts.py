@@ -56,7 +56,7 @@ from newsprism.compare.pieces import (
     pair_piece_features,
 )
 from newsprism.compare.values import values_conflict
-from newsprism.compare.words import content_words
+from newsprism.compare.words import content_words, ends_naturally
 from newsprism.model import (
     Alignment,
     Article,
@@ -711,29 +711,71 @@ def _readable(text: str, limit: int) -> str:
 
 
 _PRONOUNS = frozenset({"he", "she", "they"})
-_TRAILING = re.compile(r"[\s,;:—-]*\b(and|but|or|as|while|which|who)?[\s,;:—-]*$")
+_TRAILING = re.compile(r"[\s,;:—-]*(?:\b(?:and|but|or|as|while|which|who))?[\s,;:—-]*$")
+# A shared row cut short of a sentence's own clauses keeps at least this many content words.
+_MIN_LABEL_WORDS = 3
+# The words before a relative or coordinated clause, where a row's words may be cut.
+_JOINED = re.compile(r"(?:,\s*(?:who|which)|\b(?:and|but))\s*$")
 
 
-def _clause(unit: FactUnit, article: Article, names: dict[str, str]) -> str:
+def _clause(
+    unit: FactUnit, article: Article, names: dict[str, str], drop: Sequence[Claim] = ()
+) -> str:
     """The words of a row: the unit's main clause when it opens the sentence, is the outlet's
-    own statement, says something alone (at least five content words) and is not a small
-    part of the sentence; else the whole sentence. A pronoun subject at the start is replaced
-    by the name it refers to ("He urged" -> "Guterres urged"): its linked concept, else for
-    "he" or "she" the person last named before the sentence."""
+    own statement, says something alone (at least five content words), is complete (the
+    sentence goes on after it at a comma, a dash or a coordination: not "is seen as an
+    opportunity [to demonstrate ...]") and is not a small part of the sentence; else the whole
+    sentence. Clauses in ``drop`` (what the sentence says beyond a shared fact, listed as
+    rows of their own) are cut when they end it: the shared row "Putin met with Guterres" rather
+    than "..., who visited Russia for the first time in over two years". A pronoun subject at
+    the start is replaced by the name it refers to ("He urged" -> "Guterres urged"): its linked
+    concept, else for "he" or "she" the person last named before the sentence."""
     claim = next((c for c in unit.claims if c.id == unit.claim), None)
-    text = unit.text.strip()
-    if claim is None:
-        return text
-    clause = article.text[claim.start : claim.end].strip()
-    clause = _TRAILING.sub("", clause)
-    own = not claim.attribution and not unit.quoted and not unit.speaker
-    opens = claim.start <= unit.start + 2
-    whole = len(clause) >= 0.5 * len(text)  # not a subordinate fragment of a long sentence
-    if own and opens and whole and len(content_words(clause)) >= 5:
-        text = clause
+    start, end = unit.start, unit.end
+    if claim is not None:
+        own = not claim.attribution and not unit.quoted and not unit.speaker
+        opens = claim.start <= unit.start + 2
+        whole = claim.end - claim.start >= 0.5 * len(unit.text.strip())
+        complete = ends_naturally(article.text[claim.end : unit.end])
+        words = content_words(_TRAILING.sub("", article.text[claim.start : claim.end]))
+        if own and opens and whole and complete and len(words) >= 5:
+            start, end = claim.start, claim.end
+    for part in sorted(drop, key=lambda c: c.start):
+        kept = _TRAILING.sub("", article.text[start : part.start])
+        # The part ends the words: nothing after it but other such parts, or its purpose
+        # ("who visited Russia ... [to attend the summit]").
+        after = [c for c in unit.claims if part.start < c.start < end and c.id != part.id]
+        ends = all(c in drop or claim_words(c, unit).lower().startswith("to ") for c in after)
+        # It is joined as a relative clause or a coordinated one ("..., who visited", "and
+        # called for"), not a clause of its own that the kept words lean on.
+        before = article.text[start : part.start]
+        relative = before.rstrip().endswith(",") and claim_words(part, unit).lower().startswith(
+            ("who ", "which ")
+        )
+        at_boundary = relative or bool(_JOINED.search(before))
+        # What is left keeps a clause with its subject ("Pointing to his time as a recovering
+        # alcoholic" is no statement without "the host urged ...").
+        stated = any(
+            c.subject.strip()
+            and c not in drop
+            and c.predicate_start is not None
+            and start <= c.predicate_start < part.start
+            for c in unit.claims
+        )
+        if (
+            start < part.start < end
+            and ends
+            and at_boundary
+            and stated
+            and len(content_words(kept)) >= _MIN_LABEL_WORDS
+        ):
+            end = part.start
+            break
+    text = _TRAILING.sub("", article.text[start:end].strip())
     first = text.split(" ", 1)
-    if len(first) < 2 or first[0].lower() not in _PRONOUNS:
+    if claim is None or len(first) < 2 or first[0].lower() not in _PRONOUNS:
         return text
+    opens = claim.start <= unit.start + 2
     name = names.get(claim.subject_concept, "") if opens else ""
     if not name and first[0].lower() in ("he", "she"):
         name = names.get(unit.antecedent[0], "") or unit.antecedent[1]
@@ -741,11 +783,17 @@ def _clause(unit: FactUnit, article: Article, names: dict[str, str]) -> str:
 
 
 def fact_label(
-    unit: FactUnit, article: Article, names: dict[str, str], settings: FactSettings
+    unit: FactUnit,
+    article: Article,
+    names: dict[str, str],
+    settings: FactSettings,
+    drop: Sequence[Claim] = (),
 ) -> str:
     """A row's words: the unit's main clause (else its sentence), short, with the speaker
-    named when it is a quotation ("Putin (quoted): ...")."""
-    text = _readable(_clause(unit, article, names), settings.label_chars)
+    named when it is a quotation ("Putin (quoted): ...") and a quotation it opens closed."""
+    text = _readable(_clause(unit, article, names, drop), settings.label_chars)
+    if text.count("“") > text.count("”") and not text.endswith("”"):
+        text += "”"
     if unit.quoted and unit.speaker and unit.speaker.lower() not in text.lower():
         return f"{unit.speaker} (quoted): {text}"
     return text
@@ -818,10 +866,22 @@ def align_facts(
     outlets = {a.id: a.outlet or a.title or a.id for a in articles}
     texts = {a.id: a.text for a in articles}
     rows: list[tuple[tuple[int, int, int], Alignment]] = []
-    in_group: set[tuple[int, int]] = set()
+    # What each grouped sentence says beyond the facts it shares: rows of its own, and cut
+    # from the shared rows' words.
+    partners: dict[tuple[int, int], set[str]] = {}
+    for group in groups:
+        for member in group:
+            words = partners.setdefault(member, set())
+            for other in group:
+                if other != member:
+                    words |= units[other[0]][other[1]].words
+    own_parts = {
+        member: _own_part(units[member[0]][member[1]], words, settings)
+        for member, words in partners.items()
+    }
     for group in groups:
         members = [units[a][u] for a, u in group]
-        in_group.update(group)
+        drops = [own_parts[member] for member in group]
         strong = [
             (units[x[0]][x[1]], units[y[0]][y[1]])
             for n, x in enumerate(group)
@@ -832,10 +892,14 @@ def align_facts(
         timeline = sorted(members, key=lambda m: order[m.article])
         statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
         status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
-        label_unit = min(
-            members,
-            key=lambda m: (len(_clause(m, by_article[m.article], names)), order[m.article]),
+        clauses = [
+            _clause(m, by_article[m.article], names, drop)
+            for m, drop in zip(members, drops, strict=True)
+        ]
+        label_at = min(
+            range(len(members)), key=lambda k: (len(clauses[k]), order[members[k].article])
         )
+        label_unit = members[label_at]
         rows.append(
             (
                 (group[0][0], members[0].start, 0),
@@ -844,24 +908,23 @@ def align_facts(
                     relation="contradicted" if conflicts else "agreed",
                     claims=[c for m in members for c in m.cited()],
                     articles=sorted(m.article for m in members),
-                    label=fact_label(label_unit, by_article[label_unit.article], names, settings),
+                    label=fact_label(
+                        label_unit,
+                        by_article[label_unit.article],
+                        names,
+                        settings,
+                        drops[label_at],
+                    ),
                     conflicts=conflicts,
                     detail="; ".join(details),
                     status_change=status_change,
                 ),
             )
         )
-    partners: dict[tuple[int, int], set[str]] = {}
-    for group in groups:
-        for member in group:
-            words = partners.setdefault(member, set())
-            for other in group:
-                if other != member:
-                    words |= units[other[0]][other[1]].words
     for a, article_units in enumerate(units):
         for u, unit in enumerate(article_units):
-            if (a, u) in in_group:
-                for claim in _own_part(unit, partners[(a, u)], settings):
+            if (a, u) in own_parts:
+                for claim in own_parts[(a, u)]:
                     clause = by_article[unit.article].text[claim.start : claim.end]
                     rows.append(
                         (

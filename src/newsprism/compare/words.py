@@ -5,6 +5,16 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[a-z][a-z'’-]+")
+# What may follow a clause that is complete on its own: a comma, semicolon, colon or dash,
+# or a coordination ("..., and", "... but"). A clause followed by anything else ("is seen
+# as an opportunity [to demonstrate ...]") leaves out words its sense needs.
+NATURAL_TAIL = re.compile(r"\s*(?:[,;:\u2013\u2014]|-{1,2}\s|\s*(?:and|but)\b)")
+QUOTE_CHARS = "\"'“”‘’«»"
+
+
+def ends_naturally(tail: str) -> bool:
+    """Whether a clause followed by ``tail`` (the rest of its sentence) is complete alone."""
+    return not tail.strip(" .!?" + QUOTE_CHARS) or bool(NATURAL_TAIL.match(tail))
 
 
 def _stop_words() -> frozenset[str]:
