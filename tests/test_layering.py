@@ -114,12 +114,10 @@ RULES: list[tuple[str, str, str]] = [
 ]
 
 # Imports a rule allows by name: what a front end may start of the other (``newsprism serve``
-# runs the web app), and what is left of issue 15 (train/facts.py reuses the facts task's
-# fitting; its owners move it).
+# runs the web app).
 ALLOWED: set[tuple[str, str]] = {
     ("newsprism.cli.serve", "newsprism.web.app"),
     ("newsprism.cli.serve", "newsprism.web.serving"),
-    ("newsprism.train.facts", "newsprism.eval.tasks.facts"),
 }
 
 

@@ -13,8 +13,7 @@ import json
 from pathlib import Path
 
 from newsprism.eval.common import Stages, progress
-from newsprism.eval.loaders.facts import load_triplets
-from newsprism.eval.tasks.facts import fit_on, prepare
+from newsprism.eval.loaders.facts import fit_on, load_triplets, prepare
 from newsprism.settings import DEFAULT, Settings
 
 

@@ -4,7 +4,9 @@ Each triplet's three articles are handed to newsprism as a user would: three JSO
 (title, text, outlet, published, url) read by ``newsprism.ingest.load``. BASIL's own
 sentences are then found in the clean text, in order, so that a claim's span maps back to
 the sentence indices the annotators used. Gold facts and singles are read only by scorers
-and trainers.
+and trainers. ``prepare`` analyses a triplet as ``compare`` does and labels its candidate
+pairs; ``fit_on`` fits the facts model on prepared triplets: ``newsprism train facts`` and the
+facts task's cross-validation both use them.
 """
 
 from __future__ import annotations
@@ -19,10 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from newsprism.compare.facts import FactUnit, PairBlock
+from newsprism.compare.facts import (
+    FactModel,
+    FactUnit,
+    PairBlock,
+    candidate_pairs,
+    clause_vectors,
+    fit_story_model,
+    story_units,
+    unit_encodings,
+)
+from newsprism.eval.common import EvalError, Stages
 from newsprism.eval.loaders.basil import BasilArticle, user_record
 from newsprism.eval.loaders.basil import load as load_basil
-from newsprism.model import Article
+from newsprism.model import Article, ArticleAnalysis, Concept
+from newsprism.settings import Settings
 
 OUTLETS = ("fox", "nyt", "hpo")
 # A sentence pair: (outlet, sentence index, outlet, sentence index), outlets in OUTLETS order.
@@ -182,3 +195,40 @@ def pair_labels(
             hit = any(pair_key(oa, x, ob, y) in gold for x in sa for y in sb)
             labels.append(int(hit))
     return np.array(labels, dtype=np.int8)
+
+
+@dataclass
+class Prepared:
+    """One triplet analysed once, with its candidate pairs and (for training) their labels."""
+
+    triplet: Triplet
+    articles: list[Article]
+    analyses: list[ArticleAnalysis]
+    concepts: list[Concept]
+    units: list[list[FactUnit]]
+    vectors: list[np.ndarray]
+    blocks: list[PairBlock]
+    labels: np.ndarray
+
+
+def prepare(triplet: Triplet, settings: Settings, stages: Stages) -> Prepared:
+    """Analyse a triplet as ``compare`` does and label its candidate pairs from the gold."""
+    from newsprism.pipeline import analyze_story
+
+    articles = triplet.ordered()
+    analyses, concepts = analyze_story(articles, settings, stages.seconds)
+    with stages("pairs"):
+        units = story_units(articles, analyses)
+        vectors, pieces = unit_encodings(units)
+        blocks = candidate_pairs(units, vectors, pieces, settings.facts, clause_vectors(units))
+        labels = pair_labels(triplet, articles, units, blocks)
+    return Prepared(triplet, articles, analyses, concepts, units, vectors, blocks, labels)
+
+
+def fit_on(items: list[Prepared], settings: Settings) -> FactModel:
+    """The facts model fitted on these prepared triplets (``newsprism train facts``)."""
+    labels = [p.labels for p in items]
+    if not labels or not np.concatenate(labels).any():
+        raise EvalError("no labelled fact pairs to fit the model on")
+    stories = [([len(u) for u in p.units], p.blocks, p.labels) for p in items]
+    return fit_story_model(stories, settings.facts, sorted(p.triplet.uuid for p in items))

@@ -24,78 +24,36 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from newsprism.compare.facts import (
     FactModel,
-    FactUnit,
-    PairBlock,
     best_threshold,
-    candidate_pairs,
-    clause_vectors,
     fit_model,
-    fit_story_model,
     load_model,
     make_unit,
     pair_block,
-    story_units,
     unit_encodings,
 )
 from newsprism.eval.common import EvalError, EvalOptions, EvalResult, Stages, progress
 from newsprism.eval.loaders.facts import (
     OUTLETS,
     Pair,
+    Prepared,
     Triplet,
+    fit_on,
     load_triplets,
     pair_key,
-    pair_labels,
+    prepare,
     unit_sentences,
 )
-from newsprism.model import Article, ArticleAnalysis, Comparison, Concept
+from newsprism.model import Article, Comparison
 from newsprism.settings import Settings
 
 DATASETS = {"facts", "mrpc"}
 FOLDS = 5
-
-
-@dataclass
-class Prepared:
-    """One triplet analysed once, with its candidate pairs and (for training) their labels."""
-
-    triplet: Triplet
-    articles: list[Article]
-    analyses: list[ArticleAnalysis]
-    concepts: list[Concept]
-    units: list[list[FactUnit]]
-    vectors: list[np.ndarray]
-    blocks: list[PairBlock]
-    labels: np.ndarray
-
-
-def prepare(triplet: Triplet, settings: Settings, stages: Stages) -> Prepared:
-    """Analyse a triplet as ``compare`` does and label its candidate pairs from the gold."""
-    from newsprism.pipeline import analyze_story
-
-    articles = triplet.ordered()
-    analyses, concepts = analyze_story(articles, settings, stages.seconds)
-    with stages("pairs"):
-        units = story_units(articles, analyses)
-        vectors, pieces = unit_encodings(units)
-        blocks = candidate_pairs(units, vectors, pieces, settings.facts, clause_vectors(units))
-        labels = pair_labels(triplet, articles, units, blocks)
-    return Prepared(triplet, articles, analyses, concepts, units, vectors, blocks, labels)
-
-
-def fit_on(items: list[Prepared], settings: Settings) -> FactModel:
-    """The facts model fitted on these prepared triplets (``newsprism train facts``)."""
-    labels = [p.labels for p in items]
-    if not labels or not np.concatenate(labels).any():
-        raise EvalError("no labelled fact pairs to fit the model on")
-    stories = [([len(u) for u in p.units], p.blocks, p.labels) for p in items]
-    return fit_story_model(stories, settings.facts, sorted(p.triplet.uuid for p in items))
 
 
 def run(data: Path, dataset: str, opts: EvalOptions) -> EvalResult:
