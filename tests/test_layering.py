@@ -247,6 +247,14 @@ def test_the_checker_sees_function_level_imports() -> None:
     assert "newsprism.services.compare" in GRAPH["newsprism.cli.compare"]
 
 
+def test_ingest_commands_run_the_ingest_service() -> None:
+    """``newsprism ingest`` and ``watch`` hold no flow of their own: they call the ingest
+    service, which picks the engine; the command never calls an engine's run itself."""
+    graph = GRAPH["newsprism.cli.ingest"]
+    assert "newsprism.services.ingest" in graph
+    assert "newsprism.engines.local" not in graph
+
+
 def test_only_a_front_end_reads_the_command_line() -> None:
     """Stages, engines and services take typed arguments; flags are parsed in ``cli/``."""
     readers = []

@@ -1,5 +1,6 @@
-"""``newsprism ingest`` and ``newsprism watch``: parse the flags, run ``ingest_sources`` (or
-the Ray engine) on the store, file what was stored under stories, print the summary.
+"""``newsprism ingest`` and ``newsprism watch``: parse the flags, run the ingest service
+(``services/ingest.py``: either engine, filing what it stores under stories) on the store,
+print the summary.
 
 Exit statuses: 0 done (failures are listed), 1 nothing could be read, 2 the store cannot be
 opened, 3 another connection held the store's write lock past ``lock_wait_seconds``, 130
@@ -16,20 +17,19 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn
 from rich.text import Text
 
 from newsprism.cli.common import Subparsers, add_db_argument, settings_of
-from newsprism.engines.common import IngestSummary, stop_on_signals, story_filer
-from newsprism.engines.local import ingest_sources
+from newsprism.engines.common import stop_on_signals
+from newsprism.services.ingest import IngestOutcome, IngestRequest, ingest
 from newsprism.settings import DEFAULT, Settings
 from newsprism.store.base import Backend
 from newsprism.store.errors import StoreError, StoreLocked
 from newsprism.store.open import open_store
-from newsprism.stories.persist import StoryFiler
 
 
 def register(sub: Subparsers) -> None:
@@ -139,17 +139,26 @@ def parse_interval(text: str) -> float:
     return seconds
 
 
-def _report(summary: IngestSummary, as_json: bool, filer: StoryFiler | None = None) -> None:
+def _report(outcome: IngestOutcome, as_json: bool) -> int:
+    """Print what a run did; its exit status (0 done, 1 nothing could be read, 130
+    interrupted)."""
+    summary = outcome.summary
     if as_json:
         data = summary.to_dict()
-        if filer is not None:
-            data["stories"] = asdict(filer.counts)
+        if outcome.counts is not None:
+            data["stories"] = asdict(outcome.counts)
+        if outcome.ray:
+            data["ray"] = outcome.ray
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         lines = summary.lines()
-        if filer is not None:
-            lines.insert(1, filer.counts.line())
+        if outcome.counts is not None:
+            lines.insert(1, outcome.counts.line())
         print("\n".join(lines))
+    if summary.interrupted:
+        return 130
+    nothing = summary.new + summary.duplicates + summary.near_copies == 0
+    return 1 if nothing and summary.failed else 0
 
 
 class _RateColumn(ProgressColumn):
@@ -205,59 +214,52 @@ def _open_store(path: str, lock_wait: float) -> Backend | None:
         return None
 
 
+def _request(args: argparse.Namespace) -> IngestRequest:
+    """The ingest the flags ask for (``newsprism ingest``)."""
+    ray = getattr(args, "engine", "single") == "ray"
+    return IngestRequest(
+        sources=tuple(args.sources),
+        engine="ray" if ray else "single",
+        stories=not getattr(args, "no_stories", False),
+        follow_symlinks=args.follow_symlinks,
+        allow_private=args.allow_private,
+        rate=args.rate,
+        workers=(args.workers or os.cpu_count() or 1) if ray else 1,
+        address=args.address if ray else None,
+        store_batch=getattr(args, "store_batch", None),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """``newsprism ingest``: 0 when done (failures are listed), 1 when nothing could be read,
     2 when the store cannot be opened, 3 when another connection held the store's write lock
     past ``lock_wait_seconds`` (one line; what was stored stays stored), 130 when
     interrupted (what was stored stays stored)."""
-    if getattr(args, "engine", "single") == "ray":
-        return _run_ray(args, settings_of(args))
-    filing = not getattr(args, "no_stories", False)
-    stories = settings_of(args).stories
-    settings = replace(settings_of(args).ingest, follow_symlinks=args.follow_symlinks)
+    request = _request(args)
+    settings = settings_of(args)
+    if request.engine == "ray":
+        return _run_ray(args, request, settings)
     try:
-        store = _open_store(args.db, settings.lock_wait_seconds)
+        store = _open_store(args.db, settings.ingest.lock_wait_seconds)
         if store is None:
             return 2
         show = not args.no_progress and sys.stderr.isatty()
-        with (
-            stop_on_signals() as stop,
-            store,
-            story_filer(store, stories, filing) as filer,
-            _progress(show) as advance,
-        ):
-            summary = ingest_sources(
-                list(args.sources),
-                store,
-                settings,
-                allow_private=args.allow_private,
-                on_article=filer.file if filer is not None else None,
-                on_copy=filer.file_copy if filer is not None else None,
-                on_progress=advance,
-                rate=args.rate,
-                stop=stop,
-            )
+        with stop_on_signals() as stop, store, _progress(show) as advance:
+            outcome = ingest(store, request, settings, stop=stop, on_progress=advance)
     except StoreLocked as err:
         say_locked(err)
         return 3
-    _report(summary, args.json, filer)
-    if summary.interrupted:
-        return 130
-    nothing = summary.new + summary.duplicates + summary.near_copies == 0
-    return 1 if nothing and summary.failed else 0
+    return _report(outcome, args.json)
 
 
-def _run_ray(args: argparse.Namespace, settings: Settings) -> int:
-    """``newsprism ingest --engine ray`` with ``settings``: exit codes as the single-process
-    ``ingest``."""
-    from newsprism.engines import ray as ray_engine
+def _run_ray(args: argparse.Namespace, request: IngestRequest, settings: Settings) -> int:
+    """``newsprism ingest --engine ray``: exit codes as the single-process ``ingest``."""
+    from newsprism.engines.ray import RayWorkerError
 
-    workers = args.workers or os.cpu_count() or 1
-    if workers < 1:
+    if request.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
-    store_batch = ray_engine.STORE_BATCH if args.store_batch is None else args.store_batch
-    if store_batch < 1:
+    if request.store_batch is not None and request.store_batch < 1:
         print("error: --store-batch must be at least 1", file=sys.stderr)
         return 2
     try:
@@ -272,19 +274,7 @@ def _run_ray(args: argparse.Namespace, settings: Settings) -> int:
     # it goes to standard error, so the output stays the summary (JSON with --json).
     with stop_on_signals() as stop, store, contextlib.redirect_stdout(sys.stderr):
         try:
-            result = ray_engine.ingest_ray(
-                list(args.sources),
-                store,
-                replace(
-                    settings,
-                    ingest=replace(settings.ingest, follow_symlinks=args.follow_symlinks),
-                ),
-                address=args.address,
-                workers=workers,
-                stories=not args.no_stories,
-                store_batch=store_batch,
-                stop=stop,
-            )
+            outcome = ingest(store, request, settings, stop=stop)
         except ConnectionError as err:
             print(
                 f"error: cannot reach Ray at {args.address}: {err} (a cluster with token "
@@ -296,35 +286,14 @@ def _run_ray(args: argparse.Namespace, settings: Settings) -> int:
         except StoreLocked as err:
             say_locked(err)
             return 3
-        except ray_engine.RayWorkerError as err:
+        except RayWorkerError as err:
             print(
                 f"error: {err}; what was stored stays stored: run the same command again "
                 "to continue",
                 file=sys.stderr,
             )
             return 1
-        finally:
-            ray_engine.shutdown_ray()
-    summary = result.summary
-    if args.json:
-        data = summary.to_dict()
-        if result.counts is not None:
-            data["stories"] = asdict(result.counts)
-        data["ray"] = {
-            "workers": result.workers,
-            "partitions": result.partitions,
-            "refiled": result.refiled,
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        lines = summary.lines()
-        if result.counts is not None:
-            lines.insert(1, result.counts.line())
-        print("\n".join(lines))
-    if summary.interrupted:
-        return 130
-    nothing = summary.new + summary.duplicates + summary.near_copies == 0
-    return 1 if nothing and summary.failed else 0
+    return _report(outcome, args.json)
 
 
 def run_watch(args: argparse.Namespace) -> int:
@@ -343,21 +312,17 @@ def _watch(args: argparse.Namespace) -> int:
     store = _open_store(args.db, settings.ingest.lock_wait_seconds)
     if store is None:
         return 2
-    filing = not getattr(args, "no_stories", False)
-    with stop_on_signals() as stop, store, story_filer(store, settings.stories, filing) as filer:
+    request = IngestRequest(
+        sources=tuple(args.feeds),
+        stories=not getattr(args, "no_stories", False),
+        allow_private=args.allow_private,
+        rate=args.rate,
+        feeds_only=True,
+    )
+    with stop_on_signals() as stop, store:
         while not stop.is_set():
             rounds += 1
-            summary = ingest_sources(
-                list(args.feeds),
-                store,
-                settings.ingest,
-                allow_private=args.allow_private,
-                on_article=filer.file if filer is not None else None,
-                on_copy=filer.file_copy if filer is not None else None,
-                rate=args.rate,
-                stop=stop,
-                feeds_only=True,
-            )
+            summary = ingest(store, request, settings, stop=stop).summary
             stamp = time.strftime("%Y-%m-%d %H:%M:%S")
             lines = summary.lines()
             print(f"[{stamp}] round {rounds}: {lines[0]}", *lines[1:], sep="\n", flush=True)
