@@ -216,3 +216,23 @@ def test_a_run_reports_each_outcome_to_its_front_ends_progress(tmp_path: Path) -
         again = ingest_sources([str(examples)], store, on_progress=seen.append)
     assert (first.new, again.duplicates) == (2, 2)
     assert seen == ["new", "new", "duplicate", "duplicate"]
+
+
+def test_the_failures_listed_a_file_are_a_setting(tmp_path: Path) -> None:
+    """``[ingest] max_failures_listed`` bounds the failures listed for one file; the rest are
+    counted ("... and N more failed lines"). The service reads it from the settings in force."""
+    from dataclasses import replace
+
+    from newsprism.services.ingest import IngestRequest, ingest
+    from newsprism.settings import DEFAULT
+    from newsprism.store.open import open_store
+
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(f"not json {k}\n" for k in range(5)), encoding="utf-8")
+    request = IngestRequest(sources=(str(dump),), stories=False)
+    for most, listed in ((2, 2), (10, 5)):
+        settings = replace(DEFAULT, ingest=replace(DEFAULT.ingest, max_failures_listed=most))
+        with open_store(str(tmp_path / f"news{most}.db")) as store:
+            summary = ingest(store, request, settings).summary
+        assert (summary.failed, len(summary.problems)) == (5, listed)
+        assert [u.count for u in summary.unlisted] == ([3] if listed == 2 else [])
