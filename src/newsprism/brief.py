@@ -172,7 +172,8 @@ def _attribution_pattern(names: Iterable[str]) -> re.Pattern[str]:
     return re.compile(
         rf"(?:^|(?<=;)\s*)according to {name},\s*"
         rf"|^{name_list} reports? that\s+"
-        rf"|;\s*{name} gives\s+",
+        rf"|;\s*{name} gives\s+"
+        rf"|;\s*{name_list} had reported it as planned",
         re.IGNORECASE,
     )
 
@@ -181,7 +182,8 @@ def attribution_free(text: str, names: Iterable[str]) -> str:
     """The sentence without the attribution phrases the brief adds around source words.
 
     Removed, for the outlet names given: "According to NAME, " (at the start or after ";"),
-    "NAME[, NAME] and NAME report(s) that " at the start, and "; NAME gives ". Nothing else.
+    "NAME[, NAME] and NAME report(s) that " at the start, "; NAME gives ", and "; NAME[ and
+    NAME] had reported it as planned". Nothing else.
     """
     return _attribution_pattern(names).sub(" ", text).strip()
 
@@ -609,7 +611,15 @@ def _end(text: str) -> str:
 def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None:
     spans = {Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans)
     claim_ids = [c.id for c in sorted(fact.claims, key=lambda c: (ctx.index[c.article], c.start))]
-    if fact.kind == "shared":
+    planned = _planned_by(ctx, fact, clause)
+    if planned:
+        # A development: told in its latest state, and the outlets that reported it still
+        # planned say so (they are cited for that, not for the latest state).
+        body = clause.text if fact.kind == "shared" else _lower_first(ctx, clause.text)
+        if fact.kind != "shared":
+            body = f"according to {ctx.name(clause.claim)}, {body}"
+        text = f"{body}; {_join_names(planned)} had reported it as planned."
+    elif fact.kind == "shared":
         text = _end(clause.text)
     elif fact.kind == "partial":
         names = list(dict.fromkeys(ctx.names[ctx.articles[i].id] for i in fact.articles))
@@ -627,6 +637,20 @@ def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None
     return BriefSentence(
         text=text[:1].upper() + text[1:], claims=claim_ids, spans=sorted(spans), kind=fact.kind
     )
+
+
+def _planned_by(ctx: _Context, fact: _Fact, clause: _Clause) -> list[str]:
+    """The outlets that reported a fact as planned when it is told as held (its status moved,
+    ``Alignment.status_change``); none for any other fact."""
+    if fact.alignment is None or not fact.alignment.status_change:
+        return []
+    if fact.kind == "contradicted" or clause.claim.status == "planned":
+        return []
+    earlier = sorted(
+        (c for c in fact.claims if c.status == "planned" and c.article != clause.claim.article),
+        key=lambda c: (ctx.index[c.article], c.start),
+    )
+    return list(dict.fromkeys(ctx.name(c) for c in earlier))
 
 
 def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Span]] | None:
