@@ -80,9 +80,11 @@ def test_seed_brief_starts_with_the_meeting() -> None:
     brief = comparison.brief
     first = brief[0]
     assert first.kind == "shared"
-    # The meeting moved from planned (000) to held (004): the brief gives its latest state.
+    # The meeting moved from planned (000) to held (004): the brief gives its latest state
+    # and says which outlet had reported it as planned.
     assert first.text == (
-        "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres."
+        "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres; "
+        "Radio Free Europe/Radio Liberty had reported it as planned."
     )
     assert {"000:k0", "004:k0"} <= set(first.claims)
     kinds = [s.kind for s in brief]
