@@ -59,6 +59,8 @@ _CONNECTIVE = re.compile(
     r"|(?:but|and|so|yet|or)\s+)+",
     re.IGNORECASE,
 )
+# A clause with no subject that still stands as a sentence: "there is no indication ...".
+_EXPLETIVE = re.compile(r"\s*there\b", re.IGNORECASE)
 # A newsletter label opening a sentence ("Why it matters: ", "The big picture: ").
 _LABEL = re.compile(r"^\s*[A-Z][a-z]*(?: [a-z]+){1,3}:\s+(?=[A-Z])")
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
@@ -379,10 +381,11 @@ def _leads_with_finite_verb(text: str) -> bool:
     return len(doc) > 0 and doc[0].tag_ in {"VBD", "VBZ", "VBP"}
 
 
-def _has_finite_verb(text: str) -> bool:
-    """Whether a text can stand as a sentence: it has a finite verb ("there is no
-    indication ...", not "Despite the meeting, scheduled to take place on October 24")."""
-    return any(token.tag_ in {"VBD", "VBZ", "VBP", "MD"} for token in _parsed(text))
+def _stands_alone(claim: Claim, text: str) -> bool:
+    """Whether a claim's clause can be a sentence: it has a subject, or an expletive "there"
+    ("there is no indication ..."). A clause without one is an adjunct ("Despite the meeting,
+    scheduled to take place on October 24"), an infinitive or an event word."""
+    return bool(claim.subject.strip()) or bool(_EXPLETIVE.match(text))
 
 
 def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, int, str, bool]:
@@ -392,8 +395,8 @@ def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, i
     sentence (an embedded clause, "... does not believe [Trump will be convicted]", or a
     condition, "if [Kim detonates a bomb]", would assert what the source does not), the rest
     of the sentence hangs off it at a comma, a dash or a coordination, and its attribution is
-    inside it, and it has a subject or a finite verb (not an adjunct such as "Despite the
-    meeting, scheduled to take place on October 24"). A clause that opens with its verb
+    inside it, and it has a subject or an expletive "there" (not an adjunct such as "Despite
+    the meeting, scheduled to take place on October 24"). A clause that opens with its verb
     ("discussed proposals ...") takes the words of its subject when they open the sentence.
     Anything else is told by its whole sentence.
     """
@@ -412,9 +415,7 @@ def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, i
         bool(claim.attribution) and claim.attribution not in article.text[c_start:c_end]
     )
     if natural_end and not said_elsewhere:
-        if c_start <= body and (
-            claim.subject.strip() or _has_finite_verb(article.text[c_start:c_end])
-        ):
+        if c_start <= body and _stands_alone(claim, article.text[c_start:c_end]):
             return c_start, c_end, "", False
         subject = claim.subject.strip()
         verb_first = claim.predicate_start is not None and claim.predicate_start <= c_start
