@@ -112,7 +112,6 @@ _FRAGMENT_START = {
     "for",
     "of",
 }
-# What may follow a clause that opens its sentence for the clause to be told alone.
 # Words and marks a clause boundary can leave hanging at its end ("..., but", "... and").
 _DANGLING = re.compile(
     r"(?:[\s,;:\u2013\u2014-]+|\s+(?:and|but|or|as|while|stating|saying|with|which|who|"
