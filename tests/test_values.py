@@ -4,13 +4,19 @@ outlets; rounding, hedges, lists of numbers, odds and different quantities are n
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from newsprism.analyze.numbers import parse_value
 from newsprism.compare.facts import FactUnit, story_units
-from newsprism.compare.values import matched_numbers, number_range, numbers_agree
+from newsprism.compare.values import (
+    matched_numbers,
+    number_range,
+    numbers_agree,
+    place_conflict,
+)
 from newsprism.model import Alignment, Article, Quantity
 from newsprism.pipeline import analyze_story, compare_articles
 
@@ -314,3 +320,67 @@ def test_numbers_of_sentences_naming_different_years_are_not_compared() -> None:
     assert [(a.text, b.text) for a, b in matched_numbers(fox_plain, nyt_plain, 1.5)] == [
         ("35.7 percent", "31.55 percent")
     ]
+
+
+def test_one_event_in_two_places_is_a_place_contradiction() -> None:
+    # Fox News and The New York Times on Richard Blumenthal's 2008 speech (dev triplet
+    # 85475456): each names a town the other never names, for what he misspoke at.
+    shared = _shared(
+        (
+            "Fox News",
+            "Blumenthal's campaign disputed a report in the New York Times as an \"outrageous "
+            'distortion" of his service in the Marines - six months on Paris Island and six '
+            "years in the reserves, according to his campaign. The A.G., according to the "
+            "Times, said he had misspoken at a 2008 event in Norfolk in which he said he had "
+            "served in Vietnam.",
+        ),
+        (
+            "The New York Times",
+            "\u201cWe have learned something important since the days that I served in "
+            "Vietnam,\u201d Mr. Blumenthal said to the group gathered in Norwalk in March 2008. "
+            "In an interview on Monday, the attorney general said that he had misspoken about "
+            "his service during the Norwalk event and might have misspoken on other occasions.",
+        ),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        ("contradicted", ["place"], "Norfolk (Fox News) vs Norwalk (The New York Times)")
+    ]
+
+
+def test_places_of_two_doers_or_of_a_city_and_its_state_are_not_compared() -> None:
+    obama, boehner = _units(
+        (
+            "Fox News",
+            "President Obama was heading to Detroit Monday afternoon to continue campaigning "
+            "for tax hikes on top earners -- a day after a face-to-face meeting with House "
+            "Speaker John Boehner that offered slight hope the two could be headed toward a "
+            "deal.",
+        ),
+        ("HuffPost", "Boehner is heading back to Ohio for the weekend."),
+    )
+    texts = {obama.article: obama.text, boehner.article: boehner.text}
+    assert (obama.places, boehner.places) == (["Detroit"], ["Ohio"])
+    assert place_conflict(obama, boehner, texts) is None  # Obama heads, Boehner heads
+    city, state = _units(
+        (
+            "Fox News",
+            "Trump originally was planning to deliver a speech Monday in Manchester, N.H., "
+            "focused on the Clintons.",
+        ),
+        (
+            "HuffPost",
+            'Trump\'s campaign said he would be delivering a "major speech" in New Hampshire '
+            'on Monday that would address "this terrorist attack, immigration, and national '
+            'security."',
+        ),
+    )
+    # In the whole HuffPost article "he" is Trump: the same doer, a city and its state.
+    state = dataclasses.replace(
+        state, claims=[dataclasses.replace(c, subject="Trump") for c in state.claims]
+    )
+    texts = {city.article: city.text, state.article: state.text}
+    assert (city.places, state.places) == (["Manchester"], ["New Hampshire"])
+    assert place_conflict(city, state, texts) is None
+    moved = dataclasses.replace(state, places=["Concord"])
+    texts[state.article] = state.text.replace("New Hampshire", "Concord")
+    assert place_conflict(city, moved, texts) == ("Manchester", "Concord")

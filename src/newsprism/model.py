@@ -24,7 +24,7 @@ Relation = Literal["agreed", "contradicted", "single"]
 # such as "the summit" or "talks" that names an event and states nothing about it).
 ClaimKind = Literal["clause", "event"]
 # What two aligned claims disagree on.
-ConflictKind = Literal["number", "date", "actor", "outcome", "negation"]
+ConflictKind = Literal["number", "date", "actor", "place", "outcome", "negation"]
 
 
 @dataclass(frozen=True, order=True)

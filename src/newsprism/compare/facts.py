@@ -26,9 +26,10 @@ article are scored, so the cost grows with the number of sentences, not with its
 
 Linked pairs become alignments: a group of units, at most one per article, every two of them
 linked. A sentence may state several facts, so a unit may belong to several groups. Within a
-group the values are compared: numbers of the same unit and resolved dates that cannot both
-be true are a contradiction, named with both values and the outlets stating each; an event
-reported as planned by an earlier article and as held by a later one is a development
+group the values are compared (``compare/values.py``): numbers of the same unit and resolved
+dates that cannot both be true, one person under two given names, and one doer's deed placed
+in two towns are a contradiction, named with both values and the outlets stating each; an
+event reported as planned by an earlier article and as held by a later one is a development
 (``status_change``), not a contradiction.
 """
 
@@ -101,6 +102,7 @@ _GENERAL_PREDICATES = frozenset(
 _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A sentence at least this much inside quotation marks is a quotation (its speaker's words).
 QUOTED_SHARE = 0.5
 
@@ -127,6 +129,7 @@ class FactUnit:
     predicates: set[str] = field(default_factory=set)
     subjects: set[str] = field(default_factory=set)
     days: set[str] = field(default_factory=set)
+    places: list[str] = field(default_factory=list)  # the places it names, as written
     # The person last named before the sentence in its article (concept id, words): whom a
     # "he" or "she" opening the sentence most likely means.
     antecedent: tuple[str, str] = ("", "")
@@ -300,6 +303,7 @@ def make_unit(
         words=content_words(text),
         names={_name_key(m.concept, m.text) for m in mentions},
         name_words={w for m in mentions for w in content_words(m.text)},
+        places=_places(text, analysis),
         numbers=[q for q in analysis.quantities if inside(q.start, q.end)],
         quoted=quoted_chars >= QUOTED_SHARE * max(len(text.strip()), 1),
         speaker=next((q.speaker for q in quotes if q.speaker), ""),
@@ -322,6 +326,18 @@ def make_unit(
             if interval
         },
     )
+
+
+def _places(text: str, analysis: ArticleAnalysis) -> list[str]:
+    """The places a sentence names: those its article's entities name as a place anywhere
+    ("Norwalk" makes "the Norwalk event" a place), not a dateline's capitals ("WASHINGTON —")
+    nor an all-capital acronym the tagger took for one ("NRA")."""
+    names = {
+        m.text
+        for m in analysis.mentions
+        if m.label in _PLACE_LABELS and m.text[:1].isupper() and not m.text.isupper()
+    }
+    return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
 
 
 def _subject_key(claim: Claim) -> str:

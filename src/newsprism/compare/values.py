@@ -24,6 +24,10 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
 - **Actors**: the same person as who did it, named with two different given names ("Rep.
   Loretta Sanchez won ... defeating Barbara Lee" / "Linda T. Sánchez defeated ... Barbara
   Lee").
+- **Places**: the one place each sentence names, and the other article never does, for what
+  one doer did ("he had misspoken at a 2008 event in Norfolk" / "he had misspoken ... during
+  the Norwalk event"); a city and a state are not compared ("Manchester, N.H." / "New
+  Hampshire").
 """
 
 from __future__ import annotations
@@ -60,6 +64,17 @@ _MIN_CONTEXT_WORDS = 2
 _MIN_SINGLE_CONTEXT_WORDS = 1
 _MAX_YEARS_APART = 3
 _GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "take"})
+# A state holds the cities named beside it: a city and a state are not two places of one event.
+_US_STATES = frozenset(
+    {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+     "delaware", "florida", "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa",
+     "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts", "michigan",
+     "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "new hampshire",
+     "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
+     "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota",
+     "tennessee", "texas", "utah", "vermont", "virginia", "washington", "west virginia",
+     "wisconsin", "wyoming", "washington state", "new york state"}
+)  # fmt: skip
 _TITLES = frozenset(
     {"mr", "mrs", "ms", "dr", "rep", "representative", "sen", "senator", "gov", "governor",
      "president", "justice", "judge", "congressman", "congresswoman", "former", "the", "vice",
@@ -273,6 +288,40 @@ def actor_conflict(a: FactUnit, b: FactUnit, texts: dict[str, str]) -> tuple[str
     return None
 
 
+def place_conflict(a: FactUnit, b: FactUnit, texts: dict[str, str]) -> tuple[str, str] | None:
+    """Two places given for what one doer did (the same event verb and subject), each named
+    only in its own article ("he had misspoken at a 2008 event in Norfolk" / "he had
+    misspoken ... during the Norwalk event"): the one place each sentence names that the
+    other article never names. A sentence naming more than one such place is not compared
+    (which place goes with the verb is the parse's guess), nor a city with a state."""
+    doing = {
+        (predicate_key(c), _doer(c)) for c in a.claims if c.predicate not in _GENERAL_PREDICATES
+    }
+    if not doing & {(predicate_key(c), _doer(c)) for c in b.claims}:
+        return None
+    in_a = unidecode(texts.get(a.article, "")).lower()
+    in_b = unidecode(texts.get(b.article, "")).lower()
+    only_a = sorted({p for p in a.places if not _named(p, in_b)})
+    only_b = sorted({p for p in b.places if not _named(p, in_a)})
+    if len(only_a) != 1 or len(only_b) != 1:
+        return None
+    if (only_a[0].lower() in _US_STATES) != (only_b[0].lower() in _US_STATES):
+        return None  # "Manchester, N.H." / "New Hampshire": a city and the state it is in
+    return only_a[0], only_b[0]
+
+
+def _doer(claim: Claim) -> str:
+    """Who did it: the subject's concept, else the last word of its words."""
+    words = claim.subject.lower().split()
+    return claim.subject_concept or (words[-1] if words else "")
+
+
+def _named(name: str, text: str) -> bool:
+    """Whether a text (plain, lower case) names a place: its words in a row."""
+    words = re.findall(r"[a-z]+", unidecode(name).lower())
+    return bool(words) and re.search(r"\b" + r"\W+".join(words) + r"\b", text) is not None
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text))
 
@@ -311,4 +360,7 @@ def values_conflict(
         actors = actor_conflict(a, b, texts)
         if actors:
             add("actor", actors[0], actors[1], a, b)
+        places = place_conflict(a, b, texts)
+        if places:
+            add("place", places[0], places[1], a, b)
     return conflicts, details
