@@ -384,3 +384,23 @@ def test_places_of_two_doers_or_of_a_city_and_its_state_are_not_compared() -> No
     moved = dataclasses.replace(state, places=["Concord"])
     texts[state.article] = state.text.replace("New Hampshire", "Concord")
     assert place_conflict(city, moved, texts) == ("Manchester", "Concord")
+
+
+def test_one_term_misdated_is_a_date_contradiction() -> None:
+    # Dev triplet d3a1ce0a: Edward Brooke's Senate term, a year apart at both ends.
+    shared = _shared(
+        (
+            "The New York Times",
+            "Mr. Cowan, 43, who is known as Mo, is a former partner in the politically connected "
+            "law firm of Mintz Levin and will become Massachusetts\u2019 first black senator "
+            "since Edward Brooke, a Republican, held the seat from 1966 to 1978.",
+        ),
+        (
+            "HuffPost",
+            "Cowan will become the second black senator from Massachusetts, after Edward "
+            "Brooke, who served from 1967 to 1979.",
+        ),
+    )
+    assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
+        ("contradicted", ["date"], "1966 to 1978 (The New York Times) vs 1967 to 1979 (HuffPost)")
+    ]

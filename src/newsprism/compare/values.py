@@ -20,7 +20,8 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
 - **Days and years** of clauses with the same event verb ("has led House Democrats since
   2002" / "since 2003") that cannot both be right. Days further apart than a week, years
   further apart than three, are two events, not one event misdated; "said on Monday" and
-  "said on Tuesday" are two statements.
+  "said on Tuesday" are two statements. A span of years each sentence gives, each end at
+  most three years off ("held the seat from 1966 to 1978" / "served from 1967 to 1979").
 - **Actors**: the same person as who did it, named with two different given names ("Rep.
   Loretta Sanchez won ... defeating Barbara Lee" / "Linda T. Sánchez defeated ... Barbara
   Lee").
@@ -231,6 +232,28 @@ def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
     return abs((ia[0] - ib[0]).days) <= max_days
 
 
+# "from 1966 to 1978", "between 2007 and 2014": a span of years.
+_YEAR_SPAN = re.compile(
+    r"\b(?:from|between)\s+(1[89]\d\d|20\d\d)\s+(?:to|and|through|until|till)\s+"
+    r"(1[89]\d\d|20\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def span_conflict(a: FactUnit, b: FactUnit) -> tuple[str, str] | None:
+    """The one span of years each sentence gives, different but each end at most
+    ``_MAX_YEARS_APART`` years from the other's ("held the seat from 1966 to 1978" / "served
+    from 1967 to 1979"): one term misdated, not two periods."""
+    spans_a = {(int(x), int(y)) for x, y in _YEAR_SPAN.findall(a.text)}
+    spans_b = {(int(x), int(y)) for x, y in _YEAR_SPAN.findall(b.text)}
+    if len(spans_a) != 1 or len(spans_b) != 1 or spans_a == spans_b:
+        return None
+    (first_a, last_a), (first_b, last_b) = spans_a.pop(), spans_b.pop()
+    if abs(first_a - first_b) > _MAX_YEARS_APART or abs(last_a - last_b) > _MAX_YEARS_APART:
+        return None
+    return f"{first_a} to {last_a}", f"{first_b} to {last_b}"
+
+
 def date_conflict(
     a: FactUnit, b: FactUnit, settings: FactSettings
 ) -> tuple[TimeExpr, TimeExpr] | None:
@@ -357,6 +380,9 @@ def values_conflict(
         when = date_conflict(a, b, settings)
         if when:
             add("date", describe_time(when[0]), describe_time(when[1]), a, b)
+        span = span_conflict(a, b)
+        if span:
+            add("date", span[0], span[1], a, b)
         actors = actor_conflict(a, b, texts)
         if actors:
             add("actor", actors[0], actors[1], a, b)
