@@ -10,11 +10,13 @@ from datetime import UTC, datetime
 import pytest
 
 from newsprism.analyze.numbers import parse_value
+from newsprism.compare.align import describe_time
 from newsprism.compare.facts import FactUnit, story_units
 from newsprism.compare.values import (
     matched_numbers,
     number_range,
     numbers_agree,
+    period_conflict,
     place_conflict,
 )
 from newsprism.model import Alignment, Article, Quantity
@@ -404,3 +406,37 @@ def test_one_term_misdated_is_a_date_contradiction() -> None:
     assert [(a.relation, a.conflicts, a.detail) for a in shared] == [
         ("contradicted", ["date"], "1966 to 1978 (The New York Times) vs 1967 to 1979 (HuffPost)")
     ]
+
+
+def test_last_week_against_last_month_is_a_date_contradiction() -> None:
+    # Dev triplet 576116e5: when the Social Security trustees' projection came out.
+    trustees, administration = _units(
+        (
+            "Fox News",
+            "Trustees of the Social Security and Medicare Trust Fund last week warned the Social "
+            "Security Trust Fund will be exhausted in 2036 and under current law, seniors would "
+            "then face a 23 percent across-the-board cut in benefits.",
+        ),
+        (
+            "The New York Times",
+            "The most recent projections from the Social Security Administration, issued last "
+            "month, indicate that at the current rate, the program\u2019s trust funds will be "
+            "exhausted by 2036, and that $6.5 trillion in additional money will be needed over "
+            "a 75-year period to pay all scheduled benefits.",
+        ),
+    )
+    found = period_conflict(trustees, administration)
+    assert found is not None
+    assert [(t.text, describe_time(t)) for t in found] == [
+        ("last week", "20 July - 26 July 2015"),
+        ("last month", "June 2015"),
+    ]
+    # Two months are most often two events: the primaries and the election.
+    primaries, election = _units(
+        ("Fox News", "Both political parties will hold special-election primaries in mid May."),
+        (
+            "HuffPost",
+            "Cowan will hold the seat in an interim capacity until an election in June.",
+        ),
+    )
+    assert period_conflict(primaries, election) is None

@@ -65,6 +65,7 @@ from newsprism.model import (
     Claim,
     Concept,
     Quantity,
+    TimeExpr,
 )
 from newsprism.settings import DEFAULT, FactSettings
 
@@ -130,6 +131,7 @@ class FactUnit:
     subjects: set[str] = field(default_factory=set)
     days: set[str] = field(default_factory=set)
     places: list[str] = field(default_factory=list)  # the places it names, as written
+    times: list[TimeExpr] = field(default_factory=list)  # every time it gives
     # The person last named before the sentence in its article (concept id, words): whom a
     # "he" or "she" opening the sentence most likely means.
     antecedent: tuple[str, str] = ("", "")
@@ -325,6 +327,7 @@ def make_unit(
             for interval in [time_interval(t)]
             if interval
         },
+        times=[t for t in analysis.times if inside(t.start, t.end)],
     )
 
 

@@ -21,7 +21,9 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
   2002" / "since 2003") that cannot both be right. Days further apart than a week, years
   further apart than three, are two events, not one event misdated; "said on Monday" and
   "said on Tuesday" are two statements. A span of years each sentence gives, each end at
-  most three years off ("held the seat from 1966 to 1978" / "served from 1967 to 1979").
+  most three years off ("held the seat from 1966 to 1978" / "served from 1967 to 1979"). A
+  week outside the month the other sentence gives, each its sentence's only period ("last
+  week warned" / "issued last month"); two months are most often two events.
 - **Actors**: the same person as who did it, named with two different given names ("Rep.
   Loretta Sanchez won ... defeating Barbara Lee" / "Linda T. Sánchez defeated ... Barbara
   Lee").
@@ -64,6 +66,7 @@ _CONTEXT_CHARS = 30
 _MIN_CONTEXT_WORDS = 2
 _MIN_SINGLE_CONTEXT_WORDS = 1
 _MAX_YEARS_APART = 3
+_MAX_PERIOD_DAYS_APART = 62  # "last week" / "last month": next to each other
 _GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "take"})
 # A state holds the cities named beside it: a city and a state are not two places of one event.
 _US_STATES = frozenset(
@@ -254,6 +257,28 @@ def span_conflict(a: FactUnit, b: FactUnit) -> tuple[str, str] | None:
     return f"{first_a} to {last_a}", f"{first_b} to {last_b}"
 
 
+def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | None:
+    """A week one sentence gives outside the month the other gives, each its sentence's only
+    week or month and neither naming a day ("last week warned" / "issued last month"). Two
+    months, or two weeks, are most often two events ("primaries in mid May" / "an election in
+    June"), so they are not compared this way."""
+    periods = []
+    for unit in (a, b):
+        found = [t for t in unit.times if t.granularity in ("week", "month")]
+        if len(found) != 1 or any(t.granularity == "day" for t in unit.times):
+            return None
+        periods.append(found[0])
+    ta, tb = periods
+    ia, ib = time_interval(ta), time_interval(tb)
+    if ta.granularity == tb.granularity or ia is None or ib is None:
+        return None
+    if ia[0] < ib[1] and ib[0] < ia[1]:
+        return None
+    if abs((ia[0] - ib[0]).days) > _MAX_PERIOD_DAYS_APART:
+        return None
+    return ta, tb
+
+
 def date_conflict(
     a: FactUnit, b: FactUnit, settings: FactSettings
 ) -> tuple[TimeExpr, TimeExpr] | None:
@@ -383,6 +408,9 @@ def values_conflict(
         span = span_conflict(a, b)
         if span:
             add("date", span[0], span[1], a, b)
+        period = period_conflict(a, b)
+        if period:
+            add("date", describe_time(period[0]), describe_time(period[1]), a, b)
         actors = actor_conflict(a, b, texts)
         if actors:
             add("actor", actors[0], actors[1], a, b)
