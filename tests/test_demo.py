@@ -134,6 +134,22 @@ def test_brief_leads_with_the_shared_meeting_and_cites_both(demo: dict[str, Any]
     assert all(sentence["claims"] for sentence in demo["brief"])
 
 
+def test_brief_tells_the_plan_once(demo: dict[str, Any]) -> None:
+    """RFE/RL's plan is told once, in the lead ("had reported it as planned"). RT's second
+    account of the meeting is told in RT's name and cites RT alone, and RFE/RL's planned
+    sentence is not told again on its own ("According to RFE/RL, Putin intends to ...")."""
+    outlet = {a["id"]: a["outlet"] for a in demo["articles"]}
+    second = demo["brief"][1]
+    assert second["text"] == (
+        "According to RT, Putin spoke with Guterres behind closed doors on Thursday evening, "
+        "the final day of the summit."
+    )
+    assert {outlet[s["article"]] for s in second["spans"]} == {"RT"}
+    texts = [sentence["text"] for sentence in demo["brief"]]
+    assert sum("had reported it as planned" in text for text in texts) == 1
+    assert not any("intends to hold a meeting" in text for text in texts)
+
+
 def test_rows_and_brief_read_as_whole_statements(demo: dict[str, Any]) -> None:
     """A row's main clause stands alone only when the sentence goes on at a comma or a
     coordination ("is seen by Moscow as an opportunity" needs "to demonstrate ..."); a

@@ -10,8 +10,10 @@ neutrally (``contradicted``: "According to RT, ...; TASS gives 35 nations.").
 A claim clause is told alone only when that cannot change its sense (it opens its sentence,
 the rest hangs off it at a comma or a coordination, its attribution is inside it); an
 embedded or conditional clause ("... does not believe [Trump will be convicted]") is told by
-its whole sentence, which is cited too. A shared fact whose status moved (planned -> held) is
-told in its latest state.
+its whole sentence, which is cited too. A fact whose status moved (planned -> held) is told
+in its latest state by the outlets reporting it held, and the outlets that reported it as
+planned are named for that once: a second account of the same plan is told in the later
+outlets' name alone, and the planned sentence is not told again on its own.
 
 Cleaning a claim's text: leading connectives ("In response,", "However,") are cut; a leading
 personal pronoun becomes the name of the claim's subject concept (and that name's mention is
@@ -608,26 +610,38 @@ def _end(text: str) -> str:
     return text if re.search(r"[.!?][\"”’']$", text) else text + "."
 
 
-def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None:
+def _render(ctx: _Context, fact: _Fact, clause: _Clause, told: set[Span]) -> BriefSentence | None:
+    """The brief sentence of a fact told by ``clause``; ``told`` holds the spans the brief's
+    earlier sentences cite."""
     spans = {Span(c.article, c.start, c.end) for c in fact.claims} | set(clause.spans)
     claim_ids = [c.id for c in sorted(fact.claims, key=lambda c: (ctx.index[c.article], c.start))]
-    planned = _planned_by(ctx, fact, clause)
-    if planned:
-        # A development: told in its latest state, and the outlets that reported it still
-        # planned say so (they are cited for that, not for the latest state).
-        body = clause.text if fact.kind == "shared" else _lower_first(ctx, clause.text)
-        if fact.kind != "shared":
-            body = f"according to {ctx.name(clause.claim)}, {body}"
-        text = f"{body}; {_join_names(planned)} had reported it as planned."
+    plans = _planned_claims(ctx, fact, clause)
+    if plans:
+        # A development: told in its latest state, by the outlets that report it held; those
+        # that reported it still planned say so (they are cited for that, not for the latest
+        # state), unless an earlier sentence already did.
+        fresh = [c for c in plans if not _overlaps([_span(c)], told)]
+        held = sorted(
+            (c for c in fact.claims if c not in plans),
+            key=lambda c: (ctx.index[c.article], c.start),
+        )
+        if not fresh:
+            spans = {_span(c) for c in held} | set(clause.spans)
+            claim_ids = [c.id for c in held]
+        if fresh and fact.kind == "shared":
+            text = clause.text
+        else:
+            text = _reported_by(list(dict.fromkeys(ctx.name(c) for c in held)), ctx, clause)
+        if fresh:
+            planned = list(dict.fromkeys(ctx.name(c) for c in fresh))
+            text = f"{text}; {_join_names(planned)} had reported it as planned."
+        else:
+            text = _end(text)
     elif fact.kind == "shared":
         text = _end(clause.text)
     elif fact.kind == "partial":
         names = list(dict.fromkeys(ctx.names[ctx.articles[i].id] for i in fact.articles))
-        body = _end(_lower_first(ctx, clause.text))
-        if len(names) == 1:
-            text = f"According to {names[0]}, {body}"
-        else:
-            text = f"{_join_names(names)} report that {body}"
+        text = _end(_reported_by(names, ctx, clause))
     else:
         contrast = _contrast(ctx, fact, clause)
         if contrast is None:
@@ -639,18 +653,30 @@ def _render(ctx: _Context, fact: _Fact, clause: _Clause) -> BriefSentence | None
     )
 
 
-def _planned_by(ctx: _Context, fact: _Fact, clause: _Clause) -> list[str]:
-    """The outlets that reported a fact as planned when it is told as held (its status moved,
-    ``Alignment.status_change``); none for any other fact."""
+def _reported_by(names: Sequence[str], ctx: _Context, clause: _Clause) -> str:
+    """The clause in the name of the outlets that report it: "According to RT, ...", "RT
+    and TASS report that ..."."""
+    body = _lower_first(ctx, clause.text)
+    if len(names) == 1:
+        return f"According to {names[0]}, {body}"
+    return f"{_join_names(names)} report that {body}"
+
+
+def _span(claim: Claim) -> Span:
+    return Span(claim.article, claim.start, claim.end)
+
+
+def _planned_claims(ctx: _Context, fact: _Fact, clause: _Clause) -> list[Claim]:
+    """The claims of other outlets that reported a fact as planned when it is told as held
+    (its status moved, ``Alignment.status_change``); none for any other fact."""
     if fact.alignment is None or not fact.alignment.status_change:
         return []
     if fact.kind == "contradicted" or clause.claim.status == "planned":
         return []
-    earlier = sorted(
+    return sorted(
         (c for c in fact.claims if c.status == "planned" and c.article != clause.claim.article),
         key=lambda c: (ctx.index[c.article], c.start),
     )
-    return list(dict.fromkeys(ctx.name(c) for c in earlier))
 
 
 def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Span]] | None:
@@ -738,7 +764,7 @@ def write_brief(
         clause = _best_clause(ctx, fact)
         if clause is None:
             return False
-        sentence = _render(ctx, fact, clause)
+        sentence = _render(ctx, fact, clause, told)
         if sentence is None:
             return False
         words = content_words(attribution_free(sentence.text, ctx.names.values()))
@@ -756,6 +782,8 @@ def write_brief(
         told.update(sentence.spans)
         if clause.source:
             told_text.add(clause.source)
+        # "X had reported it as planned" tells X's plan: it is not told again on its own.
+        told_text.update(_span(c) for c in _planned_claims(ctx, fact, clause))
         words_used += n_words
         chosen[fact.kind].append(sentence)
         return True
