@@ -70,6 +70,16 @@ def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, An
         texts[1]
         == "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
     )
+    # RT's second account of the meeting: its relative clause ", which saw dozens of world
+    # leaders gather in Kazan ..." is RT's own row, cut from the shared one.
+    closed_doors = moved[1]
+    assert closed_doors["label"] == (
+        "Putin spoke with Guterres behind closed doors on Thursday evening, the final day of "
+        "the summit"
+    )
+    assert _sentences(demo, closed_doors) == {("Radio Free Europe/Radio Liberty", 0), ("RT", 1)}
+    single = [a["label"] for a in demo["alignments"] if a["relation"] == "single"]
+    assert "Dozens of world leaders gather in Kazan" in single
 
 
 def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> None:

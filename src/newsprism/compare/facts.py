@@ -735,6 +735,8 @@ _TRAILING = re.compile(r"[\s,;:—-]*(?:\b(?:and|but|or|as|while|which|who))?[\s
 _MIN_LABEL_WORDS = 3
 # The words before a relative or coordinated clause, where a row's words may be cut.
 _JOINED = re.compile(r"(?:,\s*(?:who|which)|\b(?:and|but))\s*$")
+# A relative clause whose verb holds the clause cut (", which saw [dozens of leaders gather]").
+_RELATIVE_VERB = re.compile(r",\s*(?:who|which)\s+[a-z]+\s*$")
 
 
 def _clause(
@@ -746,55 +748,60 @@ def _clause(
     opportunity [to demonstrate ...]") and is not a small part of the sentence; else the whole
     sentence. Clauses in ``drop`` (what the sentence says beyond a shared fact, listed as
     rows of their own) are cut when they end it: the shared row "Putin met with Guterres" rather
-    than "..., who visited Russia for the first time in over two years". A pronoun subject at
+    than "..., who visited Russia for the first time in over two years", "Putin spoke with
+    Guterres ..., the final day of the summit" rather than "..., which saw dozens of world
+    leaders gather in Kazan ...". A pronoun subject at
     the start is replaced by the name it refers to ("He urged" -> "Guterres urged"): its linked
     concept, else for "he" or "she" the person last named before the sentence."""
     claim = next((c for c in unit.claims if c.id == unit.claim), None)
     start, end = unit.start, unit.end
+    opens = claim is not None and claim.start <= unit.start + 2
+    dropped = {c.id for c in drop}
     if claim is not None:
         own = not claim.attribution and not unit.quoted and not unit.speaker
-        opens = claim.start <= unit.start + 2
         whole = claim.end - claim.start >= 0.5 * len(unit.text.strip())
         complete = ends_naturally(article.text[claim.end : unit.end])
         words = content_words(_TRAILING.sub("", article.text[claim.start : claim.end]))
         if own and opens and whole and complete and len(words) >= 5:
             start, end = claim.start, claim.end
     for part in sorted(drop, key=lambda c: c.start):
-        kept = _TRAILING.sub("", article.text[start : part.start])
+        before = article.text[start : part.start]
+        held = _RELATIVE_VERB.search(before)
+        cut = start + held.start() if held else part.start
+        kept = _TRAILING.sub("", article.text[start:cut])
         # The part ends the words: nothing after it but other such parts, or its purpose
         # ("who visited Russia ... [to attend the summit]").
         after = [c for c in unit.claims if part.start < c.start < end and c.id != part.id]
-        ends = all(c in drop or claim_words(c, unit).lower().startswith("to ") for c in after)
+        ends = all(c.id in dropped or claim_words(c, unit).lower().startswith("to ") for c in after)
         # It is joined as a relative clause or a coordinated one ("..., who visited", "and
-        # called for"), not a clause of its own that the kept words lean on.
-        before = article.text[start : part.start]
+        # called for", "..., which saw [it]"), not a clause of its own that the kept words
+        # lean on.
         relative = before.rstrip().endswith(",") and claim_words(part, unit).lower().startswith(
             ("who ", "which ")
         )
-        at_boundary = relative or bool(_JOINED.search(before))
+        at_boundary = relative or held is not None or bool(_JOINED.search(before))
         # What is left keeps a clause with its subject ("Pointing to his time as a recovering
         # alcoholic" is no statement without "the host urged ...").
         stated = any(
             c.subject.strip()
-            and c not in drop
+            and c.id not in dropped
             and c.predicate_start is not None
-            and start <= c.predicate_start < part.start
+            and start <= c.predicate_start < cut
             for c in unit.claims
         )
         if (
-            start < part.start < end
+            start < cut < end
             and ends
             and at_boundary
             and stated
             and len(content_words(kept)) >= _MIN_LABEL_WORDS
         ):
-            end = part.start
+            end = cut
             break
     text = _TRAILING.sub("", article.text[start:end].strip())
     first = text.split(" ", 1)
     if claim is None or len(first) < 2 or first[0].lower() not in _PRONOUNS:
         return text
-    opens = claim.start <= unit.start + 2
     name = names.get(claim.subject_concept, "") if opens else ""
     if not name and first[0].lower() in ("he", "she"):
         name = names.get(unit.antecedent[0], "") or unit.antecedent[1]
