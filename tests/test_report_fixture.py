@@ -315,6 +315,7 @@ def build_comparison() -> Comparison:
             "Nations at the BRICS summit",
             conflicts=["number"],
             detail="32 nations vs 36 nations",
+            disputed=sorted([mt, rt]),
         ),
         Alignment("a3", "single", [f"{mt}:k2"], [mt], "Guterres — call — invasion a precedent"),
         Alignment("a4", "single", [f"{rt}:k2"], [rt], "Guterres — face — criticism"),

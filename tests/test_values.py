@@ -18,9 +18,12 @@ from newsprism.compare.values import (
     numbers_agree,
     period_conflict,
     place_conflict,
+    values_conflict,
 )
 from newsprism.model import Alignment, Article, Quantity
 from newsprism.pipeline import analyze_story, compare_articles
+from newsprism.report.view import relation_of
+from newsprism.settings import DEFAULT
 
 
 def _article(key: str, outlet: str, text: str) -> Article:
@@ -440,3 +443,42 @@ def test_last_week_against_last_month_is_a_date_contradiction() -> None:
         ),
     )
     assert period_conflict(primaries, election) is None
+
+
+TRUSTEES = (
+    "Trustees of the Social Security and Medicare Trust Fund last week warned the Social "
+    "Security Trust Fund will be exhausted in 2036 and under current law, seniors would then "
+    "face a 23 percent across-the-board cut in benefits."
+)
+PROJECTIONS = (
+    "The most recent projections from the Social Security Administration, issued last month, "
+    "indicate that at the current rate, the program\u2019s trust funds will be exhausted by "
+    "2036, and that $6.5 trillion in additional money will be needed over a 75-year period to "
+    "pay all scheduled benefits."
+)
+REPORT = (
+    "Social Security will start paying out more in benefits than it absorbs in taxes this year "
+    "which will lead the retirement program's trust fund to become exhausted in 2036, according "
+    "to the latest annual trustees report."
+)
+
+
+def test_an_outlet_that_gives_no_value_does_not_contradict() -> None:
+    # Dev triplet 576116e5: Fox News and the Times date the projection differently; HuffPost
+    # reports the fact (exhausted in 2036) with no date of its own.
+    outlets = {"fox": "Fox News", "nyt": "The New York Times", "hpo": "HuffPost"}
+    texts = {"fox": TRUSTEES, "nyt": PROJECTIONS, "hpo": REPORT}
+    articles = [_article(key, outlets[key], text) for key, text in texts.items()]
+    analyses, _ = analyze_story(articles)
+    (fox,), (nyt,), (hpo,) = story_units(articles, analyses)
+    conflicts, details, disputed = values_conflict(
+        [(fox, nyt), (fox, hpo), (nyt, hpo)], outlets, texts, DEFAULT.facts
+    )
+    assert (conflicts, details, disputed) == (
+        ["date"],
+        ["20 July - 26 July 2015 (Fox News) vs June 2015 (The New York Times)"],
+        ["fox", "nyt"],
+    )
+    row = {"relation": "contradicted", "disputed": disputed}
+    assert [relation_of(row, key) for key in texts] == ["contradicted", "contradicted", "agreed"]
+    assert relation_of({"relation": "contradicted", "disputed": []}, "hpo") == "contradicted"

@@ -536,6 +536,9 @@ def _facts(ctx: _Context, comparison: Comparison) -> list[_Fact]:
         if not members:
             continue
         covered.update(c.id for c in members)
+        if alignment.relation == "contradicted" and alignment.disputed:
+            # The sides are the articles whose values differ; the others add nothing to it.
+            members = [c for c in members if c.article in alignment.disputed] or members
         reporting = sorted({ctx.index[c.article] for c in members if c.article in ctx.index})
         if alignment.relation == "contradicted" and len(reporting) >= 2:
             kind = "contradicted"

@@ -218,6 +218,9 @@ class Alignment:
     conflicts: list[ConflictKind] = field(default_factory=list)
     detail: str = ""  # what differs, e.g. "24 October vs 23 October"
     status_change: bool = False  # same event, status moves over time (planned -> happened)
+    # Of a contradicted fact: the articles whose values differ. The others report the fact
+    # without the disputed value; empty means every article of the alignment.
+    disputed: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -914,7 +914,7 @@ def align_facts(
             for y in group[n + 1 :]
             if scored.get((x, y), 0.0) >= settings.conflict_min_probability
         ]
-        conflicts, details = values_conflict(strong, outlets, texts, settings)
+        conflicts, details, disputed = values_conflict(strong, outlets, texts, settings)
         timeline = sorted(members, key=lambda m: order[m.article])
         statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
         status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
@@ -944,6 +944,7 @@ def align_facts(
                     conflicts=conflicts,
                     detail="; ".join(details),
                     status_change=status_change,
+                    disputed=disputed,
                 ),
             )
         )

@@ -383,14 +383,16 @@ def values_conflict(
     outlets: dict[str, str],
     texts: dict[str, str],
     settings: FactSettings,
-) -> tuple[list[ConflictKind], list[str]]:
+) -> tuple[list[ConflictKind], list[str], list[str]]:
     """The kinds of value the linked sentences disagree on (``outlets`` and ``texts`` by
-    article id),
-    and each difference in words with the outlets stating each side."""
+    article id), each difference in words with the outlets stating each side, and the
+    articles whose values differ (sorted)."""
     conflicts: list[ConflictKind] = []
     details: list[str] = []
+    disputed: set[str] = set()
 
     def add(kind: ConflictKind, left: str, right: str, a: FactUnit, b: FactUnit) -> None:
+        disputed.update((a.article, b.article))
         if kind not in conflicts:
             conflicts.append(kind)
             details.append(f"{left} ({outlets[a.article]}) vs {right} ({outlets[b.article]})")
@@ -417,4 +419,4 @@ def values_conflict(
         places = place_conflict(a, b, texts)
         if places:
             add("place", places[0], places[1], a, b)
-    return conflicts, details
+    return conflicts, details, sorted(disputed)

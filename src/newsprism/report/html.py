@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader
 
-from newsprism.report.view import RELATION_WORDS, Ref, ReportView
+from newsprism.report.view import RELATION_WORDS, Ref, ReportView, relation_of
 
 # Which claim colour wins when spans of different relations overlap.
 RELATION_RANK = {"agreed": 1, "single": 2, "contradicted": 3}
@@ -147,7 +147,8 @@ class HtmlReport:
                 if claim is None or claim["article"] not in marks:
                     continue
                 s, e = claim["span"]
-                marks[claim["article"]].append(_Mark(s, e, alignment["relation"], title))
+                relation = relation_of(alignment, claim["article"])
+                marks[claim["article"]].append(_Mark(s, e, relation, title))
                 if alignment["status_change"]:
                     marks[claim["article"]].append(
                         _Mark(s, e, "status", f"status here: {claim['status']}")

@@ -307,7 +307,7 @@ class ReportView:
                 ref = (claim["article"], claim["span"][0], claim["span"][1]) if claim else None
                 text = claim["text"] if claim else ""
                 status = claim["status"] if claim else ""
-                if alignment["relation"] == "contradicted":
+                if relation_of(alignment, article.id) == "contradicted":
                     cells.append(MatrixCell("contradicted", "✗", "", text, ref))
                 elif alignment["status_change"]:
                     cells.append(MatrixCell("status", "↻", status, text, ref))
@@ -424,6 +424,8 @@ class ReportView:
                 claim = self.claims.get(claim_id)
                 if claim is None or claim["article"] not in self.by_id:
                     continue
+                if relation_of(alignment, claim["article"]) != "contradicted":
+                    continue  # it reports the fact without the disputed value
                 ref = (claim["article"], claim["span"][0], claim["span"][1])
                 sides.append(ContradictionSide(self.by_id[claim["article"]], claim["text"], ref))
             out.append(
@@ -473,6 +475,16 @@ class ReportView:
             row.refs.sort(key=lambda r: (r[1], r[2]))
         rows.sort(key=lambda r: (r.article.index, -r.score, r.text.lower(), r.refs[0][1]))
         return rows
+
+
+def relation_of(alignment: dict[str, Any], article: str) -> str:
+    """How one article stands in an aligned fact: a contradicted fact is contradicted only
+    by the articles whose values differ (``disputed``); the others report it."""
+    relation = str(alignment["relation"])
+    disputed = alignment.get("disputed") or []
+    if relation == "contradicted" and disputed and article not in disputed:
+        return "agreed"
+    return relation
 
 
 def _sortable(iso: str | None) -> float:

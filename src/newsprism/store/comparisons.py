@@ -299,7 +299,7 @@ class ComparisonTables:
         )
         conn.executemany(
             "INSERT INTO alignments(comparison, id, position, relation, label, articles, "
-            "conflicts, detail, status_change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "conflicts, detail, status_change, disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     story,
@@ -311,6 +311,7 @@ class ComparisonTables:
                     json_text(a.conflicts),
                     a.detail,
                     int(a.status_change),
+                    json_text(a.disputed),
                 )
                 for k, a in enumerate(comparison.alignments)
             ],
@@ -498,6 +499,7 @@ class ComparisonTables:
                 conflicts=json.loads(r["conflicts"]),
                 detail=r["detail"],
                 status_change=bool(r["status_change"]),
+                disputed=json.loads(r["disputed"]),
             )
             for r in self._rows(
                 "SELECT * FROM alignments WHERE comparison = ? ORDER BY position", story

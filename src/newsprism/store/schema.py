@@ -447,7 +447,21 @@ ALTER TABLE claims ADD COLUMN kind TEXT NOT NULL DEFAULT 'clause';
 UPDATE claims SET kind = 'event' WHERE id LIKE '%:e%' AND id NOT LIKE '%:k%';
 """
 
+# Version 7: a contradicted fact says which of its articles give the differing values (issue
+# 13): a third outlet that reports the fact without the value does not contradict it.
+SCHEMA_V7 = """
+ALTER TABLE alignments ADD COLUMN disputed TEXT NOT NULL DEFAULT '[]';
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6)
+MIGRATIONS: tuple[str, ...] = (
+    SCHEMA_V1,
+    SCHEMA_V2,
+    SCHEMA_V3,
+    SCHEMA_V4,
+    SCHEMA_V5,
+    SCHEMA_V6,
+    SCHEMA_V7,
+)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -65,15 +65,18 @@ def run(data: Path, dataset: str, opts: EvalOptions) -> EvalResult:
 def _alignment_pairs(
     triplet: Triplet, comparison: Comparison, relations: tuple[str, ...]
 ) -> dict[str, set[Pair]]:
-    """Alignment id -> the cross-outlet sentence pairs it puts together."""
+    """Alignment id -> the cross-outlet sentence pairs it puts together. Asked for the
+    ``contradicted`` ones alone: the pairs it says contradict each other, those of the
+    articles whose values differ (``Alignment.disputed``)."""
     spans = {c.id: (c.article, c.start, c.end) for an in comparison.analyses for c in an.claims}
     out: dict[str, set[Pair]] = {}
     for alignment in comparison.alignments:
         if alignment.relation not in relations:
             continue
+        disputed = set(alignment.disputed) if relations == ("contradicted",) else set()
         sentences: list[tuple[str, int]] = []
         for claim in alignment.claims:
-            if claim in spans:
+            if claim in spans and (not disputed or spans[claim][0] in disputed):
                 outlet, found = unit_sentences(triplet, *spans[claim])
                 sentences.extend((outlet, k) for k in found)
         pairs = {
