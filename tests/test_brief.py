@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from newsprism.brief import attribution_free, content_words, is_supported, write_brief
@@ -266,3 +268,32 @@ def test_when_every_fact_is_loaded_one_is_told_with_the_words_quoted() -> None:
     assert [s.text for s in brief] == [
         "According to Fox, the \u201cregime\u201d jailed three reporters on Monday."
     ]
+
+
+def test_a_clause_told_after_an_attribution_begins_in_lower_case() -> None:
+    """ "According to The New York Times, the most recent projections ...": a leading article
+    is lower-cased even where the articles write "The" inside a sentence ("... by The New
+    York Times"); a name is not ("May 2011" stays)."""
+    from newsprism.brief import _Context, _lower_first
+    from newsprism.pipeline import compare_articles
+
+    published = datetime(2011, 6, 13, tzinfo=UTC)
+    articles = [
+        Article(
+            id="fox",
+            outlet="Fox News",
+            published=published,
+            text="The trustees' warning was first reported by The New York Times on Monday.",
+        ),
+        Article(
+            id="nyt",
+            outlet="The New York Times",
+            published=published,
+            text="The most recent projections from the Social Security Administration, issued "
+            "last month, indicate that the program\u2019s trust funds will be exhausted by 2036.",
+        ),
+    ]
+    ctx = _Context(compare_articles(articles), BriefSettings())
+    assert "The" in ctx.capitalized_inside
+    assert _lower_first(ctx, "The most recent projections") == "the most recent projections"
+    assert _lower_first(ctx, "Social Security will start") == "Social Security will start"

@@ -36,6 +36,7 @@ from importlib import resources
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from newsprism.compare.align import describe_time
 from newsprism.compare.events import is_event_word_claim
 from newsprism.compare.words import QUOTE_CHARS, ends_naturally
 from newsprism.model import (
@@ -53,6 +54,7 @@ from newsprism.model import (
 from newsprism.settings import DEFAULT, BriefSettings
 
 _WORD = re.compile(r"[A-Za-z]+")
+_ARTICLES = frozenset({"the", "a", "an"})
 # Discourse connectives that tie a sentence to its neighbours in the source, not to the fact.
 _CONNECTIVE = re.compile(
     r"^\s*(?:(?:in response|however|meanwhile|moreover|furthermore|additionally|in addition|"
@@ -516,6 +518,9 @@ def _lower_first(ctx: _Context, text: str) -> str:
     if word.isupper() and len(word) > 1:
         return text
     lower = word.lower()
+    if lower in _ARTICLES:
+        return text[:1].lower() + text[1:]  # "The most recent projections": even where "The
+        # Times" puts a capital "The" inside the articles' sentences
     if word in ctx.capitalized_inside:
         return text
     if lower in STOP_WORDS or lower in ctx.lowercase_words:
@@ -697,7 +702,13 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
         if differing:
             value = _lower_first(ctx, _quantity_words(ctx, differing[0]))
             return f"{lead}; {ctx.name(second)} gives {value}.", []
-    if "date" in conflicts and second.time is not None and first.time is not None:
+    detail = fact.alignment.detail if fact.alignment else ""
+    if (
+        "date" in conflicts
+        and second.time is not None
+        and first.time is not None
+        and describe_time(second.time) in detail  # the clause's own time is the disputed one
+    ):
         return f"{lead}; {ctx.name(second)} gives {_lower_first(ctx, second.time.text)}.", []
     other = _clean(ctx, second)
     if other is None or other.words > ctx.settings.max_clause_words:
@@ -775,6 +786,8 @@ def write_brief(
             return False
         if clause.fragment and _overlaps(clause.spans, told):
             return False  # its whole sentence is already in the brief
+        if fact.kind == "contradicted" and _overlaps(clause.spans, told):
+            return False  # the same sides, told already (with another outlet's sentence)
         if fact.kind == "partial" and clause.source and _overlaps([clause.source], told_text):
             return False  # its words are already told (e.g. a relative clause of a told claim)
         n_words = len(sentence.text.split())

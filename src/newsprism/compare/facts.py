@@ -922,8 +922,14 @@ def align_facts(
             _clause(m, by_article[m.article], names, drop)
             for m, drop in zip(members, drops, strict=True)
         ]
+        # A contradiction is labelled by one of its sides, not by an outlet that gives no value.
         label_at = min(
-            range(len(members)), key=lambda k: (len(clauses[k]), order[members[k].article])
+            range(len(members)),
+            key=lambda k: (
+                bool(disputed) and members[k].article not in disputed,
+                len(clauses[k]),
+                order[members[k].article],
+            ),
         )
         label_unit = members[label_at]
         rows.append(

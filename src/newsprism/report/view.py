@@ -420,12 +420,16 @@ class ReportView:
             if alignment["relation"] != "contradicted":
                 continue
             sides = []
+            sided: set[str] = set()
             for claim_id in alignment["claims"]:
                 claim = self.claims.get(claim_id)
                 if claim is None or claim["article"] not in self.by_id:
                     continue
                 if relation_of(alignment, claim["article"]) != "contradicted":
                     continue  # it reports the fact without the disputed value
+                if claim["article"] in sided:
+                    continue  # one side an article: its sentence's first (representative) claim
+                sided.add(claim["article"])
                 ref = (claim["article"], claim["span"][0], claim["span"][1])
                 sides.append(ContradictionSide(self.by_id[claim["article"]], claim["text"], ref))
             out.append(
