@@ -411,6 +411,31 @@ def test_one_term_misdated_is_a_date_contradiction() -> None:
     ]
 
 
+def test_the_brief_tells_a_contradiction_with_both_values() -> None:
+    # Each side is told by its clause that gives its value (the shared row's clause is cut
+    # before "held the seat from 1966 to 1978").
+    articles = [
+        _article(
+            "a",
+            "The New York Times",
+            "Mr. Cowan, 43, who is known as Mo, is a former partner in the politically connected "
+            "law firm of Mintz Levin and will become Massachusetts\u2019 first black senator "
+            "since Edward Brooke, a Republican, held the seat from 1966 to 1978.",
+        ),
+        _article(
+            "b",
+            "HuffPost",
+            "Cowan will become the second black senator from Massachusetts, after Edward "
+            "Brooke, who served from 1967 to 1979.",
+        ),
+    ]
+    (told,) = compare_articles(articles).brief
+    assert told.kind == "contradicted"
+    assert told.text.startswith("According to The New York Times, Mr. Cowan, 43,")
+    assert "held the seat from 1966 to 1978; according to HuffPost, Cowan will" in told.text
+    assert told.text.endswith("after Edward Brooke, who served from 1967 to 1979.")
+
+
 def test_last_week_against_last_month_is_a_date_contradiction() -> None:
     # Dev triplet 576116e5: when the Social Security trustees' projection came out.
     trustees, administration = _units(

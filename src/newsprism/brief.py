@@ -5,7 +5,8 @@ and their spans. Order: what every outlet reports (kind ``shared``, by position 
 article), then what only some report (``partial``, most outlets first, then by how much the
 other outlets' words agree with it and how near the lead it is; attributed by name:
 "According to RT, ..." / "RT and RFE/RL report that ..."), then contradictions stated
-neutrally (``contradicted``: "According to RT, ...; TASS gives 35 nations.").
+neutrally (``contradicted``: "According to RT, ...; TASS gives 35 nations."), each side told
+by a clause that gives its value, the sides those of the articles whose values differ.
 
 A claim clause is told alone only when that cannot change its sense (it opens its sentence,
 the rest hangs off it at a comma or a coordination, its attribution is inside it); an
@@ -597,9 +598,12 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
         return None
     # A fact whose status moved (planned -> held) is told in its latest state.
     status_change = fact.alignment is not None and fact.alignment.status_change
+    # A contradiction is told by a clause that gives its side's value.
+    dispute = _dispute_words(ctx, fact)
     return min(
         usable,
         key=lambda c: (
+            bool(dispute) and not _shows(c.text, dispute),
             status_change and c.claim.status != "happened",
             # Event-word claims (kind "event", compare/events.py) carry no status of their
             # own: a full claim states the fact.
@@ -611,6 +615,23 @@ def _best_clause(ctx: _Context, fact: _Fact) -> _Clause | None:
             c.claim.start,
         ),
     )
+
+
+def _dispute_words(ctx: _Context, fact: _Fact) -> set[str]:
+    """The words that give a contradiction's values: its detail's numbers and capitalised
+    words, less the outlet names ("1966", "1978", "Norfolk"); none for any other fact."""
+    if fact.kind != "contradicted" or fact.alignment is None:
+        return set()
+    detail = fact.alignment.detail
+    for name in sorted(ctx.names.values(), key=len, reverse=True):
+        detail = detail.replace(f"({name})", " ")
+    return {
+        w for w in re.findall(r"\w+", detail) if any(ch.isdigit() for ch in w) or w[:1].isupper()
+    }
+
+
+def _shows(text: str, words: set[str]) -> bool:
+    return any(w in words for w in re.findall(r"\w+", text))
 
 
 def _end(text: str) -> str:
@@ -693,7 +714,15 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
     others = [c for c in fact.claims if c.article != first.article]
     if not others:
         return None
-    second = min(others, key=lambda c: (ctx.index[c.article], c.start))
+    dispute = _dispute_words(ctx, fact)
+    cleaned = {c.id: _clean(ctx, c) for c in others}
+
+    def shows(claim: Claim) -> bool:
+        text = cleaned[claim.id]
+        return text is not None and _shows(text.text, dispute)
+
+    # The other side's clause that gives its value, else its first.
+    second = min(others, key=lambda c: (not shows(c), ctx.index[c.article], c.start))
     conflicts = set(fact.alignment.conflicts) if fact.alignment else set()
     lead = f"According to {ctx.name(first)}, {_lower_first(ctx, clause.text)}"
     if "number" in conflicts:
@@ -710,7 +739,7 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
         and describe_time(second.time) in detail  # the clause's own time is the disputed one
     ):
         return f"{lead}; {ctx.name(second)} gives {_lower_first(ctx, second.time.text)}.", []
-    other = _clean(ctx, second)
+    other = cleaned[second.id]
     if other is None or other.words > ctx.settings.max_clause_words:
         return None
     text = f"{lead}; according to {ctx.name(second)}, {_end(_lower_first(ctx, other.text))}"
