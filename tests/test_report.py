@@ -426,3 +426,23 @@ def test_matrix_puts_shared_facts_first_and_folds_singles(page: str) -> None:
     assert "<summary>2 facts reported by one outlet only</summary>" in page
     first = page.index('id="row-a1"')
     assert first < page.index('id="row-a2"') < page.index("<summary>") < page.index('id="row-a3"')
+
+
+def test_a_contradiction_shows_only_its_disputed_sides() -> None:
+    """A contradicted fact lists one side per article (its sentence's first claim), and an
+    article outside ``disputed`` reports the fact: ✓ in the matrix, no side of its own."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    contradiction = next(a for a in comparison.alignments if a.relation == "contradicted")
+    mt, rt = (a.id for a in comparison.articles)
+    contradiction.claims = [*contradiction.claims, f"{mt}:k2"]  # a second claim of MT
+    view = ReportView(to_dict(comparison, OUTLETS))
+    (both,) = view.contradictions()
+    assert [side.article.id for side in both.sides] == [mt, rt]
+    contradiction.disputed = [rt]
+    view = ReportView(to_dict(comparison, OUTLETS))
+    (one,) = view.contradictions()
+    assert [side.article.id for side in one.sides] == [rt]
+    row = next(r for r in view.matrix() if r.alignment["relation"] == "contradicted")
+    assert [cell.symbol for cell in row.cells] == ["✓", "✗"]

@@ -264,7 +264,7 @@ def _argument_votes(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return agree, clash
 
 
-def _head_key(concept: str, text: str) -> str:
+def head_key(concept: str, text: str) -> str:
     """An argument's key for scoring: its concept, else the last word of its text."""
     if concept:
         return f"c:{concept}"
@@ -305,9 +305,9 @@ def pair_features(
     match = np.zeros((n, n), dtype=np.float32)
     clash = np.zeros((n, n), dtype=np.float32)
     slots = (
-        [_head_key(c.subject_concept, c.subject) for c in claims],
-        [_head_key(c.object_concept, c.object) for c in claims],
-        [_head_key("", c.place) for c in claims],
+        [head_key(c.subject_concept, c.subject) for c in claims],
+        [head_key(c.object_concept, c.object) for c in claims],
+        [head_key("", c.place) for c in claims],
     )
     for slot in slots:
         agree, differ = _argument_votes(slot)

@@ -20,7 +20,7 @@ from newsprism.settings import DEFAULT, AlignSettings
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
 _OBJECT_DEPS = {"dobj", "obj", "attr", "oprd", "dative"}
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NOT_EVENTS = {"be", "have", "do", "get", "seem", "become", "let"}
 
 
@@ -163,7 +163,7 @@ def _own_time(times: Sequence[TimeExpr], token: Token) -> TimeExpr | None:
 
 
 def _place(sent: Span, at: int) -> str:
-    places = [e for e in sent.ents if e.label_ in _PLACE_LABELS]
+    places = [e for e in sent.ents if e.label_ in PLACE_LABELS]
     best = min(places, key=lambda e: (abs(e.start_char - at), e.start_char), default=None)
     return best.text if best is not None else ""
 

@@ -47,9 +47,9 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.compare.align import predicate_key, publication_order, time_interval
+from newsprism.compare.align import head_key, predicate_key, publication_order, time_interval
 from newsprism.compare.context import CONTEXT_FEATURES, story_context
-from newsprism.compare.events import is_event_word_claim
+from newsprism.compare.events import PLACE_LABELS, is_event_word_claim
 from newsprism.compare.pieces import (
     PIECE_FEATURES,
     ContentPieces,
@@ -103,7 +103,6 @@ _GENERAL_PREDICATES = frozenset(
 _NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A sentence at least this much inside quotation marks is a quotation (its speaker's words).
 QUOTED_SHARE = 0.5
 
@@ -319,7 +318,7 @@ def make_unit(
             default=(0, "", ""),
         )[1:],
         predicates={predicate_key(c) for c in full} - _GENERAL_PREDICATES,
-        subjects={_subject_key(c) for c in full if c.subject.strip()},
+        subjects={head_key(c.subject_concept, c.subject) for c in full if c.subject.strip()},
         days={
             f"{interval[0]}"
             for t in analysis.times
@@ -338,16 +337,9 @@ def _places(text: str, analysis: ArticleAnalysis) -> list[str]:
     names = {
         m.text
         for m in analysis.mentions
-        if m.label in _PLACE_LABELS and m.text[:1].isupper() and not m.text.isupper()
+        if m.label in PLACE_LABELS and m.text[:1].isupper() and not m.text.isupper()
     }
     return sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", text))
-
-
-def _subject_key(claim: Claim) -> str:
-    if claim.subject_concept:
-        return claim.subject_concept
-    words = claim.subject.lower().split()
-    return "t:" + words[-1] if words else ""
 
 
 def story_units(

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
-from newsprism.compare.align import describe_time, predicate_key, time_interval
+from newsprism.compare.align import describe_time, head_key, predicate_key, time_interval
 from newsprism.compare.words import content_words
 from newsprism.model import Claim, ConflictKind, Quantity, TimeExpr
 from newsprism.settings import FactSettings
@@ -342,10 +342,15 @@ def place_conflict(a: FactUnit, b: FactUnit, texts: dict[str, str]) -> tuple[str
     misspoken ... during the Norwalk event"): the one place each sentence names that the
     other article never names. A sentence naming more than one such place is not compared
     (which place goes with the verb is the parse's guess), nor a city with a state."""
-    doing = {
-        (predicate_key(c), _doer(c)) for c in a.claims if c.predicate not in _GENERAL_PREDICATES
-    }
-    if not doing & {(predicate_key(c), _doer(c)) for c in b.claims}:
+
+    def deeds(unit: FactUnit) -> set[tuple[str, str]]:
+        return {
+            (predicate_key(c), head_key(c.subject_concept, c.subject))
+            for c in unit.claims
+            if c.predicate not in _GENERAL_PREDICATES
+        }
+
+    if not deeds(a) & deeds(b):
         return None
     in_a = unidecode(texts.get(a.article, "")).lower()
     in_b = unidecode(texts.get(b.article, "")).lower()
@@ -356,12 +361,6 @@ def place_conflict(a: FactUnit, b: FactUnit, texts: dict[str, str]) -> tuple[str
     if (only_a[0].lower() in _US_STATES) != (only_b[0].lower() in _US_STATES):
         return None  # "Manchester, N.H." / "New Hampshire": a city and the state it is in
     return only_a[0], only_b[0]
-
-
-def _doer(claim: Claim) -> str:
-    """Who did it: the subject's concept, else the last word of its words."""
-    words = claim.subject.lower().split()
-    return claim.subject_concept or (words[-1] if words else "")
 
 
 def _named(name: str, text: str) -> bool:
