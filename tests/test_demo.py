@@ -58,28 +58,46 @@ def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, An
     assert meeting["label"] == (
         "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
     )
-    assert _sentences(demo, meeting) == {("Radio Free Europe/Radio Liberty", 0), ("RT", 0)}
+    # RT tells it over two sentences ("met with", then "spoke with Guterres behind closed
+    # doors on Thursday evening"): one row, RT's cell citing both.
+    assert _sentences(demo, meeting) == {
+        ("Radio Free Europe/Radio Liberty", 0),
+        ("RT", 0),
+        ("RT", 1),
+    }
+    assert len(moved) == 1
     reports = [e for e in demo["events"] if e["event"] == meeting["id"]]
-    assert [(e["status"], e["published"][:10]) for e in reports] == [
-        ("planned", "2024-10-21"),
-        ("happened", "2024-10-25"),
+    assert [(e["status"], e["published"][:10], e["time"]) for e in reports] == [
+        ("planned", "2024-10-21", None),
+        ("happened", "2024-10-25", "2024-10-24"),  # "on Thursday evening"
     ]
     texts = [_text(demo, e["article"], e["span"]) for e in reports]
     assert texts[0].startswith("Russian President Vladimir Putin intends to hold a meeting")
-    assert (
-        texts[1]
-        == "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
-    )
-    # RT's second account of the meeting: its relative clause ", which saw dozens of world
-    # leaders gather in Kazan ..." is RT's own row, cut from the shared one.
-    closed_doors = moved[1]
-    assert closed_doors["label"] == (
+    assert texts[1] == (
         "Putin spoke with Guterres behind closed doors on Thursday evening, the final day of "
         "the summit"
     )
-    assert _sentences(demo, closed_doors) == {("Radio Free Europe/Radio Liberty", 0), ("RT", 1)}
+    # RT's relative clause ", which saw dozens of world leaders gather in Kazan ..." is RT's
+    # own row, cut from the shared one.
     single = [a["label"] for a in demo["alignments"] if a["relation"] == "single"]
     assert "Dozens of world leaders gather in Kazan" in single
+
+
+def test_a_fact_told_over_two_sentences_is_one_row_citing_both(
+    tmp_path: Path, demo: dict[str, Any]
+) -> None:
+    """The claim matrix gives the meeting one row; RT's cell cites RT's sentences 1 and 2."""
+    out = tmp_path / "demo.md"
+    args = ["compare", str(EXAMPLES), "--format", "md", "--no-db", "-o", str(out), "-q"]
+    assert cli_main(args) == 0
+    rows = [line for line in out.read_text("utf-8").splitlines() if "shared fact" in line]
+    assert rows == [
+        "| President Vladimir Putin met with United Nations Secretary-General Antonio Guterres "
+        "| shared fact | ↻ planned [Radio Free Europe/Radio Liberty §1] "
+        "| ↻ happened [RT §1] [RT §2] |",
+        "| Guterres urged a “just peace” in Ukraine | shared fact "
+        "| ✓ [Radio Free Europe/Radio Liberty §5] | ✓ [RT §5] [RT §6] |",
+    ]
 
 
 def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> None:
@@ -88,14 +106,13 @@ def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> N
     shared = [a for a in demo["alignments"] if a["relation"] == "agreed"]
     peace = [a for a in shared if "just peace" in a["label"]]
     assert [a["label"] for a in peace] == [  # "He urged": the person last named
-        'The UN chief has repeatedly called for a "just peace" that respects international law '
-        'and Ukraine’s "territorial integrity."',
         "Guterres urged a “just peace” in Ukraine",  # RT's "and called for ... Gaza" cut
     ]
-    # RFE/RL's sentence 5 with RT's 6 (Guterres quoted) and with RT's 5 (in RT's words).
-    assert [sorted(_sentences(demo, a)) for a in peace] == [
-        [("RT", 5), ("Radio Free Europe/Radio Liberty", 4)],
-        [("RT", 4), ("Radio Free Europe/Radio Liberty", 4)],
+    # RFE/RL's sentence 5 with RT's 5 (in RT's words) and 6 (Guterres quoted).
+    assert sorted(_sentences(demo, peace[0])) == [
+        ("RT", 4),
+        ("RT", 5),
+        ("Radio Free Europe/Radio Liberty", 4),
     ]
 
 
@@ -149,15 +166,29 @@ def test_brief_tells_the_plan_once(demo: dict[str, Any]) -> None:
     account of the meeting is told in RT's name and cites RT alone, and RFE/RL's planned
     sentence is not told again on its own ("According to RFE/RL, Putin intends to ...")."""
     outlet = {a["id"]: a["outlet"] for a in demo["articles"]}
-    second = demo["brief"][1]
-    assert second["text"] == (
+    second = [s for s in demo["brief"] if "behind closed doors" in s["text"]]
+    assert [s["text"] for s in second] == [
         "According to RT, Putin spoke with Guterres behind closed doors on Thursday evening, "
-        "the final day of the summit."
-    )
-    assert {outlet[s["article"]] for s in second["spans"]} == {"RT"}
+        "the final day of the summit, which saw dozens of world leaders gather in Kazan to "
+        "discuss a more democratic and just multipolar world order advocated by the group."
+    ]
+    assert {outlet[s["article"]] for s in second[0]["spans"]} == {"RT"}
     texts = [sentence["text"] for sentence in demo["brief"]]
     assert sum("had reported it as planned" in text for text in texts) == 1
     assert not any("intends to hold a meeting" in text for text in texts)
+
+
+def test_a_resolved_pronoun_cites_the_name_in_its_own_outlet(demo: dict[str, Any]) -> None:
+    """RT's "He urged a just peace in Ukraine" is told with Guterres's name, cited from RT's
+    own sentence that names him, not from RFE/RL's."""
+    peace = demo["brief"][1]
+    assert peace["text"] == "Antonio Guterres urged a “just peace” in Ukraine."
+    outlet = {a["id"]: a["outlet"] for a in demo["articles"]}
+    cited = sorted(
+        (outlet[s["article"]], _text(demo, s["article"], s["span"])[:40]) for s in peace["spans"]
+    )
+    assert ("RT", "United Nations Secretary-General Antonio") in cited
+    assert not any(text.startswith("Russian President Vladimir Putin") for _, text in cited)
 
 
 def test_rows_and_brief_read_as_whole_statements(demo: dict[str, Any]) -> None:

@@ -372,11 +372,14 @@ def test_a_matrix_cell_highlights_its_sentence(base: str, page: Page) -> None:
     assert sentence.evaluate("el => el.matches(':target')") is True
     assert sentence.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 243, 196)"
     assert sentence.evaluate("el => el.textContent") == RT_FIRST
-    # The script also marks exactly the words of the claim (the cell's span, 0-83).
+    # The script also marks exactly the words of the claims: RT tells the meeting over two
+    # sentences, and the cell finds both.
     marked = page.locator("article.col[data-index='2'] .seg.hl")
     expect(marked).not_to_have_count(0)
     assert "".join(marked.evaluate_all("els => els.map(e => e.textContent)")) == (
         "President Vladimir Putin met with United Nations Secretary-General Antonio Guterres"
+        "Putin spoke with Guterres behind closed doors on Thursday evening, the final day of "
+        "the summit"
     )
     assert marked.first.evaluate("el => getComputedStyle(el).backgroundColor") == (
         "rgb(255, 210, 77)"

@@ -337,6 +337,11 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     assert "President Vladimir Putin met with United Nations Secretary-General" in row.group(1)
     cells = re.findall(r'<td class="cell m-(\w+)"><a class="find" href="#(a\d-s\d+)"', row.group(1))
     assert cells == [("agreed", "a1-s1"), ("agreed", "a2-s1")]
+    # RT tells the meeting over two sentences: its cell finds both.
+    goto = re.findall(
+        r'<td class="cell m-\w+"><a class="find" [^>]*data-goto="([^"]+)"', row.group(1)
+    )
+    assert [len(spans.split()) for spans in goto] == [1, 2]
     # Facts one outlet alone reports: a list per outlet, each fact linked to its sentence.
     lists = re.findall(
         r'<div class="single-list o(\d)">\s*<h3 class="outlet o\d">([^<]+) <span class="count">'
@@ -345,7 +350,9 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     )
     assert lists == [("1", "Radio Free Europe/Radio Liberty", "8"), ("2", "RT", "14")]
     single = re.search(
-        r'<li id="row-f17"><a class="find" href="#(a\d-s\d+)"[^>]*>([^<]+)</a>', page
+        r'<li id="row-f\d+"><a class="find" href="#(a\d-s\d+)"[^>]*>'
+        r"(Antonio Guterres called[^<]+)</a>",
+        page,
     )
     assert single is not None
     assert single.groups() == (
@@ -371,7 +378,7 @@ def test_story_page_shows_the_comparison(site: Site) -> None:
     )
     assert brief is not None
     anchors = re.findall(r'<a class="cite" href="#([\w-]+)" data-goto="[\d: ]+">', brief.group(1))
-    assert anchors == ["a1-s1", "a2-s1"]
+    assert anchors == ["a1-s1", "a2-s1", "a2-s2"]  # RT tells the meeting in two sentences
     ids = set(re.findall(r'\bid="([^"]+)"', page))
     assert set(anchors) <= ids
     every_link = set(re.findall(r'href="#([^"]+)"', page))

@@ -476,7 +476,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
     first = re.match(r"[A-Za-z]+", article.text[body_start:end])
     if not prefix and first and first.group().lower() in _PRONOUNS and claim.subject_concept:
         concept = ctx.concepts.get(claim.subject_concept)
-        mention = _naming_mention(ctx, concept) if concept else None
+        mention = _naming_mention(ctx, concept, article.id) if concept else None
         if concept and mention and concept.kind in _PRONOUNS[first.group().lower()]:
             edits.append((body_start, body_start + first.end(), concept.name))
             spans.append(Span(mention.article, mention.start, mention.end))
@@ -495,19 +495,21 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
     )
 
 
-def _naming_mention(ctx: _Context, concept: Concept) -> Mention | None:
-    """The mention whose words are the concept's name (or hold most of it)."""
+def _naming_mention(ctx: _Context, concept: Concept, article: str = "") -> Mention | None:
+    """The mention whose words are the concept's name (or hold most of it), in ``article``
+    when that article names it in full: a pronoun resolved in RT's clause cites RT's words."""
     best: Mention | None = None
-    best_score = 0.0
+    best_score = (0.0, False)
     name_words = set(concept.name.lower().split())
     for mention_id in concept.mentions:
         m = ctx.mentions.get(mention_id)
         if m is None:
             continue
         overlap = len(name_words & set(m.text.lower().split())) / max(len(name_words), 1)
-        if overlap > best_score:
-            best, best_score = m, overlap
-    return best if best_score == 1.0 else None
+        score = (overlap, m.article == article)
+        if score > best_score:
+            best, best_score = m, score
+    return best if best_score[0] == 1.0 else None
 
 
 def _lower_first(ctx: _Context, text: str) -> str:

@@ -713,6 +713,44 @@ def group_links(
     return [sorted(g) for g in groups]
 
 
+def merge_neighbours(
+    groups: Sequence[list[tuple[int, int]]], units: Sequence[Sequence[FactUnit]]
+) -> list[list[tuple[int, int]]]:
+    """One group for a fact an outlet tells over neighbouring sentences: two groups whose
+    members are the same but for one article, where they are consecutive sentences, become
+    one ("met with Guterres" and "spoke with Guterres behind closed doors on Thursday
+    evening", each linked to "intends to hold a meeting with Guterres"). Every cross-article
+    pair of the merged group is a pair of one of the two, so it links nothing new. For agreed
+    facts only: a contradiction names its sentences exactly. Deterministic."""
+
+    def sentences(members: list[tuple[int, int]]) -> list[int]:
+        return sorted(units[a][u].sentence for a, u in members)
+
+    def mergeable(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> bool:
+        articles = {a for a, _ in x} | {a for a, _ in y}
+        differ = [a for a in articles if {m for m in x if m[0] == a} != {m for m in y if m[0] == a}]
+        if len(differ) != 1:
+            return False
+        own = [m for m in x if m[0] == differ[0]] + [m for m in y if m[0] == differ[0]]
+        if not any(m[0] == differ[0] for m in x) or not any(m[0] == differ[0] for m in y):
+            return False
+        run = sorted(set(sentences(own)))
+        return run == list(range(run[0], run[0] + len(run)))
+
+    merged = [sorted(g) for g in groups]
+    changed = True
+    while changed:
+        changed = False
+        for i, x in enumerate(merged):
+            j = next((j for j in range(i + 1, len(merged)) if mergeable(x, merged[j])), None)
+            if j is not None:
+                merged[i] = sorted(set(x) | set(merged[j]))
+                del merged[j]
+                changed = True
+                break
+    return merged
+
+
 def _readable(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -897,16 +935,20 @@ def align_facts(
         member: _own_part(units[member[0]][member[1]], words, settings)
         for member, words in partners.items()
     }
+    judged = []
     for group in groups:
-        members = [units[a][u] for a, u in group]
-        drops = [own_parts[member] for member in group]
         strong = [
             (units[x[0]][x[1]], units[y[0]][y[1]])
             for n, x in enumerate(group)
             for y in group[n + 1 :]
             if scored.get((x, y), 0.0) >= settings.conflict_min_probability
         ]
-        conflicts, details, disputed = values_conflict(strong, outlets, texts, settings)
+        judged.append((group, values_conflict(strong, outlets, texts, settings)))
+    agreed = merge_neighbours([g for g, (conflicts, _, _) in judged if not conflicts], units)
+    judged = [(g, v) for g, v in judged if v[0]] + [(g, ([], [], [])) for g in agreed]
+    for group, (conflicts, details, disputed) in judged:
+        members = [units[a][u] for a, u in group]
+        drops = [own_parts[member] for member in group]
         timeline = sorted(members, key=lambda m: order[m.article])
         statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
         status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
@@ -931,7 +973,7 @@ def align_facts(
                     id="",
                     relation="contradicted" if conflicts else "agreed",
                     claims=[c for m in members for c in m.cited()],
-                    articles=sorted(m.article for m in members),
+                    articles=sorted({m.article for m in members}),
                     label=fact_label(
                         label_unit,
                         by_article[label_unit.article],

@@ -107,9 +107,7 @@ def to_markdown(data: dict[str, Any]) -> str:
             cells.append(RELATION_WORDS.get(row.alignment["relation"], row.alignment["relation"]))
             for c in row.cells:
                 text = c.symbol + (f" {c.word}" if c.word else "")
-                cells.append(
-                    _cited(text, [view.cite(c.ref[0], c.ref[1])] if c.ref is not None else [])
-                )
+                cells.append(_cited(text, [view.cite(r[0], r[1]) for r in c.refs]))
             table_rows.append(cells)
         out += _table(["Fact", "Relation"] + [a.label for a in view.articles], table_rows)
         out.append("")

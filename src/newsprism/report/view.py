@@ -68,6 +68,9 @@ class MatrixCell:
     word: str  # status word or "" ("planned", "happened", ...)
     text: str  # the article's words for it ("" when omitted)
     ref: Ref | None  # where the claim is
+    # Every sentence of the article that states it (a fact told over two sentences), the
+    # first of them ``ref``.
+    refs: list[Ref] = field(default_factory=list)
 
 
 @dataclass
@@ -293,27 +296,30 @@ class ReportView:
         for alignment in ordered:
             cells = []
             for article in self.articles:
-                claim = next(
-                    (
-                        self.claims[c]
-                        for c in alignment["claims"]
-                        if c in self.claims and self.claims[c]["article"] == article.id
-                    ),
-                    None,
-                )
+                mine = [
+                    self.claims[c]
+                    for c in alignment["claims"]
+                    if c in self.claims and self.claims[c]["article"] == article.id
+                ]
+                claim = mine[0] if mine else None
                 if claim is None and article.id not in alignment["articles"]:
                     cells.append(MatrixCell("omitted", "—", "", "", None))
                     continue
+                firsts = {c["sentence"]: c for c in reversed(mine)}
+                refs = [
+                    (c["article"], c["span"][0], c["span"][1])
+                    for c in sorted(firsts.values(), key=lambda c: c["span"][0])
+                ]
                 ref = (claim["article"], claim["span"][0], claim["span"][1]) if claim else None
                 text = claim["text"] if claim else ""
                 status = claim["status"] if claim else ""
                 if relation_of(alignment, article.id) == "contradicted":
-                    cells.append(MatrixCell("contradicted", "✗", "", text, ref))
+                    cells.append(MatrixCell("contradicted", "✗", "", text, ref, refs))
                 elif alignment["status_change"]:
-                    cells.append(MatrixCell("status", "↻", status, text, ref))
+                    cells.append(MatrixCell("status", "↻", status, text, ref, refs))
                 else:
                     word = status if status and status != "happened" else ""
-                    cells.append(MatrixCell("reported", "✓", word, text, ref))
+                    cells.append(MatrixCell("reported", "✓", word, text, ref, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
 
