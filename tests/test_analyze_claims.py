@@ -104,6 +104,20 @@ def test_had_to_hands_the_claim_to_its_verb(nlp) -> None:  # type: ignore[no-unt
     assert claims[0].time is not None and claims[0].time.text == "Saturday"
 
 
+def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
+    """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
+    to function. A verb with no one it directs still hands its claim on ("intends to hold")."""
+    claims = _claims(nlp, "Guterres also urged BRICS to function as a global family.")
+    assert [(c.predicate, c.subject, c.status) for c in claims] == [
+        ("urge", "Guterres", "happened")
+    ]
+    claims = _claims(nlp, "Obama called on lawmakers to act. He plans to visit Ohio.")
+    assert [(c.predicate, c.subject, c.status) for c in claims] == [
+        ("call", "Obama", "happened"),
+        ("visit", "Obama", "planned"),  # "He": the person last named
+    ]
+
+
 def test_attribution_and_place(nlp) -> None:  # type: ignore[no-untyped-def]
     claims = _claims(nlp, "Officials said the bridge in Kherson was destroyed.")
     assert len(claims) == 1

@@ -35,7 +35,7 @@ BEFORE = (
 AFTER = (
     "Putin met Guterres in Kazan on Thursday. "
     "In response, Putin said that families have disagreements. "
-    "The summit gathered leaders of 35 nations."
+    "The summit gathered 2,000 delegates of 35 nations."
 )
 
 
@@ -89,7 +89,10 @@ def comparison() -> Comparison:
         _claim(rt, 0, "Putin met Guterres in Kazan on Thursday."),
         _claim(rt, 1, "In response, Putin said that families have disagreements."),
         _claim(
-            rt, 2, "The summit gathered leaders of 35 nations.", numbers=[_quantity(rt, "35", 35)]
+            rt,
+            2,
+            "The summit gathered 2,000 delegates of 35 nations.",
+            numbers=[_quantity(rt, "2,000", 2000), _quantity(rt, "35", 35)],
         ),
     ]
     name_start = BEFORE.index("Vladimir Putin")
@@ -115,7 +118,14 @@ def comparison() -> Comparison:
     ]
     alignments = [
         Alignment("a0", "agreed", ["rfe:k0", "rt:k0"], ["rfe", "rt"], status_change=True),
-        Alignment("a1", "contradicted", ["rfe:k1", "rt:k2"], ["rfe", "rt"], conflicts=["number"]),
+        Alignment(
+            "a1",
+            "contradicted",
+            ["rfe:k1", "rt:k2"],
+            ["rfe", "rt"],
+            conflicts=["number"],
+            detail="36 nations (RFE/RL) vs 35 nations (RT)",
+        ),
         Alignment("a2", "single", ["rt:k1"], ["rt"]),
         Alignment("a3", "single", ["rfe:k2"], ["rfe"]),
         Alignment("a4", "single", ["rfe:k3"], ["rfe"]),
@@ -142,7 +152,7 @@ def test_brief_sentences_kinds_and_citations(comparison: Comparison) -> None:
             "According to RFE/RL, Vladimir Putin has criticized the West over the conflict.",
             ["rfe:k2"],
         ),
-        (
+        (  # the disputed number, not RT's first other one (2,000 delegates)
             "contradicted",
             "According to RFE/RL, the summit brings together leaders of 36 nations; "
             "RT gives 35 nations.",

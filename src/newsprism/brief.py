@@ -727,13 +727,14 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
     second = min(others, key=lambda c: (not shows(c), ctx.index[c.article], c.start))
     conflicts = set(fact.alignment.conflicts) if fact.alignment else set()
     lead = f"According to {ctx.name(first)}, {_lower_first(ctx, clause.text)}"
+    detail = fact.alignment.detail if fact.alignment else ""
     if "number" in conflicts:
         values = {q.value for q in first.numbers}
-        differing = [q for q in second.numbers if q.value not in values]
+        # The disputed number, the one the detail names; not just any other number of it.
+        differing = [q for q in second.numbers if q.value not in values and q.text in detail]
         if differing:
             value = _lower_first(ctx, _quantity_words(ctx, differing[0]))
             return f"{lead}; {ctx.name(second)} gives {value}.", []
-    detail = fact.alignment.detail if fact.alignment else ""
     if (
         "date" in conflicts
         and second.time is not None

@@ -82,6 +82,13 @@ PHRASE_DEPS = frozenset(
      "case", "quantmod", "punct", "prt", "predet", "npadvmod", "neg"}
 )  # fmt: skip
 CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "advcl", "relcl", "xcomp", "acl", "parataxis"})
+# Verbs that direct someone else to act ("urged BRICS to function", "asked Congress to
+# pass"): the directing is an act of its own, and its object is who is to act.
+DIRECTIVE_VERBS = frozenset(
+    {"urge", "ask", "tell", "order", "force", "call", "encourage", "invite", "press", "push",
+     "request", "persuade", "instruct", "direct", "implore", "beg", "advise", "warn",
+     "challenge", "pressure", "prod", "command", "allow", "permit", "authorize"}
+)  # fmt: skip
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -420,6 +427,8 @@ def _is_control(token: Token) -> bool:
     if not xcomps:
         return False
     lemma = token.lemma_.lower()
+    if _directs_someone(token):
+        return False  # "urged BRICS to function": Guterres urged; BRICS is to function
     if lemma == "have" and any(c.lower_ == "yet" for c in token.children):
         return True
     if lemma == "have" and _has_to(xcomps[0]):
@@ -427,6 +436,17 @@ def _is_control(token: Token) -> bool:
     return lemma in PLAN_VERBS | ONGOING_VERBS | DENY_VERBS | UNCERTAIN_VERBS | FACTIVE_VERBS | {
         "be", "seem", "appear", "tend", "happen", "continue"
     }  # fmt: skip
+
+
+def _directs_someone(token: Token) -> bool:
+    """A directive verb with the one it directs: "urged BRICS to", "called on lawmakers to"."""
+    if token.lemma_.lower() not in DIRECTIVE_VERBS:
+        return False
+    return any(
+        c.dep_ == "dobj"
+        or (c.dep_ == "prep" and c.lower_ == "on" and any(g.dep_ == "pobj" for g in c.children))
+        for c in token.children
+    )
 
 
 def _has_to(token: Token) -> bool:
@@ -528,8 +548,12 @@ def _subject(token: Token, names: set[str]) -> str:
         if current.dep_ in ("relcl", "acl") and current.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _phrase_text(current.head)
         if current.dep_ == "xcomp":
-            obj = next((c for c in current.head.children if c.dep_ in ("dobj",)), None)
-            if obj is not None and current.head.lemma_ in ("urge", "ask", "tell", "force", "call"):
+            head = current.head
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if obj is None and head.lemma_.lower() == "call":  # "called on lawmakers to act"
+                on = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+                obj = next((g for g in on.children if g.dep_ == "pobj"), None) if on else None
+            if obj is not None and head.lemma_.lower() in DIRECTIVE_VERBS:
                 return _phrase_text(obj)
         if current.dep_ in ("xcomp", "conj", "advcl", "ccomp") and current.head.i != current.i:
             current = current.head
