@@ -220,6 +220,12 @@ def test_attribution_is_exempt_and_nothing_else() -> None:
     assert attribution_free("According to RT, Putin met Guterres.", names) == "Putin met Guterres."
     assert attribution_free("RT and RFE/RL report that talks ended.", names) == "talks ended."
     assert attribution_free("According to RT, 36 came; RFE/RL gives 35.", names) == "36 came 35."
+    assert (
+        attribution_free(
+            "According to RT, 36 of 40 came; RFE/RL gives 35, where RT gives 36.", names
+        )
+        == "36 of 40 came 35 36."
+    )
     assert attribution_free("Putin spoke to RT.", names) == "Putin spoke to RT."
     assert content_words("The U.S. Senate's vote, 52-48.") == ["senate", "vote"]
 

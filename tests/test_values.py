@@ -432,8 +432,84 @@ def test_the_brief_tells_a_contradiction_with_both_values() -> None:
     (told,) = compare_articles(articles).brief
     assert told.kind == "contradicted"
     assert told.text.startswith("According to The New York Times, Mr. Cowan, 43,")
-    assert "held the seat from 1966 to 1978; according to HuffPost, Cowan will" in told.text
-    assert told.text.endswith("after Edward Brooke, who served from 1967 to 1979.")
+    assert told.text.endswith("held the seat from 1966 to 1978; HuffPost gives 1967 to 1979.")
+    assert {span.article for span in told.spans} == {"a", "b"}
+
+
+def _told(first: tuple[str, str, int], second: tuple[str, str, int]) -> tuple[str, str]:
+    """The contradiction's detail and the brief's sentence for it, two one-sentence articles
+    (outlet, text, day of publication)."""
+    articles = [
+        Article(id=k, text=t, outlet=o, published=datetime(2013, 2, day, tzinfo=UTC))
+        for k, (o, t, day) in zip("ab", (first, second), strict=True)
+    ]
+    comparison = compare_articles(articles)
+    (row,) = [a for a in comparison.alignments if a.relation == "contradicted"]
+    (told,) = [b for b in comparison.brief if b.kind == "contradicted"]
+    return row.detail, told.text
+
+
+def test_the_brief_names_the_disputed_value_in_the_outlets_words() -> None:
+    detail, told = _told(
+        (
+            "Fox News",
+            "Trustees of the Social Security and Medicare Trust Fund last week warned the "
+            "Social Security Trust Fund will be exhausted in 2036.",
+            13,
+        ),
+        (
+            "The New York Times",
+            "The most recent projections from the Social Security Administration, issued last "
+            "month, indicate that the program’s trust funds will be exhausted by 2036.",
+            13,
+        ),
+    )
+    assert detail == "4 February - 10 February 2013 (Fox News) vs January 2013 (The New York Times)"
+    assert told == (
+        "According to Fox News, Trustees of the Social Security and Medicare Trust Fund last "
+        "week warned the Social Security Trust Fund will be exhausted in 2036; The New York "
+        "Times gives last month."
+    )
+    # A dateline is no part of the fact ("WASHINGTON — ").
+    detail, told = _told(
+        (
+            "HuffPost",
+            "WASHINGTON — The Supreme Court appears ready to block a sex discrimination "
+            "lawsuit against Wal-Mart on behalf of up to 1.6 million women.",
+            12,
+        ),
+        (
+            "Fox News",
+            "The justices expressed concerns about the sex discrimination lawsuit against "
+            "Wal-Mart that covers 1.5 million women.",
+            12,
+        ),
+    )
+    assert detail == "up to 1.6 million women (HuffPost) vs 1.5 million women (Fox News)"
+    assert told == (
+        "According to HuffPost, the Supreme Court appears ready to block a sex discrimination "
+        "lawsuit against Wal-Mart on behalf of up to 1.6 million women; Fox News gives 1.5 "
+        "million women."
+    )
+
+
+def test_two_outlets_saying_monday_for_two_days_are_told_by_both_dates() -> None:
+    """ "Monday" in each outlet's words, a week apart: the brief gives both dates, and the
+    clause keeps the full stop of "N.H."."""
+    detail, told = _told(
+        (
+            "Fox News",
+            "Donald Trump was planning to deliver a speech Monday in Manchester, N.H.",
+            18,
+        ),
+        ("HuffPost", "Donald Trump was planning to deliver a speech Monday in Manchester.", 11),
+    )
+    assert detail == "25 February 2013 (Fox News) vs 18 February 2013 (HuffPost)"
+    assert told == (
+        "According to Fox News, Donald Trump was planning to deliver a speech Monday in "
+        "Manchester, N.H.; HuffPost gives 18 February 2013, where Fox News gives 25 February "
+        "2013."
+    )
 
 
 def test_last_week_against_last_month_is_a_date_contradiction() -> None:

@@ -67,6 +67,18 @@ _CONNECTIVE = re.compile(
 # A clause with no subject that still stands as a sentence: "there is no indication ...".
 _EXPLETIVE = re.compile(r"\s*there\b", re.IGNORECASE)
 # A newsletter label opening a sentence ("Why it matters: ", "The big picture: ").
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ -]*[A-Z.](?:,\s*[A-Z][\w.]*)*(?:\s*\([^)]{1,40}\))?\s*(?:—|–|--)\s*(?=[A-Z])"
+)
+_UPDATE = re.compile(
+    r"(?:UPDATE|Update|CORRECTION|Correction)\b[^—–A-Za-z]*(?:[ap]\.?m\.?)?\s*(?:—|–|--|:)\s*(?=[A-Z])"
+)
+# Abbreviations whose full stop a clause keeps at its end ("Manchester, N.H.").
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.){2,}$|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass"
+    r"|Mich|Minn|Miss|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jr|Sr|Inc|Corp|Ltd"
+    r"|Co|St)\.$"
+)
 _LABEL = re.compile(r"^\s*[A-Z][a-z]*(?: [a-z]+){1,3}:\s+(?=[A-Z])")
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
 _MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
@@ -179,6 +191,7 @@ def _attribution_pattern(names: Iterable[str]) -> re.Pattern[str]:
         rf"(?:^|(?<=;)\s*)according to {name},\s*"
         rf"|^{name_list} reports? that\s+"
         rf"|;\s*{name} gives\s+"
+        rf"|,\s*where {name} gives\s+"
         rf"|;\s*{name_list} had reported it as planned",
         re.IGNORECASE,
     )
@@ -188,8 +201,8 @@ def attribution_free(text: str, names: Iterable[str]) -> str:
     """The sentence without the attribution phrases the brief adds around source words.
 
     Removed, for the outlet names given: "According to NAME, " (at the start or after ";"),
-    "NAME[, NAME] and NAME report(s) that " at the start, "; NAME gives ", and "; NAME[ and
-    NAME] had reported it as planned". Nothing else.
+    "NAME[, NAME] and NAME report(s) that " at the start, "; NAME gives ", ", where NAME
+    gives ", and "; NAME[ and NAME] had reported it as planned". Nothing else.
     """
     return _attribution_pattern(names).sub(" ", text).strip()
 
@@ -239,6 +252,7 @@ class _Context:
         self.concepts: dict[str, Concept] = {c.id: c for c in comparison.concepts}
         self.mentions: dict[str, Mention] = {}
         self.sentences = {a.article: a.sentences for a in comparison.analyses}
+        self.times = {a.article: a.times for a in comparison.analyses}
         # Each article's words, read once (a story has thousands of facts to weigh).
         self.article_words = [set(content_words(a.title + " " + a.text)) for a in self.articles]
         self.quote_loaded = False  # last resort: loaded words kept, in quotation marks
@@ -457,13 +471,20 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         return None
     raw = article.text[start:end]
     edits: list[tuple[int, int, str]] = []
-    connective = _CONNECTIVE.match(raw) or _LABEL.match(raw)
-    if connective and connective.end() < len(raw):
-        edits.append((start, start + connective.end(), ""))
+    # A dateline opens an article's first sentence ("WASHINGTON — "); an update note may
+    # open any ("UPDATE 2:52 p.m. -- ").
+    dateline = _UPDATE.match(raw) or (_DATELINE.match(raw) if claim.sentence == 0 else None)
+    cut = dateline.end() if dateline and dateline.end() < len(raw) else 0
+    connective = _CONNECTIVE.match(raw[cut:]) or _LABEL.match(raw[cut:])
+    opening = cut + (connective.end() if connective else 0)  # the words cut before the body
+    if opening >= len(raw):
+        opening = 0
+    if opening:
+        edits.append((start, start + opening, ""))
     loaded_edits = _edits_for_loaded(ctx, article, start, end)
     if loaded_edits is None:
         return None
-    edits += [e for e in loaded_edits if not (connective and e[0] < start + connective.end())]
+    edits += [e for e in loaded_edits if e[0] >= start + opening]
     spans = [Span(article.id, claim.start, claim.end)]
     if from_sentence:
         sentence = _sentence_of(ctx, claim)
@@ -472,7 +493,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
     if prefix:
         edits.append((start, start, prefix + " "))
     # A leading pronoun becomes the subject's name, citing one mention of that name.
-    body_start = start + (connective.end() if connective else 0)
+    body_start = start + opening
     first = re.match(r"[A-Za-z]+", article.text[body_start:end])
     if not prefix and first and first.group().lower() in _PRONOUNS and claim.subject_concept:
         concept = ctx.concepts.get(claim.subject_concept)
@@ -482,6 +503,8 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
             spans.append(Span(mention.article, mention.start, mention.end))
     text = _apply(raw, start, edits).rstrip(" .;:,")
     text = _balance_quotes(text).rstrip(" .;:,")
+    if _ABBREVIATION.search(text + "."):
+        text += "."  # "Manchester, N.H." keeps its full stop
     if not text or not any(ch.isalpha() for ch in text):
         return None
     return _Clause(
@@ -637,8 +660,8 @@ def _shows(text: str, words: set[str]) -> bool:
 
 
 def _end(text: str) -> str:
-    """The text closed by a full stop, unless a quotation already closes on one."""
-    return text if re.search(r"[.!?][\"”’']$", text) else text + "."
+    """The text closed by a full stop, unless it or a quotation already closes on one."""
+    return text if re.search(r"[.!?][\"”’']?$", text) else text + "."
 
 
 def _render(ctx: _Context, fact: _Fact, clause: _Clause, told: set[Span]) -> BriefSentence | None:
@@ -710,8 +733,44 @@ def _planned_claims(ctx: _Context, fact: _Fact, clause: _Clause) -> list[Claim]:
     )
 
 
+_DETAIL = re.compile(r"^(.+) \((.+?)\) vs (.+) \((.+?)\)$")
+
+
+def _disputed_values(ctx: _Context, fact: _Fact) -> dict[str, str]:
+    """Article id -> the value it gives, read from the first difference the alignment's
+    detail names ("55,000 pages (Fox News) vs 50,000 pages (The New York Times)")."""
+    if fact.alignment is None or not fact.alignment.detail:
+        return {}
+    found = _DETAIL.match(fact.alignment.detail.split("; ")[0])
+    if found is None:
+        return {}
+    left, left_outlet, right, right_outlet = found.groups()
+    ids = {a.outlet or a.title or a.id: a.id for a in ctx.articles}
+    if left_outlet not in ids or right_outlet not in ids:
+        return {}
+    return {ids[left_outlet]: left, ids[right_outlet]: right}
+
+
+def _time_words(ctx: _Context, fact: _Fact, article: str, value: str) -> str:
+    """The words a sentence of the fact in ``article`` uses for a disputed date ("last
+    week" for "6 June - 12 June 2011"), or ""."""
+    sentences = [_sentence_of(ctx, c) for c in fact.claims if c.article == article]
+    for time in ctx.times.get(article, []):
+        inside = any(s is not None and s[0] <= time.start < s[1] for s in sentences)
+        if inside and describe_time(time) == value:
+            return time.text
+    return ""
+
+
+def _numbers_in(text: str) -> list[str]:
+    return re.findall(r"\d[\d,.]*", text)
+
+
 def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Span]] | None:
-    """One neutral sentence for a contradiction, each side's version attributed (+ spans)."""
+    """One neutral sentence for a contradiction: the first side's clause in its outlet's
+    name, then the other side's value ("...; Fox News gives 55,000 pages."), with the first
+    side's own value where its clause does not show it alone ("... where The New York Times
+    gives 20 June 2016"). Without a value to name, the other side's clause (+ its spans)."""
     first = clause.claim
     others = [c for c in fact.claims if c.article != first.article]
     if not others:
@@ -725,23 +784,29 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
 
     # The other side's clause that gives its value, else its first.
     second = min(others, key=lambda c: (not shows(c), ctx.index[c.article], c.start))
-    conflicts = set(fact.alignment.conflicts) if fact.alignment else set()
     lead = f"According to {ctx.name(first)}, {_lower_first(ctx, clause.text)}"
-    detail = fact.alignment.detail if fact.alignment else ""
-    if "number" in conflicts:
-        values = {q.value for q in first.numbers}
-        # The disputed number, the one the detail names; not just any other number of it.
-        differing = [q for q in second.numbers if q.value not in values and q.text in detail]
-        if differing:
-            value = _lower_first(ctx, _quantity_words(ctx, differing[0]))
-            return f"{lead}; {ctx.name(second)} gives {value}.", []
-    if (
-        "date" in conflicts
-        and second.time is not None
-        and first.time is not None
-        and describe_time(second.time) in detail  # the clause's own time is the disputed one
-    ):
-        return f"{lead}; {ctx.name(second)} gives {_lower_first(ctx, second.time.text)}.", []
+    values = _disputed_values(ctx, fact)
+    mine, theirs = values.get(first.article), values.get(second.article)
+    if mine and theirs:
+        said, own = theirs, mine
+        kinds = fact.alignment.conflicts[:1] if fact.alignment else []
+        if kinds == ["date"]:
+            # The outlets' own words for the dates ("last week") when they differ.
+            words = (
+                _time_words(ctx, fact, second.article, theirs),
+                _time_words(ctx, fact, first.article, mine),
+            )
+            if all(words) and words[0].lower() != words[1].lower():
+                said, own = words
+        text = f"{lead}; {ctx.name(second)} gives {_lower_first(ctx, said)}"
+        shown = _numbers_in(own) if _numbers_in(own) else [own]
+        alone = all(v in clause.text for v in shown) and (
+            kinds != ["number"] or len(_numbers_in(clause.text)) == len(_numbers_in(own))
+        )
+        if not alone:
+            text += f", where {ctx.name(first)} gives {own}"
+        where = _sentence_of(ctx, second)  # the other side's value, cited where it stands
+        return _end(text), [Span(second.article, *where)] if where else []
     other = cleaned[second.id]
     if other is None or other.words > ctx.settings.max_clause_words:
         return None

@@ -218,6 +218,8 @@ def say_number(quantity: Quantity) -> str:
     """A number as a contradiction names it: its words, with its counted noun when the words
     leave it out ("48" of "a report of 48 pages" -> "48 pages")."""
     unit = quantity.unit
+    if unit == "percent" and "%" in quantity.text:
+        return quantity.text  # "5.4%", not "5.4% percent"
     if unit.isalpha() and unit.islower() and unit not in quantity.text.lower():
         return f"{quantity.text} {unit}"
     return quantity.text
