@@ -64,6 +64,15 @@ def test_tense_turns_weekdays_and_unanchored_text(nlp) -> None:  # type: ignore[
     assert not any(t.anchored for t in found)
 
 
+def test_a_weekday_ahead_on_that_weekday_is_that_day(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Dev triplet 76810849: Fox News, published on Monday 13 June 2016, "was planning to
+    deliver a speech Monday"; HuffPost, a day earlier, "would be delivering a speech ... on
+    Monday". Both mean 13 June."""
+    text = "Trump originally was planning to deliver a speech Monday in Manchester, N.H."
+    article = Article(id="t", text=text, published=datetime(2016, 6, 13, tzinfo=UTC))
+    assert _times(nlp, article)["Monday"][0] == "2016-06-13"
+
+
 def test_resolve_relative_expressions() -> None:
     base = datetime(2024, 10, 25).date()
     assert resolve("yesterday", base).value == "2024-10-24"  # type: ignore[union-attr]

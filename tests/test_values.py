@@ -327,6 +327,24 @@ def test_numbers_of_sentences_naming_different_years_are_not_compared() -> None:
     ]
 
 
+def test_a_number_the_other_sentence_gives_without_its_unit_is_not_disputed() -> None:
+    # Dev triplet 6e502405: the Times gives the 2014 rate as "35.72" (no "percent") beside
+    # the combined 45.8 percent; HuffPost's 35.7 percent is that rate, not a rival of 45.8.
+    nyt, hpo = _units(
+        (
+            "The New York Times",
+            "Clinton’s tax return showed that her 2014 federal tax rate was 35.72, and, with "
+            "city and state income taxes, was a combined rate of 45.8 percent.",
+        ),
+        (
+            "HuffPost",
+            "Last year, the Clintons paid an effective federal tax rate of 35.7 percent and "
+            "donated over 10 percent of their income to charity.",
+        ),
+    )
+    assert matched_numbers(nyt, hpo, 1.5) == []
+
+
 def test_one_event_in_two_places_is_a_place_contradiction() -> None:
     # Fox News and The New York Times on Richard Blumenthal's 2008 speech (dev triplet
     # 85475456): each names a town the other never names, for what he misspoke at.
@@ -494,8 +512,8 @@ def test_the_brief_names_the_disputed_value_in_the_outlets_words() -> None:
 
 
 def test_two_outlets_saying_monday_for_two_days_are_told_by_both_dates() -> None:
-    """ "Monday" in each outlet's words, a week apart: the brief gives both dates, and the
-    clause keeps the full stop of "N.H."."""
+    """ "Monday" in each outlet's words, a week apart (each published on a Monday): the brief
+    gives both dates, and the clause keeps the full stop of "N.H."."""
     detail, told = _told(
         (
             "Fox News",
@@ -504,10 +522,10 @@ def test_two_outlets_saying_monday_for_two_days_are_told_by_both_dates() -> None
         ),
         ("HuffPost", "Donald Trump was planning to deliver a speech Monday in Manchester.", 11),
     )
-    assert detail == "25 February 2013 (Fox News) vs 18 February 2013 (HuffPost)"
+    assert detail == "18 February 2013 (Fox News) vs 11 February 2013 (HuffPost)"
     assert told == (
         "According to Fox News, Donald Trump was planning to deliver a speech Monday in "
-        "Manchester, N.H.; HuffPost gives 18 February 2013, where Fox News gives 25 February "
+        "Manchester, N.H.; HuffPost gives 11 February 2013, where Fox News gives 18 February "
         "2013."
     )
 

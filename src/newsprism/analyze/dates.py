@@ -165,7 +165,8 @@ def _weekday(target: int, base: date, tense: Tense, modifier: str) -> date:
     if tense == "past":
         return base - timedelta(days=delta_back)
     if tense == "future":
-        return base + timedelta(days=delta_fwd or 7)
+        # "will speak Monday" written on a Monday: that day, as news uses it
+        return base + timedelta(days=delta_fwd)
     # no cue: the nearest such day (same week), preferring the past on a tie
     return (
         base - timedelta(days=delta_back)

@@ -188,8 +188,10 @@ def matched_numbers(a: FactUnit, b: FactUnit, max_ratio: float) -> list[tuple[Qu
     for unit in sorted(units):
         all_a = [q for q in a.numbers if q.unit == unit]
         all_b = [q for q in b.numbers if q.unit == unit]
-        qa = [q for q in all_a if _comparable(q, a) and not _restated(q, all_b)]
-        qb = [q for q in all_b if _comparable(q, b) and not _restated(q, all_a)]
+        # A number the other sentence gives in any unit is not in dispute ("35.72" and
+        # "35.7 percent").
+        qa = [q for q in all_a if _comparable(q, a) and not _restated(q, b.numbers)]
+        qb = [q for q in all_b if _comparable(q, b) and not _restated(q, a.numbers)]
         if not qa or not qb:
             continue
         # The only number of its unit each side needs fewer shared words around it.
