@@ -21,6 +21,7 @@ from newsprism.compare.facts import (
     merge_neighbours,
     story_units,
 )
+from newsprism.compare.words import opening_note
 from newsprism.eval.common import EvalOptions, detect_dataset, run_task
 from newsprism.eval.tasks.facts import read_mrpc
 from newsprism.model import Article
@@ -160,6 +161,39 @@ def test_a_fact_told_over_neighbouring_sentences_is_one_group() -> None:
     # A run of three sentences, merged one neighbour at a time.
     chain = [[(0, 0), (1, 2)], [(0, 0), (1, 0)], [(0, 0), (1, 1)]]
     assert merge_neighbours(chain, units) == [[(0, 0), (1, 0), (1, 1), (1, 2)]]
+
+
+def test_a_dateline_is_no_part_of_a_row() -> None:
+    assert [
+        text[opening_note(text, True) :]
+        for text in (
+            "DANVILLE, Ky. –- Joe Biden did everything",
+            "NEW YORK (AP) -- Stocks fell",
+            "UPDATE 2:52 p.m. -- Additional records",
+            "NATO — the alliance — met",  # no capital after the dash: no dateline
+        )
+    ] == [
+        "Joe Biden did everything",
+        "Stocks fell",
+        "Additional records",
+        "NATO — the alliance — met",
+    ]
+    assert opening_note("WASHINGTON — The court ruled", False) == 0  # a first sentence's only
+    articles = [
+        _article(
+            "hpo",
+            "HuffPost",
+            "WASHINGTON — The Supreme Court appears ready to block a sex discrimination "
+            "lawsuit against Wal-Mart on behalf of up to 1.6 million women.",
+        ),
+        _article("fox", "Fox News", "Lawyers for the company filed their briefs in March."),
+    ]
+    labels = [a.label for a in compare_articles(articles).alignments]
+    assert labels == [
+        "The Supreme Court appears ready to block a sex discrimination lawsuit against Wal-Mart "
+        "on behalf of up to 1.6 million women.",
+        "Lawyers for the company filed their briefs in March",
+    ]
 
 
 def test_best_threshold_maximises_f1_or_accuracy() -> None:

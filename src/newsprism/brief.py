@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from newsprism.compare.align import describe_time
 from newsprism.compare.events import is_event_word_claim
-from newsprism.compare.words import QUOTE_CHARS, ends_naturally
+from newsprism.compare.words import QUOTE_CHARS, ends_naturally, opening_note
 from newsprism.model import (
     Alignment,
     Article,
@@ -66,19 +66,13 @@ _CONNECTIVE = re.compile(
 )
 # A clause with no subject that still stands as a sentence: "there is no indication ...".
 _EXPLETIVE = re.compile(r"\s*there\b", re.IGNORECASE)
-# A newsletter label opening a sentence ("Why it matters: ", "The big picture: ").
-_DATELINE = re.compile(
-    r"[A-Z][A-Z.'’ -]*[A-Z.](?:,\s*[A-Z][\w.]*)*(?:\s*\([^)]{1,40}\))?\s*(?:—|–|--)\s*(?=[A-Z])"
-)
-_UPDATE = re.compile(
-    r"(?:UPDATE|Update|CORRECTION|Correction)\b[^—–A-Za-z]*(?:[ap]\.?m\.?)?\s*(?:—|–|--|:)\s*(?=[A-Z])"
-)
 # Abbreviations whose full stop a clause keeps at its end ("Manchester, N.H.").
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]\.){2,}$|\b(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass"
     r"|Mich|Minn|Miss|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jr|Sr|Inc|Corp|Ltd"
     r"|Co|St)\.$"
 )
+# A newsletter label opening a sentence ("Why it matters: ", "The big picture: ").
 _LABEL = re.compile(r"^\s*[A-Z][a-z]*(?: [a-z]+){1,3}:\s+(?=[A-Z])")
 _PRONOUNS = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"PERSON", "ORG", "NORP", "GPE"}}
 _MODIFIER_DEPS = {"amod", "advmod", "npadvmod"}
@@ -471,10 +465,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
         return None
     raw = article.text[start:end]
     edits: list[tuple[int, int, str]] = []
-    # A dateline opens an article's first sentence ("WASHINGTON — "); an update note may
-    # open any ("UPDATE 2:52 p.m. -- ").
-    dateline = _UPDATE.match(raw) or (_DATELINE.match(raw) if claim.sentence == 0 else None)
-    cut = dateline.end() if dateline and dateline.end() < len(raw) else 0
+    cut = opening_note(raw, claim.sentence == 0)
     connective = _CONNECTIVE.match(raw[cut:]) or _LABEL.match(raw[cut:])
     opening = cut + (connective.end() if connective else 0)  # the words cut before the body
     if opening >= len(raw):

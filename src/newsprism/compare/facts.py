@@ -57,7 +57,7 @@ from newsprism.compare.pieces import (
     pair_piece_features,
 )
 from newsprism.compare.values import values_conflict
-from newsprism.compare.words import content_words, ends_naturally
+from newsprism.compare.words import content_words, ends_naturally, opening_note
 from newsprism.model import (
     Alignment,
     Article,
@@ -845,9 +845,12 @@ def fact_label(
     settings: FactSettings,
     drop: Sequence[Claim] = (),
 ) -> str:
-    """A row's words: the unit's main clause (else its sentence), short, with the speaker
-    named when it is a quotation ("Putin (quoted): ...") and a quotation it opens closed."""
-    text = _readable(_clause(unit, article, names, drop), settings.label_chars)
+    """A row's words: the unit's main clause (else its sentence), short, without a dateline
+    or an update note before it, with the speaker named when it is a quotation ("Putin
+    (quoted): ...") and a quotation it opens closed."""
+    words = _clause(unit, article, names, drop)
+    words = words[opening_note(words, unit.sentence == 0) :]  # "WASHINGTON — " is no fact
+    text = _readable(words, settings.label_chars)
     if text.count("“") > text.count("”") and not text.endswith("”"):
         text += "”"
     if unit.quoted and unit.speaker and unit.speaker.lower() not in text.lower():

@@ -11,6 +11,23 @@ _WORD = re.compile(r"[a-z][a-z'’-]+")
 NATURAL_TAIL = re.compile(r"\s*(?:[,;:\u2013\u2014]|-{1,2}\s|\s*(?:and|but)\b)")
 QUOTE_CHARS = "\"'“”‘’«»"
 
+# A dateline opening an article's first sentence ("WASHINGTON — ", "NEW YORK (AP) -- "),
+# and an update note opening any ("UPDATE 2:52 p.m. -- "): no part of the fact.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ -]*[A-Z.](?:,\s*[A-Z][\w.]*)*(?:\s*\([^)]{1,40}\))?\s*(?:[—–]-?|--)\s*(?=[A-Z])"
+)
+_UPDATE = re.compile(
+    r"(?:UPDATE|Update|CORRECTION|Correction)\b[^—–A-Za-z]*(?:[ap]\.?m\.?)?\s*(?:—|–|--|:)\s*"
+    r"(?=[A-Z])"
+)
+
+
+def opening_note(text: str, first_sentence: bool) -> int:
+    """The length of a dateline (in an article's first sentence) or an update note that
+    opens ``text``; 0 when there is none or nothing would be left after it."""
+    found = _UPDATE.match(text) or (_DATELINE.match(text) if first_sentence else None)
+    return found.end() if found and found.end() < len(text.rstrip()) else 0
+
 
 def ends_naturally(tail: str) -> bool:
     """Whether a clause followed by ``tail`` (the rest of its sentence) is complete alone."""
