@@ -723,32 +723,47 @@ def merge_neighbours(
     pair of the merged group is a pair of one of the two, so it links nothing new. For agreed
     facts only: a contradiction names its sentences exactly. Deterministic."""
 
-    def sentences(members: list[tuple[int, int]]) -> list[int]:
-        return sorted(units[a][u].sentence for a, u in members)
+    Unit = tuple[int, int]
 
-    def mergeable(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> bool:
-        articles = {a for a, _ in x} | {a for a, _ in y}
-        differ = [a for a in articles if {m for m in x if m[0] == a} != {m for m in y if m[0] == a}]
-        if len(differ) != 1:
-            return False
-        own = [m for m in x if m[0] == differ[0]] + [m for m in y if m[0] == differ[0]]
-        if not any(m[0] == differ[0] for m in x) or not any(m[0] == differ[0] for m in y):
-            return False
-        run = sorted(set(sentences(own)))
-        return run == list(range(run[0], run[0] + len(run)))
+    def run_of(members: Sequence[Unit], article: int) -> set[int]:
+        return {units[a][u].sentence for a, u in members if a == article}
 
-    merged = [sorted(g) for g in groups]
-    changed = True
-    while changed:
-        changed = False
-        for i, x in enumerate(merged):
-            j = next((j for j in range(i + 1, len(merged)) if mergeable(x, merged[j])), None)
-            if j is not None:
-                merged[i] = sorted(set(x) | set(merged[j]))
-                del merged[j]
-                changed = True
-                break
-    return merged
+    merged = [sorted(set(g)) for g in groups]
+    while True:
+        # Groups alike but for one article, by that article and what they share elsewhere.
+        buckets: dict[tuple[tuple[Unit, ...], int], list[int]] = {}
+        for i, group in enumerate(merged):
+            for article in sorted({a for a, _ in group}):
+                rest = tuple(m for m in group if m[0] != article)
+                buckets.setdefault((rest, article), []).append(i)
+        used: set[int] = set()
+        into: dict[int, list[int]] = {}  # first group of a run -> the groups merged into it
+        for (_, article), members in sorted(buckets.items()):
+            free = sorted(
+                (i for i in members if i not in used),
+                key=lambda i: (min(run_of(merged[i], article)), i),
+            )
+            run: list[int] = []
+            sentences: set[int] = set()
+            for i in [*free, -1]:
+                own = run_of(merged[i], article) if i >= 0 else set()
+                joined = sorted(sentences | own)
+                if i >= 0 and run and joined == list(range(joined[0], joined[0] + len(joined))):
+                    run.append(i)
+                    sentences |= own
+                    continue
+                if len(run) > 1:
+                    into[min(run)] = run
+                    used.update(run)
+                run, sentences = ([i], own) if i >= 0 else ([], set())
+        if not into:
+            return merged
+        gone = {i for run in into.values() for i in run if i != min(run)}
+        merged = [
+            sorted({m for k in into[i] for m in merged[k]}) if i in into else group
+            for i, group in enumerate(merged)
+            if i not in gone
+        ]
 
 
 def _readable(text: str, limit: int) -> str:
