@@ -49,7 +49,6 @@ from newsprism.model import (
     Concept,
     LoadedSpan,
     Mention,
-    Quantity,
     Span,
 )
 from newsprism.settings import DEFAULT, BriefSettings
@@ -803,18 +802,6 @@ def _contrast(ctx: _Context, fact: _Fact, clause: _Clause) -> tuple[str, list[Sp
         return None
     text = f"{lead}; according to {ctx.name(second)}, {_end(_lower_first(ctx, other.text))}"
     return text, other.spans
-
-
-def _quantity_words(ctx: _Context, quantity: Quantity) -> str:
-    """A number with the noun after it when the number stands alone ("36" -> "36 nations")."""
-    text = quantity.text
-    if any(ch.isalpha() for ch in text):
-        return text
-    article = ctx.by_id.get(quantity.article)
-    if article is None:
-        return text
-    after = re.match(r"\s+([A-Za-z]+)", article.text[quantity.end :])
-    return f"{text} {after.group(1)}" if after else text
 
 
 def _overlaps(spans: Iterable[Span], told: set[Span]) -> bool:
