@@ -427,7 +427,7 @@ def _is_control(token: Token) -> bool:
     if not xcomps:
         return False
     lemma = token.lemma_.lower()
-    if _directs_someone(token):
+    if _directed(token) is not None:
         return False  # "urged BRICS to function": Guterres urged; BRICS is to function
     if lemma == "have" and any(c.lower_ == "yet" for c in token.children):
         return True
@@ -438,15 +438,15 @@ def _is_control(token: Token) -> bool:
     }  # fmt: skip
 
 
-def _directs_someone(token: Token) -> bool:
-    """A directive verb with the one it directs: "urged BRICS to", "called on lawmakers to"."""
+def _directed(token: Token) -> Token | None:
+    """Whom a directive verb directs: "urged [BRICS] to", "called on [lawmakers] to"."""
     if token.lemma_.lower() not in DIRECTIVE_VERBS:
-        return False
-    return any(
-        c.dep_ == "dobj"
-        or (c.dep_ == "prep" and c.lower_ == "on" and any(g.dep_ == "pobj" for g in c.children))
-        for c in token.children
-    )
+        return None
+    obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj
+    on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+    return next((g for g in on.children if g.dep_ == "pobj"), None) if on is not None else None
 
 
 def _has_to(token: Token) -> bool:
@@ -548,12 +548,8 @@ def _subject(token: Token, names: set[str]) -> str:
         if current.dep_ in ("relcl", "acl") and current.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return _phrase_text(current.head)
         if current.dep_ == "xcomp":
-            head = current.head
-            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
-            if obj is None and head.lemma_.lower() == "call":  # "called on lawmakers to act"
-                on = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "on"), None)
-                obj = next((g for g in on.children if g.dep_ == "pobj"), None) if on else None
-            if obj is not None and head.lemma_.lower() in DIRECTIVE_VERBS:
+            obj = _directed(current.head)
+            if obj is not None:
                 return _phrase_text(obj)
         if current.dep_ in ("xcomp", "conj", "advcl", "ccomp") and current.head.i != current.i:
             current = current.head

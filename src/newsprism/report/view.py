@@ -67,9 +67,8 @@ class MatrixCell:
     symbol: str  # ✓ — ✗ ↻
     word: str  # status word or "" ("planned", "happened", ...)
     text: str  # the article's words for it ("" when omitted)
-    ref: Ref | None  # where the claim is
-    # Every sentence of the article that states it (a fact told over two sentences), the
-    # first of them ``ref``.
+    # Where the article states it: its first claim in each sentence (a fact may be told over
+    # two sentences); empty when omitted.
     refs: list[Ref] = field(default_factory=list)
 
 
@@ -303,23 +302,22 @@ class ReportView:
                 ]
                 claim = mine[0] if mine else None
                 if claim is None and article.id not in alignment["articles"]:
-                    cells.append(MatrixCell("omitted", "—", "", "", None))
+                    cells.append(MatrixCell("omitted", "—", "", ""))
                     continue
                 firsts = {c["sentence"]: c for c in reversed(mine)}
                 refs = [
                     (c["article"], c["span"][0], c["span"][1])
                     for c in sorted(firsts.values(), key=lambda c: c["span"][0])
                 ]
-                ref = (claim["article"], claim["span"][0], claim["span"][1]) if claim else None
                 text = claim["text"] if claim else ""
                 status = claim["status"] if claim else ""
                 if relation_of(alignment, article.id) == "contradicted":
-                    cells.append(MatrixCell("contradicted", "✗", "", text, ref, refs))
+                    cells.append(MatrixCell("contradicted", "✗", "", text, refs))
                 elif alignment["status_change"]:
-                    cells.append(MatrixCell("status", "↻", status, text, ref, refs))
+                    cells.append(MatrixCell("status", "↻", status, text, refs))
                 else:
                     word = status if status and status != "happened" else ""
-                    cells.append(MatrixCell("reported", "✓", word, text, ref, refs))
+                    cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
 
