@@ -50,7 +50,7 @@ def _sentences(demo: dict[str, Any], alignment: dict[str, Any]) -> set[tuple[str
 
 
 def test_the_meeting_is_shared_and_moves_from_planned_to_held(demo: dict[str, Any]) -> None:
-    moved = [a for a in demo["alignments"] if a["status_change"]]
+    moved = [a for a in demo["alignments"] if a["status_change"] and a["kind"] == "statement"]
     meeting = moved[0]
     assert (meeting["relation"], meeting["conflicts"]) == ("agreed", [])
     # The shared row says what both report: RT's "who visited Russia for the first time in
@@ -95,9 +95,38 @@ def test_a_fact_told_over_two_sentences_is_one_row_citing_both(
         "| President Vladimir Putin met with United Nations Secretary-General Antonio Guterres "
         "| shared fact | ↻ planned [Radio Free Europe/Radio Liberty §1] "
         "| ↻ happened [RT §1] [RT §2] |",
+        "| The BRICS summit in Kazan, 22-24 October 2024 | shared fact "
+        "| ↻ planned [Radio Free Europe/Radio Liberty §1] [Radio Free Europe/Radio Liberty §2] "
+        "| ↻ happened [RT §1] [RT §16] |",
         "| Guterres urged a “just peace” in Ukraine | shared fact "
         "| ✓ [Radio Free Europe/Radio Liberty §5] | ✓ [RT §5] [RT §6] |",
     ]
+
+
+def test_the_summit_in_kazan_and_its_dates_are_one_shared_setting(demo: dict[str, Any]) -> None:
+    """Neither outlet has a sentence about the summit itself, yet both set it: RFE/RL "on the
+    sidelines of the BRICS summit in Kazan" and "The October 22-24 summit ...", RT "to attend
+    the BRICS Summit in Kazan" and "The three-day BRICS Summit in Kazan ...". One row, the
+    summit planned in RFE/RL (written on October 21) and held in RT."""
+    settings = [a for a in demo["alignments"] if a["kind"] == "setting"]
+    assert [(a["label"], a["relation"], a["status_change"]) for a in settings] == [
+        ("The BRICS summit in Kazan, 22-24 October 2024", "agreed", True)
+    ]
+    summit = settings[0]
+    assert _sentences(demo, summit) == {
+        ("Radio Free Europe/Radio Liberty", 0),
+        ("Radio Free Europe/Radio Liberty", 1),
+        ("RT", 0),
+        ("RT", 15),
+    }
+    # The timeline has the summit's dates from RFE/RL, planned, then held in RT.
+    reports = [e for e in demo["events"] if e["event"] == summit["id"]]
+    assert [(e["status"], e["published"][:10], e["time"]) for e in reports] == [
+        ("planned", "2024-10-21", "2024-10-22"),
+        ("happened", "2024-10-25", None),
+    ]
+    # The brief tells what the sentences state, not the setting again.
+    assert not any(summit["claims"][0] in s["claims"] for s in demo["brief"])
 
 
 def test_the_call_for_a_just_peace_is_one_shared_fact(demo: dict[str, Any]) -> None:
@@ -259,8 +288,17 @@ def test_omissions_point_at_facts_the_other_reports(demo: dict[str, Any]) -> Non
 
 def test_claims_say_what_they_were_read_from(demo: dict[str, Any]) -> None:
     """A claim's kind: a clause (who did what) or an event word alone ("the summit"). Every
-    row of a sentence with a clause leads with a clause."""
+    row of a sentence with a clause leads with a clause; the setting of an occasion cites
+    the event words that name it, or the clause that names it (RT's "to attend the BRICS
+    Summit in Kazan" and "The three-day BRICS Summit in Kazan was attended by ...")."""
     kinds = {c["id"]: c["kind"] for c in demo["claims"]}
     assert set(kinds.values()) == {"clause", "event"}
-    first = [kinds[a["claims"][0]] for a in demo["alignments"]]
+    first = [kinds[a["claims"][0]] for a in demo["alignments"] if a["kind"] == "statement"]
     assert first.count("clause") == len(first)
+    settings = [a for a in demo["alignments"] if a["kind"] == "setting"]
+    assert [kinds[c] for a in settings for c in a["claims"]] == [
+        "event",
+        "event",
+        "clause",
+        "clause",
+    ]

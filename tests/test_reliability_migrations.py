@@ -183,7 +183,13 @@ def test_store_of_every_earlier_version_migrates(
         with Store(source) as reference:
             assert _by_id(store) == _by_id(reference)
             (story,) = [c["id"] for c in reference.list_comparisons()]
-            assert load_report(store, story) == load_report(reference, story)
+            expected = load_report(reference, story)
+            if version < 8:
+                # Before v8 an alignment did not say what it holds: an old store's rows read
+                # as statements, the occasion's setting among them (compare/setting.py).
+                for alignment in expected["alignments"]:
+                    alignment["kind"] = "statement"
+            assert load_report(store, story) == expected
             found = {a.id for a in store.search_articles("Rhone flooded")}
             assert found == {a.id for a in reference.search_articles("Rhone flooded")}
             assert len(found) == 5  # the four Lyon articles and the near-copy

@@ -554,7 +554,9 @@ def _facts(ctx: _Context, comparison: Comparison) -> list[_Fact]:
     covered: set[str] = set()
     for alignment in comparison.alignments:
         members = [claims[c] for c in alignment.claims if c in claims]
-        if not members:
+        if not members or alignment.kind == "setting":
+            # An occasion's setting (compare/setting.py) is a row of its own in the matrix;
+            # the brief tells what its sentences state.
             continue
         covered.update(c.id for c in members)
         if alignment.relation == "contradicted" and alignment.disputed:

@@ -23,6 +23,9 @@ Relation = Literal["agreed", "contradicted", "single"]
 # What a claim was read from: a verb's clause (who did what), or an event word alone (a noun
 # such as "the summit" or "talks" that names an event and states nothing about it).
 ClaimKind = Literal["clause", "event"]
+# What an alignment holds: a fact its sentences state, or the setting of an occasion they name
+# (where and when a summit or a hearing takes place, compare/setting.py).
+AlignmentKind = Literal["statement", "setting"]
 # What two aligned claims disagree on.
 ConflictKind = Literal["number", "date", "actor", "place", "outcome", "negation"]
 
@@ -221,6 +224,7 @@ class Alignment:
     # Of a contradicted fact: the articles whose values differ. The others report the fact
     # without the disputed value; empty means every article of the alignment.
     disputed: list[str] = field(default_factory=list)
+    kind: AlignmentKind = "statement"
 
 
 @dataclass

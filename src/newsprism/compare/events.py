@@ -15,7 +15,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
-from newsprism.model import Article, ArticleAnalysis, Claim, Mention, TimeExpr
+from newsprism.model import Article, ArticleAnalysis, Claim, Mention, Status, TimeExpr
 from newsprism.settings import DEFAULT, AlignSettings
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "agent", "csubj"}
@@ -26,7 +26,8 @@ _NOT_EVENTS = {"be", "have", "do", "get", "seem", "become", "let"}
 
 def is_event_word_claim(claim: Claim) -> bool:
     """Whether a claim is an event-word claim made here (``kind`` "event"), which carries no
-    status or arguments of its own, rather than a full claim read from a clause."""
+    arguments of its own (only a status its date gives), rather than a full claim read from a
+    clause."""
     return claim.kind == "event"
 
 
@@ -168,6 +169,15 @@ def _place(sent: Span, at: int) -> str:
     return best.text if best is not None else ""
 
 
+def _dated_status(time: TimeExpr | None, article: Article) -> Status:
+    """An event word carries no status of its own, but its date can: one that begins after
+    the article was published has not taken place yet ("the October 22-24 summit", written
+    on October 21)."""
+    if time is None or not time.value or not time.anchored or article.published is None:
+        return "happened"
+    return "planned" if time.value[:10] > article.published.date().isoformat() else "happened"
+
+
 def event_claims(
     doc: Doc,
     article: Article,
@@ -193,6 +203,7 @@ def event_claims(
             subject, obj = _arguments(token)
             subject_text = _phrase(subject)[0] if subject is not None else ""
             object_text = _phrase(obj)[0] if obj is not None else ""
+            time = _own_time(analysis.times, token)
             out.append(
                 Claim(
                     id=f"{article.id}:e{len(out) + 1}",
@@ -207,7 +218,8 @@ def event_claims(
                     object_concept=_concept_at(analysis.mentions, obj),
                     predicate_start=start,
                     predicate_end=end,
-                    time=_own_time(analysis.times, token),
+                    time=time,
+                    status=_dated_status(time, article),
                     place=_place(sent, start),
                     negated=any(c.dep_ == "neg" for c in token.children),
                     kind="event",

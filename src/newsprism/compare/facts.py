@@ -56,6 +56,7 @@ from newsprism.compare.pieces import (
     content_pieces,
     pair_piece_features,
 )
+from newsprism.compare.setting import occasion_settings, setting_label
 from newsprism.compare.values import values_conflict
 from newsprism.compare.words import content_words, ends_naturally, opening_note
 from newsprism.model import (
@@ -1006,6 +1007,7 @@ def align_facts(
                 ),
             )
         )
+    rows.extend(_setting_rows(articles, analyses, concepts, units))
     for a, article_units in enumerate(units):
         for u, unit in enumerate(article_units):
             if (a, u) in own_parts:
@@ -1044,6 +1046,69 @@ def align_facts(
         alignment.id = f"f{k}"
         out.append(alignment)
     return out
+
+
+def _setting_rows(
+    articles: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis],
+    concepts: Sequence[Concept],
+    units: Sequence[Sequence[FactUnit]],
+) -> list[tuple[tuple[int, int, int], Alignment]]:
+    """The occasions several articles set alike (``compare/setting.py``) as agreed rows of kind
+    "setting". Each article's cell cites, sentence by sentence, the event word's claim of the
+    occasion (or else the narrowest clause naming it), a dated one first: an occasion one outlet
+    dates ahead of its publication and a later one reports held is a development."""
+    at = {(a, unit.sentence): unit for a, units_of in enumerate(units) for unit in units_of}
+    quoted = {key for key, unit in at.items() if unit.quoted}
+    words = {
+        (c.article, c.predicate_start): c
+        for an in analyses
+        for c in an.claims
+        if is_event_word_claim(c) and c.predicate_start is not None
+    }
+    order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
+    rows = []
+    for setting in occasion_settings(articles, analyses, concepts, quoted):
+        cited: dict[str, list[Claim]] = {}
+        for a, sentence, start, end in setting.mentions:
+            article = articles[a].id
+            unit = at.get((a, sentence))
+            if unit is None:
+                continue
+            word = next(
+                (c for (k, offset), c in words.items() if k == article and start <= offset < end),
+                None,
+            )
+            if word is None:  # the narrowest clause that names the occasion
+                holding = [c for c in unit.claims if c.start <= start and end <= c.end]
+                word = min(holding or unit.claims, key=lambda c: (c.end - c.start, c.start))
+            mine = cited.setdefault(article, [])
+            if word not in mine:
+                mine.append(word)
+        if len(cited) < 2:
+            continue
+        for mine in cited.values():
+            # The claim a cell shows: one that dates the occasion, else one that has it held.
+            mine.sort(
+                key=lambda c: (c.time is None or not c.time.value, c.status != "happened", c.start)
+            )
+        latest = sorted(cited, key=lambda article: order[article])
+        statuses = [cited[article][0].status for article in latest]
+        rows.append(
+            (
+                (setting.mentions[0][0], setting.mentions[0][2], 0),
+                Alignment(
+                    id="",
+                    relation="agreed",
+                    claims=[c.id for a in articles if a.id in cited for c in cited[a.id]],
+                    articles=sorted(cited),
+                    label=setting_label(setting),
+                    status_change=statuses[0] == "planned" and statuses[-1] != "planned",
+                    kind="setting",
+                ),
+            )
+        )
+    return rows
 
 
 def _fit_logistic(features: np.ndarray, labels: np.ndarray, objective: str) -> Logistic:

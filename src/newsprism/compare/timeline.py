@@ -51,6 +51,11 @@ def build_events(
             if claim.article not in order:
                 continue
             held = first.get(claim.article)
+            if alignment.kind == "setting":
+                # An occasion's setting (compare/setting.py) leads each article's claims with
+                # the one that dates it, else one that has it held.
+                first.setdefault(claim.article, claim)
+                continue
             # One report per article: a full claim before an event-word claim (compare/events.py,
             # which carries no status of its own), then a dated one, then the first.
             if held is None or _preference(claim) < _preference(held):

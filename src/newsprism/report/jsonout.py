@@ -137,6 +137,7 @@ def _alignment_dict(alignment: Alignment, claims: Mapping[str, Claim]) -> dict[s
         "conflicts": list(alignment.conflicts),
         "detail": alignment.detail,
         "status_change": alignment.status_change,
+        "kind": alignment.kind,
         "disputed": list(alignment.disputed),
     }
 

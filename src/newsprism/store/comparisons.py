@@ -299,7 +299,8 @@ class ComparisonTables:
         )
         conn.executemany(
             "INSERT INTO alignments(comparison, id, position, relation, label, articles, "
-            "conflicts, detail, status_change, disputed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "conflicts, detail, status_change, disputed, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     story,
@@ -312,6 +313,7 @@ class ComparisonTables:
                     a.detail,
                     int(a.status_change),
                     json_text(a.disputed),
+                    a.kind,
                 )
                 for k, a in enumerate(comparison.alignments)
             ],
@@ -500,6 +502,7 @@ class ComparisonTables:
                 detail=r["detail"],
                 status_change=bool(r["status_change"]),
                 disputed=json.loads(r["disputed"]),
+                kind=r["kind"],
             )
             for r in self._rows(
                 "SELECT * FROM alignments WHERE comparison = ? ORDER BY position", story

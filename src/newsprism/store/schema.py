@@ -453,6 +453,12 @@ SCHEMA_V7 = """
 ALTER TABLE alignments ADD COLUMN disputed TEXT NOT NULL DEFAULT '[]';
 """
 
+# Version 8: an alignment says what it holds (issue 13): a fact its sentences state, or the
+# setting of an occasion they name (compare/setting.py).
+SCHEMA_V8 = """
+ALTER TABLE alignments ADD COLUMN kind TEXT NOT NULL DEFAULT 'statement';
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
@@ -462,6 +468,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V5,
     SCHEMA_V6,
     SCHEMA_V7,
+    SCHEMA_V8,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
