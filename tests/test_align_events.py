@@ -31,3 +31,26 @@ def test_words_already_claimed_are_not_repeated(nlp) -> None:  # type: ignore[no
     existing = Claim("A:k1", "A", 0, len(text), 0, "Police", "arrest", "the suspect",
                      predicate_start=7, predicate_end=15)  # fmt: skip
     assert event_claims(nlp(text), article, ArticleAnalysis("A", claims=[existing])) == []
+
+
+def test_an_event_word_claim_lies_inside_its_sentence() -> None:
+    """The parse's sentence runs on over the white space after it; the claim keeps to the
+    sentence analysis made (a fact unit holds only claims inside its sentence, so "the story
+    published Friday" had been left out of its sentence's dates)."""
+    from datetime import UTC, datetime
+
+    from newsprism.pipeline import analyze_story
+    from newsprism.settings import DEFAULT
+
+    text = (
+        "The senator blamed his rival for the tabloid story published Friday that alleged an "
+        "affair.  \n\nHe denied it."
+    )
+    article = Article("A", text, published=datetime(2016, 3, 25, tzinfo=UTC))
+    (analysis,), _ = analyze_story([article], DEFAULT)
+    spans = [(s.start, s.end) for s in analysis.sentences]
+    assert spans == [(0, 91), (95, 108)]
+    events = [
+        (c.predicate, c.start, c.end, c.sentence) for c in analysis.claims if c.kind == "event"
+    ]
+    assert events == [("rival", 0, 91, 0), ("publish", 0, 91, 0)]

@@ -80,3 +80,18 @@ def test_resolve_relative_expressions() -> None:
     assert resolve("next year", base).value == "2025"  # type: ignore[union-attr]
     assert resolve("this time", base) is None
     assert resolve("in over two years", base) is None
+
+
+def test_earlier_this_week_ends_the_day_before_writing(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Dev triplet 59f2f4: HuffPost, published on Friday 25 March 2016, "The tabloid published
+    a story earlier this week": Monday 21 to Thursday 24 March, not Friday (Fox News has the
+    story "published Friday")."""
+    text = "The tabloid published a story earlier this week claiming that Cruz had affairs."
+    article = Article(id="t", text=text, published=datetime(2016, 3, 25, tzinfo=UTC))
+    found = find_times(nlp(text), article)
+    assert [(t.text, t.value, t.end_value, t.granularity) for t in found] == [
+        ("earlier this week", "2016-03-21", "2016-03-24", "week")
+    ]
+    assert resolve("this week", datetime(2016, 3, 25).date()).end_value is None  # type: ignore[union-attr]
+    # Written on a Monday, "earlier this week" leaves no day: the whole week, as before.
+    assert resolve("earlier this week", datetime(2016, 3, 21).date()).end_value is None  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ from newsprism.analyze.numbers import parse_value
 from newsprism.compare.align import describe_time
 from newsprism.compare.facts import FactUnit, story_units
 from newsprism.compare.values import (
+    date_conflict,
     matched_numbers,
     number_range,
     numbers_agree,
@@ -601,3 +602,18 @@ def test_an_outlet_that_gives_no_value_does_not_contradict() -> None:
     row = {"relation": "contradicted", "disputed": disputed}
     assert [relation_of(row, key) for key in texts] == ["contradicted", "contradicted", "agreed"]
     assert relation_of({"relation": "contradicted", "disputed": []}, "hpo") == "contradicted"
+
+
+def test_a_day_outside_what_earlier_this_week_leaves_is_a_date_conflict() -> None:
+    """Both written on Friday 31 July 2015: "published the story on Friday" cannot be
+    "published a story earlier this week" (Monday to Thursday). "Last week" or "this week"
+    against a day are not compared this way."""
+    friday = ("Fox News", "The tabloid published the story on Friday, the senator said.")
+    earlier = ("HuffPost", "The tabloid published a story earlier this week.")
+    a, b = _units(friday, earlier)
+    found = date_conflict(a, b, DEFAULT.facts)
+    assert found is not None
+    assert [describe_time(t) for t in found] == ["31 July 2015", "27 July - 30 July 2015"]
+    for loose in ("last week", "this week"):
+        a, b = _units(friday, ("HuffPost", f"The tabloid published a story {loose}."))
+        assert date_conflict(a, b, DEFAULT.facts) is None, loose

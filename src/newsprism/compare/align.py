@@ -174,6 +174,10 @@ def _interval(t: TimeExpr, start: date) -> tuple[date, date]:
         nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
         return date(start.year, start.month, 1), nxt
     if t.granularity == "week":
+        # "earlier this week" ends the day before the article was written (analyze/dates.py).
+        last = _parse_time(t.end_value) if t.end_value else None
+        if last is not None and start <= last < start + timedelta(days=7):
+            return start, last + timedelta(days=1)
         return start, start + timedelta(days=7)
     if t.granularity == "range" and t.end_value:
         end = _parse_time(t.end_value)

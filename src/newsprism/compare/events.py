@@ -9,6 +9,7 @@ a lighter claim for each event word that no such claim already has as its predic
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -190,14 +191,20 @@ def event_claims(
         for c in analysis.claims
         if c.predicate_start is not None and c.predicate_end is not None
     ]
-    sentence_of = {(s.start, s.end): s.index for s in analysis.sentences}
+    # The analysis's sentence an event word is in gives the claim its span: the parse's
+    # sentence may run on over trailing white space, which would put the claim outside it.
+    starts = sorted((s.start, s.end, s.index) for s in analysis.sentences)
     out: list[Claim] = []
     for number, sent in enumerate(doc.sents):
-        index = sentence_of.get((sent.start_char, sent.end_char), number)
         for token in sent:
             if not is_event_word(token, settings):
                 continue
             start, end = token.idx, token.idx + len(token.text)
+            at = bisect_right(starts, (start, float("inf"), 0)) - 1
+            if at >= 0 and starts[at][0] <= start < starts[at][1]:
+                first, last, index = starts[at]
+            else:
+                first, last, index = sent.start_char, sent.end_char, number
             if any(s <= start < e for s, e in covered):
                 continue
             subject, obj = _arguments(token)
@@ -208,8 +215,8 @@ def event_claims(
                 Claim(
                     id=f"{article.id}:e{len(out) + 1}",
                     article=article.id,
-                    start=sent.start_char,
-                    end=sent.end_char,
+                    start=first,
+                    end=last,
                     sentence=index,
                     subject=subject_text,
                     predicate=event_lemma(token),

@@ -228,7 +228,18 @@ def say_number(quantity: Quantity) -> str:
 
 
 def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
-    """Two resolved days (or two years) that cannot both be when one event happened."""
+    """Two resolved days (or two years) that cannot both be when one event happened, or a
+    day outside the days "earlier this week" leaves, at most ``max_days`` from them ("was
+    published Friday" / "published a story earlier this week", both written on that Friday).
+    A whole week against a day is not compared: "last week" is loose in the outlets' use."""
+    if {a.granularity, b.granularity} == {"day", "week"}:
+        day, week = (a, b) if a.granularity == "day" else (b, a)
+        iday, iweek = time_interval(day), time_interval(week)
+        if iday is None or iweek is None or not week.end_value:
+            return False
+        if iweek[0] <= iday[0] < iweek[1]:
+            return False
+        return min(abs((iday[0] - iweek[0]).days), abs((iday[0] - iweek[1]).days)) <= max_days
     if a.granularity != b.granularity or a.granularity not in ("day", "year"):
         return False
     ia, ib = time_interval(a), time_interval(b)
