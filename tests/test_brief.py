@@ -313,3 +313,30 @@ def test_a_clause_told_after_an_attribution_begins_in_lower_case() -> None:
     assert "The" in ctx.capitalized_inside
     assert _lower_first(ctx, "The most recent projections") == "the most recent projections"
     assert _lower_first(ctx, "Social Security will start") == "Social Security will start"
+
+
+def test_a_time_told_against_the_sentence_before_is_cut() -> None:
+    """RT: "Earlier that day, Guterres addressed the panel." told alone: "that day" would point
+    at nothing; "Finally, in December, ..." (The New York Times) begins with "in December"."""
+    a = Article(
+        id="a",
+        outlet="RT",
+        text="Earlier that day, Guterres addressed the wide-format BRICS Plus/Outreach panel.",
+    )
+    b = Article(
+        id="b",
+        outlet="NYT",
+        text="Finally, in December, dozens of boxes of printed emails were delivered.",
+    )
+    comparison = Comparison(
+        articles=[a, b],
+        analyses=[ArticleAnalysis(x.id, claims=[_claim(x, 0, x.text)]) for x in (a, b)],
+        alignments=[
+            Alignment("a0", "single", ["a:k0"], ["a"]),
+            Alignment("a1", "single", ["b:k0"], ["b"]),
+        ],
+    )
+    assert [s.text for s in write_brief(comparison, ROOMY)] == [
+        "According to RT, Guterres addressed the wide-format BRICS Plus/Outreach panel.",
+        "According to NYT, in December, dozens of boxes of printed emails were delivered.",
+    ]

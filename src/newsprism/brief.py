@@ -59,7 +59,9 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _CONNECTIVE = re.compile(
     r"^\s*(?:(?:in response|however|meanwhile|moreover|furthermore|additionally|in addition|"
     r"nevertheless|nonetheless|separately|indeed|still|also|instead|thus|therefore|"
-    r"as a result|in turn|for its part|for his part|for her part|at the same time)\s*,\s*"
+    r"as a result|in turn|for its part|for his part|for her part|at the same time|finally|"
+    # Times told against the sentence before, which the brief does not tell with it.
+    r"(?:earlier|later) (?:that|the same) (?:day|night|morning|afternoon|evening|week))\s*,\s*"
     r"|(?:but|and|so|yet|or)\s+)+",
     re.IGNORECASE,
 )
