@@ -617,3 +617,36 @@ def test_a_day_outside_what_earlier_this_week_leaves_is_a_date_conflict() -> Non
     for loose in ("last week", "this week"):
         a, b = _units(friday, ("HuffPost", f"The tabloid published a story {loose}."))
         assert date_conflict(a, b, DEFAULT.facts) is None, loose
+
+
+def test_a_figure_over_a_span_of_years_is_not_compared_with_one_years() -> None:
+    """Dev triplet 6e5024: the Times' rate "from 2007 through 2014" (31.55 percent) and
+    HuffPost's "Last year" (35.7 percent) are the figures of two periods. Two sentences that
+    both give the span are compared ("$139 million ... from 2007 to 2014" / "roughly $141
+    million ... from 2007 to 2014" stays a contradiction)."""
+    nyt = (
+        "The New York Times",
+        "The new ones show that from 2007 through 2014 the couple paid $43,885,310 in federal "
+        "taxes, for an effective tax rate of 31.55 percent.",
+    )
+    huffpost = (
+        "HuffPost",
+        "Last year, the Clintons paid an effective federal tax rate of 35.7 percent and donated "
+        "over 10 percent of their income to charity.",
+    )
+    assert matched_numbers(*_units(nyt, huffpost), 1.5) == []
+    a, b = _units(
+        (
+            "The New York Times",
+            "She and former President Bill Clinton earned $139 million in adjusted gross "
+            "income from 2007 to 2014.",
+        ),
+        (
+            "HuffPost",
+            "Hillary and Bill Clinton earned roughly $141 million and paid nearly $44 million "
+            "in federal income taxes from 2007 to 2014.",
+        ),
+    )
+    assert [(x.text, y.text) for x, y in matched_numbers(a, b, 1.5)] == [
+        ("$139 million", "roughly $141 million")
+    ]

@@ -179,11 +179,14 @@ def matched_numbers(a: FactUnit, b: FactUnit, max_ratio: float) -> list[tuple[Qu
     surrounding words it shares. Numbers further apart than ``max_ratio`` count different
     things ("$10 million in speaking fees" and "$141 million") and are not paired; nor are
     the numbers of two sentences that name different years (a rate "for 2014" and one "from
-    2007 through 2014")."""
+    2007 through 2014"), or of which one gives a span of years the other does not ("from 2007
+    through 2014" and "last year")."""
     out: list[tuple[Quantity, Quantity]] = []
     years_a, years_b = set(_YEAR.findall(a.text)), set(_YEAR.findall(b.text))
     if years_a and years_b and years_a != years_b:
         return out  # "for 2014" and "from 2007 through 2014": the numbers of two periods
+    if set(_YEAR_SPAN.findall(a.text)) != set(_YEAR_SPAN.findall(b.text)):
+        return out  # "from 2007 through 2014" and "last year": a span's figure, a year's
     units = {q.unit for q in a.numbers if q.unit} & {q.unit for q in b.numbers if q.unit}
     for unit in sorted(units):
         all_a = [q for q in a.numbers if q.unit == unit]
