@@ -93,5 +93,7 @@ def test_earlier_this_week_ends_the_day_before_writing(nlp) -> None:  # type: ig
         ("earlier this week", "2016-03-21", "2016-03-24", "week")
     ]
     assert resolve("this week", datetime(2016, 3, 25).date()).end_value is None  # type: ignore[union-attr]
+    # "Congress will vote early this week" looks ahead: the whole week.
+    assert resolve("early this week", datetime(2016, 3, 22).date()).end_value is None  # type: ignore[union-attr]
     # Written on a Monday, "earlier this week" leaves no day: the whole week, as before.
     assert resolve("earlier this week", datetime(2016, 3, 21).date()).end_value is None  # type: ignore[union-attr]

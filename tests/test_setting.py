@@ -109,3 +109,28 @@ def test_days_in_words() -> None:
     assert say_days(date(2024, 10, 22), date(2024, 10, 24)) == "22-24 October 2024"
     assert say_days(date(2024, 10, 30), date(2024, 11, 1)) == "30 October - 1 November 2024"
     assert say_days(date(2024, 12, 30), date(2025, 1, 2)) == "30 December 2024 - 2 January 2025"
+
+
+def test_a_sentence_of_event_words_only_and_loose_commas() -> None:
+    """Neither sentence has a clause that names the summit, and "Before the hearing, on
+    Monday," does not date the hearing: a row all the same, and no crash."""
+    first = _article("a", "Outlet A", "Final preparations for the BRICS Summit in Kazan.", 10)
+    second = _article(
+        "b", "Outlet B", "Delegations arrived for the BRICS Summit in Kazan on Tuesday.", 13
+    )
+    rows = [a for a in compare_articles([first, second]).alignments if a.kind == "setting"]
+    assert [(a.label, a.articles) for a in rows] == [("The BRICS Summit in Kazan", ["a", "b"])]
+    hearing = _article("c", "Outlet C", "Before the hearing, on Monday, Trump spoke to aides.", 13)
+    other = _article("d", "Outlet D", "At the hearing on Monday, Trump spoke to aides.", 13)
+    assert _settings(hearing, other) == []
+
+
+def test_a_length_among_other_numbers_and_a_name_that_ends_in_s() -> None:
+    first = _article(
+        "a", "Outlet A", "The three-day, 36-nation summit opened in Kazan on July 12.", 12
+    )
+    second = _article(
+        "b", "Outlet B", "Leaders met at the July 12-14 summit, officials said on Friday.", 15
+    )
+    rows = _settings(first, second)
+    assert [setting_label(r) for r in rows] == ["The 36-nation summit, 12-14 July 2010"]

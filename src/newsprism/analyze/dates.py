@@ -326,7 +326,7 @@ def _resolve(text: str, base: date | None, tense: Tense = None) -> Resolved | No
             step = {"last": -1, "past": -1, "next": 1, "coming": 1, "this": 0}[m.group(1)]
             if m.group(2) == "week":
                 monday = base - timedelta(days=base.weekday()) + timedelta(weeks=step)
-                if step == 0 and re.match(r"(?:earlier|early)\b", t) and base > monday:
+                if step == 0 and re.match(r"earlier\b", t) and base > monday:
                     # "earlier this week", written on a Friday: Monday to Thursday.
                     return Resolved(_iso_day(monday), _iso_day(base - timedelta(days=1)), "week")
                 return Resolved(_iso_day(monday), None, "week")

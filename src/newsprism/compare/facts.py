@@ -1060,12 +1060,12 @@ def _setting_rows(
     dates ahead of its publication and a later one reports held is a development."""
     at = {(a, unit.sentence): unit for a, units_of in enumerate(units) for unit in units_of}
     quoted = {key for key, unit in at.items() if unit.quoted}
-    words = {
-        (c.article, c.predicate_start): c
-        for an in analyses
-        for c in an.claims
-        if is_event_word_claim(c) and c.predicate_start is not None
-    }
+    by_id = {c.id: c for an in analyses for c in an.claims}
+    words: dict[str, list[Claim]] = {}  # article id -> its event-word claims
+    for an in analyses:
+        for c in an.claims:
+            if is_event_word_claim(c) and c.predicate_start is not None:
+                words.setdefault(c.article, []).append(c)
     order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
     rows = []
     for setting in occasion_settings(articles, analyses, concepts, quoted):
@@ -1076,12 +1076,15 @@ def _setting_rows(
             if unit is None:
                 continue
             word = next(
-                (c for (k, offset), c in words.items() if k == article and start <= offset < end),
+                (c for c in words.get(article, []) if start <= (c.predicate_start or -1) < end),
                 None,
             )
             if word is None:  # the narrowest clause that names the occasion
                 holding = [c for c in unit.claims if c.start <= start and end <= c.end]
-                word = min(holding or unit.claims, key=lambda c: (c.end - c.start, c.start))
+                if holding or unit.claims:
+                    word = min(holding or unit.claims, key=lambda c: (c.end - c.start, c.start))
+                else:  # a sentence of event words only: the one that stands for it
+                    word = by_id[unit.claim]
             mine = cited.setdefault(article, [])
             if word not in mine:
                 mine.append(word)
@@ -1092,8 +1095,8 @@ def _setting_rows(
             mine.sort(
                 key=lambda c: (c.time is None or not c.time.value, c.status != "happened", c.start)
             )
-        latest = sorted(cited, key=lambda article: order[article])
-        statuses = [cited[article][0].status for article in latest]
+        by_publication = sorted(cited, key=lambda article: order[article])
+        statuses = [cited[article][0].status for article in by_publication]
         rows.append(
             (
                 (setting.mentions[0][0], setting.mentions[0][2], 0),

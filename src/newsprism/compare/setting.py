@@ -1,4 +1,4 @@
-"""Event settings: the occasion several outlets report (a summit, a hearing, a convention),
+"""Occasion settings: the occasion several outlets report (a summit, a hearing, a convention),
 with the place and the dates each gives it.
 
 Outlets often state where and when the story's occasion takes place in a noun phrase of a
@@ -13,8 +13,9 @@ in Kazan, 22 to 24 October. This module finds such settings from what analysis a
   several), whose concept (``analyze/concepts.py``) other articles mention too;
 - its place: a place mention (GPE, LOC, FAC) inside it ("the Kazan summit") or right after
   it joined by "in" or "at" ("the summit in Kazan");
-- its dates: a resolved time inside it ("the October 22-24 summit") or right after it joined
-  by "on" or "from" ("the hearing on Wednesday"), and its length in days ("three-day").
+- its dates: a resolved time inside it ("the October 22-24 summit") or right after it, alone
+  or after "on", "from" or "held on" ("a House hearing Wednesday", "the hearing on
+  Wednesday"), and its length in days ("three-day").
 
 Two articles share the setting when they give the same place (one concept), overlapping dates,
 or dates as long as the length the other gives. A setting row holds, for each such article,
@@ -34,7 +35,7 @@ from newsprism.compare.events import PLACE_LABELS
 from newsprism.model import Article, ArticleAnalysis, Concept, Mention, Quantity, TimeExpr
 
 _PLACE_GLUE = re.compile(r"\s*(?:in|at)\s+(?:the\s+)?", re.IGNORECASE)
-_TIME_GLUE = re.compile(r"\s*(?:,\s*)?(?:on|from|held\s+on|held)?\s*", re.IGNORECASE)
+_TIME_GLUE = re.compile(r"\s*(?:(?:held\s+)?(?:on|from)\s+)?", re.IGNORECASE)
 # Mentions of these kinds are not occasions even when their head is an event word ("Trump
 # Tower", "the Pentagon", "Defense Secretary").
 _NOT_OCCASIONS = frozenset({"PERSON", "GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "CARDINAL"})
@@ -42,7 +43,7 @@ _DAY_UNITS = frozenset({"day", "days"})
 # Head nouns of occasions: what takes place somewhere, at some time.
 OCCASIONS = frozenset(
     {
-        "summit", "conference", "meeting", "talks", "hearing", "convention", "election",
+        "summit", "conference", "meeting", "talk", "hearing", "convention", "election",
         "primary", "caucus", "debate", "rally", "trial", "ceremony", "inauguration", "funeral",
         "festival", "parade", "protest", "march", "demonstration", "referendum", "vote",
         "speech", "forum", "session", "visit", "attack", "shooting", "bombing", "massacre",
@@ -122,15 +123,13 @@ def _given(
             given.places[other.concept] = names.get(other.concept, other.text)
     for time in analysis.times:
         inside = mention.start <= time.start and time.end <= mention.end
-        if inside or _joined(text, mention.end, time.start, _TIME_GLUE):
-            days = _days(time)
-            if days is not None:
-                given.days = days
-                if inside:
-                    cut.append((time.start, time.end))
-                break
+        if inside:
+            cut.append((time.start, time.end))  # "next year's election": "election"
+        if given.days is None and (inside or _joined(text, mention.end, time.start, _TIME_GLUE)):
+            given.days = _days(time)
     for quantity in analysis.quantities:
-        if mention.start <= quantity.start and quantity.end <= mention.end:
+        inside = mention.start <= quantity.start and quantity.end <= mention.end
+        if inside and _length(quantity) is not None:
             given.length = _length(quantity)
             cut.append((quantity.start, quantity.end))
     given.name = _bare_name(text, mention.start, mention.end, cut)
@@ -145,7 +144,7 @@ def _bare_name(text: str, start: int, end: int, cut: list[tuple[int, int]]) -> s
     kept = "".join(
         ch for k, ch in enumerate(text[start:end], start) if not any(a <= k < b for a, b in cut)
     )
-    kept = re.sub(r"^(?:\s|the\b|a\b|an\b|['’]s\b|-)+", "", kept, flags=re.IGNORECASE)
+    kept = re.sub(r"^(?:\s|the\b|a\b|an\b|['’]s\b|[-,])+", "", kept, flags=re.IGNORECASE)
     return " ".join(kept.split())
 
 
@@ -192,8 +191,7 @@ def occasion_settings(
         for mention in analysis.mentions:
             if not mention.concept or mention.head not in OCCASIONS:
                 continue
-            last = mention.text.split()[-1].lower() if mention.text.split() else ""
-            if last != mention.head and last.endswith("s") and not mention.head.endswith("s"):
+            if mention.head not in re.findall(r"[a-z]+", mention.text.lower()):
                 continue  # "attacks", "hearings": several occasions
             if mention.label in _NOT_OCCASIONS or (index, mention.sentence) in quoted:
                 continue
@@ -215,7 +213,21 @@ def occasion_settings(
             for p in dict.fromkeys(p for g in kept for p in g.places)
             if len({g.article for g in kept if p in g.places}) > 1
         ]
-        dated = next((g for g in kept if g.days is not None), None)
+        # The dates another article confirms (overlapping, or as long as its length).
+        dated = next(
+            (
+                g
+                for g in kept
+                if g.days is not None
+                and any(
+                    b.article != g.article
+                    and (b.days is not None or b.length is not None)
+                    and _agree(Given(g.article, 0, 0, 0, days=g.days), b)
+                    for b in kept
+                )
+            ),
+            None,
+        )
         rows.append(
             SettingRow(
                 concept=concept,
@@ -234,8 +246,9 @@ def occasion_settings(
 def setting_label(row: SettingRow) -> str:
     """A row's words: "The BRICS summit in Kazan, 22-24 October 2024": the first name of the
     occasion that holds its event noun, the shared place unless the name holds it, the dates."""
-    name = next((n for n in row.names if row.head in n.lower()), row.head)
-    label = f"The {name}"
+    name = next((n for n in row.names if row.head in re.findall(r"[a-z]+", n.lower())), row.head)
+    # "Putin's summit", "Tuesday's primary": a name with its owner needs no article.
+    label = name[:1].upper() + name[1:] if re.match(r"\S+['’]s\b", name) else f"The {name}"
     if row.place and row.place.lower() not in name.lower():
         label += f" in {row.place}"
     if row.days is not None:

@@ -19,7 +19,11 @@ NON_EVENTS = {
 def is_event(alignment: Alignment, claims: Sequence[Claim]) -> bool:
     """An alignment names an event when its predicate is not a stative or reporting verb and
     some article dates it, its status moves between articles, or two articles report it."""
-    if not claims or predicate_key(claims[0]) in NON_EVENTS:
+    if not claims:
+        return False
+    if alignment.kind == "setting":
+        return True  # an occasion (compare/setting.py), whatever clause names it
+    if predicate_key(claims[0]) in NON_EVENTS:
         return False
     dated = any(c.time is not None and c.time.value for c in claims)
     return dated or alignment.status_change or len(alignment.articles) > 1
@@ -50,14 +54,14 @@ def build_events(
         for claim in claims:
             if claim.article not in order:
                 continue
-            held = first.get(claim.article)
             if alignment.kind == "setting":
                 # An occasion's setting (compare/setting.py) leads each article's claims with
                 # the one that dates it, else one that has it held.
                 first.setdefault(claim.article, claim)
                 continue
+            held = first.get(claim.article)
             # One report per article: a full claim before an event-word claim (compare/events.py,
-            # which carries no status of its own), then a dated one, then the first.
+            # whose only status is the one its date gives), then a dated one, then the first.
             if held is None or _preference(claim) < _preference(held):
                 first[claim.article] = claim
         for article in sorted(first, key=lambda a: order[a]):
