@@ -79,18 +79,25 @@ def test_dates_that_cannot_both_be_true_are_not_joined_here() -> None:
 
 
 def test_several_occasions_and_quotations_set_none() -> None:
-    """ "attacks in Benghazi" are several; words inside a quotation are the speaker's."""
-    first = _article(
+    """ "attacks in Benghazi" are several; words inside a quotation are the speaker's. Each
+    is checked against a plain "the attack in Benghazi" that does set a row with its like."""
+    plain = _article(
+        "c", "Outlet C", "Officials described the attack in Benghazi to the committee.", 13
+    )
+    again = _article("d", "Outlet D", "The attack in Benghazi killed four Americans.", 13)
+    assert [setting_label(r) for r in _settings(plain, again)] == ["The attack in Benghazi"]
+    several = _article(
         "a", "Outlet A", "Officials described the attacks in Benghazi to the committee.", 13
     )
-    second = _article(
+    quoted = _article(
         "b",
         "Outlet B",
         "\u201cWe will never forget the attack in Benghazi,\u201d the senator said at length "
         "today.",
         13,
     )
-    assert _settings(first, second) == []
+    assert _settings(several, again) == []
+    assert _settings(quoted, plain) == []
 
 
 def test_a_setting_is_a_shared_row_of_its_own_that_the_brief_does_not_repeat() -> None:

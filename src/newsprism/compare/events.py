@@ -16,6 +16,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from newsprism.compare.align import time_interval
 from newsprism.model import Article, ArticleAnalysis, Claim, Mention, Status, TimeExpr
 from newsprism.settings import DEFAULT, AlignSettings
 
@@ -174,9 +175,10 @@ def _dated_status(time: TimeExpr | None, article: Article) -> Status:
     """An event word carries no status of its own, but its date can: one that begins after
     the article was published has not taken place yet ("the October 22-24 summit", written
     on October 21)."""
-    if time is None or not time.value or not time.anchored or article.published is None:
+    interval = time_interval(time) if time is not None else None
+    if interval is None or article.published is None:
         return "happened"
-    return "planned" if time.value[:10] > article.published.date().isoformat() else "happened"
+    return "planned" if interval[0] > article.published.date() else "happened"
 
 
 def event_claims(

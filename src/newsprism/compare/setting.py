@@ -154,15 +154,24 @@ def _length(quantity: Quantity) -> int | None:
     return None
 
 
+def _dates_agree(days: tuple[date, date], other: Given) -> bool:
+    """Whether ``days`` fit what ``other`` gives: its dates overlap them, or it gives no dates
+    and its length is theirs (22-24 October and "three-day")."""
+    if other.days is not None:
+        return days[0] <= other.days[1] and other.days[0] <= days[1]
+    return (
+        other.length is not None
+        and days[0] != days[1]
+        and ((days[1] - days[0]).days + 1 == other.length)
+    )
+
+
 def _agree(a: Given, b: Given) -> bool:
     if set(a.places) & set(b.places):
         return True
-    if a.days is not None and b.days is not None:
-        return a.days[0] <= b.days[1] and b.days[0] <= a.days[1]
-    for dated, long in ((a, b), (b, a)):
-        if dated.days is not None and long.length is not None and dated.days[0] != dated.days[1]:
-            return (dated.days[1] - dated.days[0]).days + 1 == long.length
-    return False
+    if a.days is not None:
+        return _dates_agree(a.days, b)
+    return b.days is not None and _dates_agree(b.days, a)
 
 
 def _clash(a: Given, b: Given) -> bool:
@@ -219,12 +228,7 @@ def occasion_settings(
                 g
                 for g in kept
                 if g.days is not None
-                and any(
-                    b.article != g.article
-                    and (b.days is not None or b.length is not None)
-                    and _agree(Given(g.article, 0, 0, 0, days=g.days), b)
-                    for b in kept
-                )
+                and any(b.article != g.article and _dates_agree(g.days, b) for b in kept)
             ),
             None,
         )
