@@ -36,10 +36,11 @@ event reported as planned by an earlier article and as held by a later one is a 
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -714,6 +715,62 @@ def group_links(
     return [sorted(g) for g in groups]
 
 
+def merge_overlapping(
+    groups: Sequence[list[tuple[int, int]]],
+    scored: Mapping[tuple[tuple[int, int], tuple[int, int]], float],
+    floor: float,
+) -> list[list[tuple[int, int]]]:
+    """One row for one fact: two groups that share a sentence become one when every pair of
+    sentences of different articles that the merge brings together was scored at least
+    ``floor`` by the model, though under its threshold to link. The letter "all 42 members
+    of the GOP caucus" sent to Reid, linked Fox/Times and Fox/HuffPost, is one row rather
+    than two rows labelled alike. The best-supported merge first (by its weakest new pair),
+    then the groups it changed are weighed again. For agreed facts only. Deterministic."""
+
+    Unit = tuple[int, int]
+
+    def support(a: set[Unit], b: set[Unit]) -> float | None:
+        weakest = 1.0
+        for x in a - b:
+            for y in b - a:
+                if x[0] == y[0]:
+                    continue
+                p = scored.get((x, y) if x < y else (y, x), 0.0)
+                if p < floor:
+                    return None
+                weakest = min(weakest, p)
+        return weakest
+
+    live = {i: set(g) for i, g in enumerate(groups)}
+    version = dict.fromkeys(live, 0)
+    holders: dict[Unit, set[int]] = {}
+    for i, members in live.items():
+        for unit in members:
+            holders.setdefault(unit, set()).add(i)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def weigh(i: int) -> None:
+        for j in sorted(set().union(*(holders[u] for u in live[i])) - {i}):
+            s = support(live[i], live[j])
+            if s is not None:
+                a, b = min(i, j), max(i, j)
+                heapq.heappush(heap, (-s, a, b, version[a], version[b]))
+
+    for i in sorted(live):
+        weigh(i)
+    while heap:
+        _, i, j, vi, vj = heapq.heappop(heap)
+        if i not in live or j not in live or (version[i], version[j]) != (vi, vj):
+            continue
+        for unit in live[j]:
+            holders[unit].discard(j)
+            holders[unit].add(i)
+        live[i] |= live.pop(j)
+        version[i] += 1
+        weigh(i)
+    return [sorted(live[i]) for i in sorted(live)]
+
+
 def merge_neighbours(
     groups: Sequence[list[tuple[int, int]]], units: Sequence[Sequence[FactUnit]]
 ) -> list[list[tuple[int, int]]]:
@@ -869,8 +926,15 @@ def fact_label(
     text = _readable(words, settings.label_chars)
     if text.count("“") > text.count("”") and not text.endswith("”"):
         text += "”"
-    if unit.quoted and unit.speaker and unit.speaker.lower() not in text.lower():
-        return f"{unit.speaker} (quoted): {text}"
+    speaker = unit.speaker
+    if speaker.lower() in _PRONOUNS | {"it"}:
+        # "he said": the person last named; "they wrote", "it said": no one named.
+        named = speaker.lower() in ("he", "she")
+        speaker = (names.get(unit.antecedent[0], "") or unit.antecedent[1]) if named else ""
+        if unit.quoted and not speaker:
+            return f"Quoted: {text}"
+    if unit.quoted and speaker and speaker.lower() not in text.lower():
+        return f"{speaker} (quoted): {text}"
     return text
 
 
@@ -963,8 +1027,18 @@ def align_facts(
             if scored.get((x, y), 0.0) >= settings.conflict_min_probability
         ]
         judged.append((group, values_conflict(strong, outlets, texts, settings)))
-    agreed = merge_neighbours([g for g, (conflicts, _, _) in judged if not conflicts], units)
+    agreed = merge_neighbours(
+        merge_overlapping(
+            [g for g, (conflicts, _, _) in judged if not conflicts],
+            scored,
+            settings.merge_min_probability,
+        ),
+        units,
+    )
     judged = [(g, v) for g, v in judged if v[0]] + [(g, ([], [], [])) for g in agreed]
+    # In the order the rows are shown, so that the first of two rows alike keeps its words.
+    judged.sort(key=lambda item: (item[0][0][0], units[item[0][0][0]][item[0][0][1]].start))
+    used: set[str] = set()
     for group, (conflicts, details, disputed) in judged:
         members = [units[a][u] for a, u in group]
         drops = [own_parts[member] for member in group]
@@ -975,16 +1049,37 @@ def align_facts(
             _clause(m, by_article[m.article], names, drop)
             for m, drop in zip(members, drops, strict=True)
         ]
-        # A contradiction is labelled by one of its sides, not by an outlet that gives no value.
-        label_at = min(
+        # A contradiction is labelled by one of its sides, not by an outlet that gives no value;
+        # a row by a sentence linked to each other article of it (a merged row's core), its
+        # shortest clause that no row before it already reads.
+        linked = [
+            len(
+                {
+                    y[0]
+                    for y in group
+                    if y[0] != x[0]
+                    and scored.get((x, y) if x < y else (y, x), 0.0) >= model.threshold
+                }
+            )
+            for x in group
+        ]
+        ranked = sorted(
             range(len(members)),
             key=lambda k: (
                 bool(disputed) and members[k].article not in disputed,
+                -linked[k],
                 len(clauses[k]),
                 order[members[k].article],
             ),
         )
-        label_unit = members[label_at]
+        sides = [k for k in ranked if not disputed or members[k].article in disputed]
+        labels = (
+            fact_label(members[k], by_article[members[k].article], names, settings, drops[k])
+            for k in sides or ranked
+        )
+        first = next(labels)
+        label = first if first not in used else next((x for x in labels if x not in used), first)
+        used.add(label)
         rows.append(
             (
                 (group[0][0], members[0].start, 0),
@@ -993,13 +1088,7 @@ def align_facts(
                     relation="contradicted" if conflicts else "agreed",
                     claims=[c for m in members for c in m.cited()],
                     articles=sorted({m.article for m in members}),
-                    label=fact_label(
-                        label_unit,
-                        by_article[label_unit.article],
-                        names,
-                        settings,
-                        drops[label_at],
-                    ),
+                    label=label,
                     conflicts=conflicts,
                     detail="; ".join(details),
                     status_change=status_change,

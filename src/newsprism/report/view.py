@@ -316,7 +316,9 @@ class ReportView:
                 elif alignment["status_change"]:
                     cells.append(MatrixCell("status", "↻", status, text, refs))
                 else:
-                    word = status if status and status != "happened" else ""
+                    # Happened and ongoing are what a report states by default: a word only
+                    # for what has not (yet) happened or is hedged.
+                    word = status if status not in ("", "happened", "ongoing") else ""
                     cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
