@@ -232,7 +232,13 @@ def test_rows_and_brief_read_as_whole_statements(demo: dict[str, Any]) -> None:
         "China, South Africa, and several other countries, is seen by Moscow as an opportunity "
         "to demonstrate that efforts by the West"
     )
-    assert "In response, Putin remarked, “That’s how we live.”" in labels
+    # A quotation the row opens is closed; "In response," tied it to the sentence before,
+    # which the row does not show, and "Earlier that day," likewise.
+    assert "Putin remarked, “That’s how we live.”" in labels
+    assert (
+        "Guterres addressed the wide-format BRICS Plus/Outreach panel hosted by Russian leaders, "
+        "with numerous foreign dignitaries in attendance"
+    ) in labels
     texts = [sentence["text"] for sentence in demo["brief"]]
     assert not any("scheduled to take place on October 24." in text for text in texts)
 

@@ -214,6 +214,30 @@ def test_a_real_triplet_shows_each_shared_fact_once(shared_data: Path) -> None:
     assert not any(label.startswith("they (quoted)") for label in labels)
 
 
+@pytest.mark.data
+def test_a_row_reads_as_a_statement_of_its_own(shared_data: Path) -> None:
+    """BASIL's triplet on Dave Brat's defeat of Eric Cantor: the lead row was labelled by
+    Fox News' "So who is Dave Brat, and how did he pull off such a stunning win?" (its
+    shortest clause), a question that states nothing; and "But Brat unseated ...", "Instead,
+    he relied ..." leaned on sentences the row does not show."""
+    folder = shared_data / "facts"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    triplet = next(
+        t for t in load_triplets(folder, 46) if t.uuid == "ee05c9b3-529c-4268-ad72-19bd34f7197e"
+    )
+    alignments = compare_articles(triplet.ordered()).alignments
+    labels = [a.label for a in alignments]
+    shared = [a.label for a in alignments if a.relation != "single"]
+    assert shared[0] == (
+        "House Majority Leader Eric Cantor was beaten Tuesday night by a political novice who "
+        "is currently working as an economics professor at a small Virginia college."
+    )
+    assert "Brat unseated the House majority leader with 56 percent of the vote." in shared
+    assert "Brat relied mostly on state and local activists" in shared
+    assert not any(label.startswith(("But ", "Instead,", "So who")) for label in labels)
+
+
 def test_a_dateline_is_no_part_of_a_row() -> None:
     assert [
         text[opening_note(text, True) :]

@@ -446,3 +446,31 @@ def test_a_contradiction_shows_only_its_disputed_sides() -> None:
     assert [side.article.id for side in one.sides] == [rt]
     row = next(r for r in view.matrix() if r.alignment["relation"] == "contradicted")
     assert [cell.symbol for cell in row.cells] == ["✓", "✗"]
+
+
+def test_a_cell_names_a_status_only_in_the_outlets_own_voice() -> None:
+    """A fact an outlet reports as planned says so in its cell; the same words attributed to
+    a speaker, or in quotation marks, do not (the speaker's "will" is in the row's words),
+    and "ongoing", like "happened", is what a report states by default."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    mt = comparison.articles[0].id
+    claim = next(c for c in comparison.analyses[0].claims if c.id == f"{mt}:k2")
+
+    def word() -> str:
+        view = ReportView(to_dict(comparison, OUTLETS))
+        row = next(r for r in view.matrix() if r.alignment["claims"] == [f"{mt}:k2"])
+        return row.cells[0].word
+
+    assert word() == ""  # happened
+    claim.status = "planned"
+    assert word() == "planned"
+    claim.attribution = "Yury Ushakov"
+    assert word() == ""
+    claim.attribution, claim.quoted = "", True
+    assert word() == ""
+    claim.quoted, claim.status = False, "ongoing"
+    assert word() == ""
+    claim.status = "uncertain"
+    assert word() == "uncertain"

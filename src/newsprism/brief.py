@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 
 from newsprism.compare.align import describe_time
 from newsprism.compare.events import is_event_word_claim
-from newsprism.compare.words import QUOTE_CHARS, ends_naturally, opening_note
+from newsprism.compare.words import CONNECTIVE, QUOTE_CHARS, ends_naturally, opening_note
 from newsprism.model import (
     Alignment,
     Article,
@@ -55,16 +55,6 @@ from newsprism.settings import DEFAULT, BriefSettings
 
 _WORD = re.compile(r"[A-Za-z]+")
 _ARTICLES = frozenset({"the", "a", "an"})
-# Discourse connectives that tie a sentence to its neighbours in the source, not to the fact.
-_CONNECTIVE = re.compile(
-    r"^\s*(?:(?:in response|however|meanwhile|moreover|furthermore|additionally|in addition|"
-    r"nevertheless|nonetheless|separately|indeed|still|also|instead|thus|therefore|"
-    r"as a result|in turn|for its part|for his part|for her part|at the same time|finally|"
-    # Times told against the sentence before, which the brief does not tell with it.
-    r"(?:earlier|later) (?:that|the same) (?:day|night|morning|afternoon|evening|week))\s*,\s*"
-    r"|(?:but|and|so|yet|or)\s+)+",
-    re.IGNORECASE,
-)
 # A clause with no subject that still stands as a sentence: "there is no indication ...".
 _EXPLETIVE = re.compile(r"\s*there\b", re.IGNORECASE)
 # Abbreviations whose full stop a clause keeps at its end ("Manchester, N.H.").
@@ -418,7 +408,7 @@ def _clause_range(ctx: _Context, claim: Claim, article: Article) -> tuple[int, i
     if sentence is None:
         return c_start, c_end, "", False
     s_start, s_end = _trimmed(article.text, *sentence)
-    opening = _CONNECTIVE.match(article.text[s_start:s_end])
+    opening = CONNECTIVE.match(article.text[s_start:s_end])
     body = s_start + (opening.end() if opening else 0)
     while body < s_end and article.text[body] in QUOTE_CHARS:
         body += 1
@@ -467,7 +457,7 @@ def _clean(ctx: _Context, claim: Claim) -> _Clause | None:
     raw = article.text[start:end]
     edits: list[tuple[int, int, str]] = []
     cut = opening_note(raw, claim.sentence == 0)
-    connective = _CONNECTIVE.match(raw[cut:]) or _LABEL.match(raw[cut:])
+    connective = CONNECTIVE.match(raw[cut:]) or _LABEL.match(raw[cut:])
     opening = cut + (connective.end() if connective else 0)  # the words cut before the body
     if opening >= len(raw):
         opening = 0

@@ -59,7 +59,13 @@ from newsprism.compare.pieces import (
 )
 from newsprism.compare.setting import occasion_settings, setting_label
 from newsprism.compare.values import values_conflict
-from newsprism.compare.words import content_words, ends_naturally, opening_note
+from newsprism.compare.words import (
+    CONNECTIVE,
+    QUOTE_CHARS,
+    content_words,
+    ends_naturally,
+    opening_note,
+)
 from newsprism.model import (
     Alignment,
     Article,
@@ -902,6 +908,10 @@ def _clause(
             end = cut
             break
     text = _TRAILING.sub("", article.text[start:end].strip())
+    # "But", "Instead," tie the sentence to the one before it, which the row does not show.
+    tie = CONNECTIVE.match(text)
+    if tie and tie.end() < len(text):
+        text = text[tie.end()].upper() + text[tie.end() + 1 :]
     first = text.split(" ", 1)
     if claim is None or len(first) < 2 or first[0].lower() not in _PRONOUNS:
         return text
@@ -1067,6 +1077,7 @@ def align_facts(
             range(len(members)),
             key=lambda k: (
                 bool(disputed) and members[k].article not in disputed,
+                clauses[k].rstrip(QUOTE_CHARS + " ").endswith("?"),  # a question states nothing
                 -linked[k],
                 len(clauses[k]),
                 order[members[k].article],

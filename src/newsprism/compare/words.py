@@ -10,6 +10,17 @@ _WORD = re.compile(r"[a-z][a-z'’-]+")
 # as an opportunity [to demonstrate ...]") leaves out words its sense needs.
 NATURAL_TAIL = re.compile(r"\s*(?:[,;:\u2013\u2014]|-{1,2}\s|\s*(?:and|but)\b)")
 QUOTE_CHARS = "\"'“”‘’«»"
+# Words that tie a sentence to the one before it ("However, ", "But ", "Earlier that day,"):
+# a clause told alone (a brief's sentence, a row of the claim matrix) is read without them.
+CONNECTIVE = re.compile(
+    r"^\s*(?:(?:in response|however|meanwhile|moreover|furthermore|additionally|in addition|"
+    r"nevertheless|nonetheless|separately|indeed|still|also|instead|thus|therefore|"
+    r"as a result|in turn|for its part|for his part|for her part|at the same time|finally|"
+    # Times told against the sentence before, which the brief does not tell with it.
+    r"(?:earlier|later) (?:that|the same) (?:day|night|morning|afternoon|evening|week))\s*,\s*"
+    r"|(?:but|and|so|yet|or)\s+)+",
+    re.IGNORECASE,
+)
 
 # A dateline opening an article's first sentence ("WASHINGTON — ", "NEW YORK (AP) -- "),
 # and an update note opening any ("UPDATE 2:52 p.m. -- "): no part of the fact.

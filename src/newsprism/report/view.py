@@ -317,8 +317,14 @@ class ReportView:
                     cells.append(MatrixCell("status", "↻", status, text, refs))
                 else:
                     # Happened and ongoing are what a report states by default: a word only
-                    # for what has not (yet) happened or is hedged.
-                    word = status if status not in ("", "happened", "ongoing") else ""
+                    # for what has not (yet) happened or is hedged, in the outlet's own voice
+                    # (a speaker's "not" or "will" is in the row's quoted words).
+                    own = (
+                        claim is not None
+                        and not claim.get("attribution")
+                        and not claim.get("quoted")
+                    )
+                    word = status if own and status not in ("happened", "ongoing") else ""
                     cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
