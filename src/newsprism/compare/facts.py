@@ -736,7 +736,7 @@ def merge_overlapping(
     Unit = tuple[int, int]
 
     def support(a: set[Unit], b: set[Unit]) -> float | None:
-        weakest = 1.0
+        weakest, weighed = 1.0, False
         for x in a - b:
             for y in b - a:
                 if x[0] == y[0]:
@@ -744,8 +744,11 @@ def merge_overlapping(
                 p = scored.get((x, y) if x < y else (y, x), 0.0)
                 if p < floor:
                     return None
-                weakest = min(weakest, p)
-        return weakest
+                weakest, weighed = min(weakest, p), True
+        # Groups that differ only in one article's sentences have no new pair to weigh: one
+        # inside the other is the same row, else they are left to merge_neighbours (which
+        # joins them only where those sentences are consecutive).
+        return weakest if weighed or a <= b or b <= a else None
 
     live = {i: set(g) for i, g in enumerate(groups)}
     version = dict.fromkeys(live, 0)
@@ -911,7 +914,10 @@ def _clause(
     # "But", "Instead," tie the sentence to the one before it, which the row does not show.
     tie = CONNECTIVE.match(text)
     if tie and tie.end() < len(text):
-        text = text[tie.end()].upper() + text[tie.end() + 1 :]
+        text = text[tie.end() :]
+        at = len(text) - len(text.lstrip(QUOTE_CHARS))  # 'But “we will' -> '“We will'
+        if at < len(text) and text[at:].split(" ", 1)[0].islower():  # not "eBay"
+            text = text[:at] + text[at].upper() + text[at + 1 :]
     first = text.split(" ", 1)
     if claim is None or len(first) < 2 or first[0].lower() not in _PRONOUNS:
         return text
@@ -1046,7 +1052,7 @@ def align_facts(
         units,
     )
     judged = [(g, v) for g, v in judged if v[0]] + [(g, ([], [], [])) for g in agreed]
-    # In the order the rows are shown, so that the first of two rows alike keeps its words.
+    # In the order of the text, so that the first of two rows alike keeps its words.
     judged.sort(key=lambda item: (item[0][0][0], units[item[0][0][0]][item[0][0][1]].start))
     used: set[str] = set()
     for group, (conflicts, details, disputed) in judged:

@@ -18,7 +18,8 @@ CONNECTIVE = re.compile(
     r"as a result|in turn|for its part|for his part|for her part|at the same time|finally|"
     # Times told against the sentence before, which the brief does not tell with it.
     r"(?:earlier|later) (?:that|the same) (?:day|night|morning|afternoon|evening|week))\s*,\s*"
-    r"|(?:but|and|so|yet|or)\s+)+",
+    # Not "So far", "so many", "But for the rain": those words are the sentence's own.
+    r"|(?:but|and|so|yet)\s+(?!(?:far|many|much|for)\b))+",
     re.IGNORECASE,
 )
 
