@@ -681,6 +681,15 @@ def score_links(
     return kept, scored
 
 
+def pair_probability(
+    scored: Mapping[tuple[tuple[int, int], tuple[int, int]], float],
+    x: tuple[int, int],
+    y: tuple[int, int],
+) -> float:
+    """The scored probability of two units in either order (0 for a pair never scored)."""
+    return scored.get((x, y) if x < y else (y, x), 0.0)
+
+
 def group_links(
     links: Sequence[Link],
     scored: dict[tuple[tuple[int, int], tuple[int, int]], float],
@@ -692,8 +701,7 @@ def group_links(
     sentence may state several facts). Deterministic."""
 
     def linked(x: tuple[int, int], y: tuple[int, int]) -> bool:
-        key = (x, y) if x < y else (y, x)
-        return scored.get(key, 0.0) >= threshold
+        return pair_probability(scored, x, y) >= threshold
 
     groups: list[list[tuple[int, int]]] = []
     member_of: dict[tuple[int, int], list[int]] = {}
@@ -741,7 +749,7 @@ def merge_overlapping(
             for y in b - a:
                 if x[0] == y[0]:
                     continue
-                p = scored.get((x, y) if x < y else (y, x), 0.0)
+                p = pair_probability(scored, x, y)
                 if p < floor:
                     return None
                 weakest, weighed = min(weakest, p), True
@@ -1073,8 +1081,7 @@ def align_facts(
                 {
                     y[0]
                     for y in group
-                    if y[0] != x[0]
-                    and scored.get((x, y) if x < y else (y, x), 0.0) >= model.threshold
+                    if y[0] != x[0] and pair_probability(scored, x, y) >= model.threshold
                 }
             )
             for x in group
