@@ -104,6 +104,33 @@ def test_had_to_hands_the_claim_to_its_verb(nlp) -> None:  # type: ignore[no-unt
     assert claims[0].time is not None and claims[0].time.text == "Saturday"
 
 
+def test_a_time_dates_the_verb_it_hangs_from(nlp) -> None:  # type: ignore[no-untyped-def]
+    """BASIL dev sentences: "Friday" dates the publishing, which makes no clause of its own,
+    not the blaming; "on Tuesday" dates the passing, not the tweaking. The time keeps the verb
+    it dates, so that two outlets' dates of the publishing can still be compared."""
+    friday = datetime(2016, 3, 25, tzinfo=UTC)
+    text = (
+        "The Texas lawmaker blamed his rival for the National Enquirer story published Friday "
+        "that alleged Cruz has had extramarital affairs."
+    )
+    article = Article(id="t", text=text, published=friday)
+    analysis = analyze_doc(nlp(text), article)
+    assert _by_predicate(analysis.claims, "blame").time is None
+    assert [(t.text, t.verb, t.value) for t in analysis.times] == [
+        ("Friday", "publish", "2016-03-25")
+    ]
+    claims = _claims(
+        nlp,
+        "He tweaked House Republicans for passing a resolution on Tuesday reaffirming the "
+        "national motto.",
+        published=friday,
+    )
+    assert _by_predicate(claims, "tweak").time is None
+    # A time on the claim's own verb, or on a verb handing the claim on, still dates it.
+    claims = _claims(nlp, "Putin plans to meet Guterres on Thursday.", published=friday)
+    assert [(c.predicate, c.time and c.time.text) for c in claims] == [("meet", "Thursday")]
+
+
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
     """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
     to function. A verb with no one it directs still hands its claim on ("intends to hold")."""

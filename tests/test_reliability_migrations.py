@@ -156,6 +156,18 @@ def _old_store(path: Path, version: int, source: Path) -> Kept:
     return kept
 
 
+def _forget_verbs(report: Any) -> None:
+    """Every time of a report (a dict with "anchored") as a store before v9 reads it back."""
+    if isinstance(report, dict):
+        if "anchored" in report:
+            report["verb"] = ""
+        for value in report.values():
+            _forget_verbs(value)
+    elif isinstance(report, list):
+        for value in report:
+            _forget_verbs(value)
+
+
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_store_of_every_earlier_version_migrates(
     version: int,
@@ -189,6 +201,9 @@ def test_store_of_every_earlier_version_migrates(
                 # as statements, the occasion's setting among them (compare/setting.py).
                 for alignment in expected["alignments"]:
                     alignment["kind"] = "statement"
+            if version < 9:
+                # Before v9 a time did not say which verb it dates.
+                _forget_verbs(expected)
             assert load_report(store, story) == expected
             found = {a.id for a in store.search_articles("Rhone flooded")}
             assert found == {a.id for a in reference.search_articles("Rhone flooded")}

@@ -81,6 +81,7 @@ def test_json_claim_spans(data: dict) -> None:
         "end_value": None,
         "granularity": "day",
         "anchored": True,
+        "verb": "",
     }
     assert claim["status"] == "planned"
     numbers = data["claims"][1]["numbers"]

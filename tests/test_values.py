@@ -619,6 +619,47 @@ def test_a_day_outside_what_earlier_this_week_leaves_is_a_date_conflict() -> Non
         assert date_conflict(a, b, DEFAULT.facts) is None, loose
 
 
+def test_a_time_on_a_verb_that_makes_no_clause_is_compared_by_that_verb() -> None:
+    """BASIL dev triplet 59f2f4 (both written on Friday 25 March 2016): Fox's "the story
+    published Friday" is a participle, no clause of its own; HuffPost's tabloid "published a
+    story earlier this week". Both date the publishing, and cannot both be right. Dates of
+    statements are not compared this way ("announced Friday" / "announced earlier this
+    week")."""
+    fox = (
+        "Fox News",
+        "The Texas lawmaker blamed his rival for the National Enquirer story published Friday "
+        "that alleged Cruz has had extramarital affairs.",
+    )
+    hpo = (
+        "HuffPost",
+        "The tabloid published a story earlier this week claiming that Cruz had "
+        "extramarital affairs with five women.",
+    )
+    articles = [
+        dataclasses.replace(_article("a", *fox), published=datetime(2016, 3, 25, tzinfo=UTC)),
+        dataclasses.replace(_article("b", *hpo), published=datetime(2016, 3, 25, tzinfo=UTC)),
+    ]
+    analyses, _ = analyze_story(articles)
+    (a,), (b,) = story_units(articles, analyses)
+    found = date_conflict(a, b, DEFAULT.facts)
+    assert found is not None
+    assert [(t.text, t.verb) for t in found] == [
+        ("Friday", "publish"),
+        ("earlier this week", "publish"),
+    ]
+    said = [
+        dataclasses.replace(_article(k, outlet, text), published=datetime(2016, 3, 25, tzinfo=UTC))
+        for k, outlet, text in (
+            ("a", "Fox News", "The senator announced the plan Friday."),
+            ("b", "HuffPost", "The senator announced the plan earlier this week."),
+        )
+    ]
+    analyses, _ = analyze_story(said)
+    (a,), (b,) = story_units(said, analyses)
+    assert [t.verb for t in a.times + b.times] == ["announce", "announce"]
+    assert date_conflict(a, b, DEFAULT.facts) is None
+
+
 def test_a_figure_over_a_span_of_years_is_not_compared_with_one_years() -> None:
     """Dev triplet 6e5024: the Times' rate "from 2007 through 2014" (31.55 percent) and
     HuffPost's "Last year" (35.7 percent) are the figures of two periods. Two sentences that

@@ -139,6 +139,9 @@ class TimeExpr:
     end_value: str | None = None  # ISO end for ranges ("October 22-24")
     granularity: Granularity = "day"
     anchored: bool = True  # False when no publication time was known to resolve against
+    # Lemma of the verb the expression dates ("publish" in "the story published Friday"), ""
+    # when no verb is near it.
+    verb: str = ""
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from newsprism.analyze.dates import dated_verb
 from newsprism.analyze.quotes import (
     DIRECT_ONLY_VERBS,
     QUOTE_CHARS,
@@ -614,7 +615,10 @@ def extract_claims(
     names = _person_words(doc)
     text = doc.text
     claims: list[Claim] = []
-    time_roots = [(t, r) for t in times if (r := _root_at(doc, t.start, t.end)) is not None]
+    # Each time by its root token and the verb it dates.
+    time_roots = [
+        (t, r, dated_verb(r)) for t in times if (r := _root_at(doc, t.start, t.end)) is not None
+    ]
     quantity_roots = [
         (q, r) for q in quantities if (r := _root_at(doc, q.start, q.end)) is not None
     ]
@@ -658,11 +662,15 @@ def extract_claims(
             end = max(t.idx + len(t.text) for t in tokens)
             start, end = max(start, sent.start_char), min(end, sent.end_char)
             reading = status_of(token)
-            # time, place and numbers: those whose nearest predicate is this one
+            # time, place and numbers: those whose nearest predicate is this one; a time
+            # dates it only when no other verb comes between ("blamed his rival for the story
+            # published Friday": Friday dates the publishing, not the blaming)
             time = None
             best_depth = 99
-            for expr, root in time_roots:
+            for expr, root, verb in time_roots:
                 if not (sent.start_char <= expr.start < sent.end_char):
+                    continue
+                if verb is not None and token.i not in (verb.i, handed.get(verb.i)):
                     continue
                 if _owner(root, claims_at, handed) == token.i:
                     depth = len(list(root.ancestors))

@@ -99,14 +99,22 @@ def _month_number(word: str) -> int | None:
     return MONTHS.get(word.lower().rstrip("."))
 
 
-def clause_tense(token: Token) -> Tense:
-    """Which way the clause holding ``token`` points in time: past, future, or no cue."""
+def dated_verb(token: Token) -> Token | None:
+    """The verb a time expression (by its root token) dates: the nearest verb at or above it,
+    at most six steps up ("published" in "the story published Friday", not the main verb of
+    the sentence around it)."""
     verb: Token | None = token
     steps = 0
     while verb is not None and verb.pos_ not in ("VERB", "AUX") and steps < 6:
         verb = verb.head if verb.head.i != verb.i else None
         steps += 1
-    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+    return verb if verb is not None and verb.pos_ in ("VERB", "AUX") else None
+
+
+def clause_tense(token: Token) -> Tense:
+    """Which way the clause holding ``token`` points in time: past, future, or no cue."""
+    verb = dated_verb(token)
+    if verb is None:
         return None
     chain = [verb]
     if verb.dep_ in ("xcomp", "conj", "ccomp", "advcl") and verb.head.i != verb.i:
@@ -433,6 +441,11 @@ def _span_tokens(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+def _verb_lemma(token: Token) -> str:
+    verb = dated_verb(token)
+    return verb.lemma_.lower() if verb is not None else ""
+
+
 def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
     """Every date or time expression of the article, resolved against its publication time."""
     base = article.published.date() if article.published is not None else None
@@ -451,8 +464,9 @@ def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
                 unit = next((u for u in UNITS if u in low), "day")
                 gran: Granularity = unit if unit in ("day", "week", "month", "year") else "day"  # type: ignore[assignment]
                 found.append(
-                    TimeExpr(article.id, start, end, words, None, None, gran, base is not None)
-                )
+                    TimeExpr(article.id, start, end, words, None, None, gran, base is not None,
+                             _verb_lemma(span.root))
+                )  # fmt: skip
             elif after == "ago":
                 end = doc[span.end].idx + len(doc[span.end].text)
                 words = text[start:end]
@@ -460,7 +474,7 @@ def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
                 if res is not None:
                     found.append(
                         TimeExpr(article.id, start, end, words, res.value, res.end_value,
-                                 res.granularity, base is not None)
+                                 res.granularity, base is not None, _verb_lemma(span.root))
                     )  # fmt: skip
             continue
         res = resolve(words, base, tense)
@@ -470,7 +484,7 @@ def find_times(doc: Doc, article: Article) -> list[TimeExpr]:
             continue
         found.append(
             TimeExpr(article.id, start, end, words, res.value, res.end_value, res.granularity,
-                     base is not None)
+                     base is not None, _verb_lemma(span.root))
         )  # fmt: skip
     found.sort(key=lambda t: (t.start, t.end))
     return found

@@ -17,8 +17,9 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
   Retreat" with "$5,687.75 at Martha's Vineyard Holistic Retreat"). Numbers further apart
   than a factor of 1.5 count different things; durations, ranges ("between $19 and $22
   million"), odds ("a one-in-three chance") and ranks ("the No. 2 job") are not compared.
-- **Days and years** of clauses with the same event verb ("has led House Democrats since
-  2002" / "since 2003") that cannot both be right. Days further apart than a week, years
+- **Days and years** given for the same event verb ("has led House Democrats since 2002" /
+  "since 2003"; "the story published Friday" / "published a story earlier this week") that
+  cannot both be right. Days further apart than a week, years
   further apart than three, are two events, not one event misdated; "said on Monday" and
   "said on Tuesday" are two statements. A span of years each sentence gives, each end at
   most three years off ("held the seat from 1966 to 1978" / "served from 1967 to 1979"). A
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
+from newsprism.analyze.quotes import SPEECH_VERBS
 from newsprism.compare.align import describe_time, head_key, predicate_key, time_interval
 from newsprism.compare.words import content_words
 from newsprism.model import Claim, ConflictKind, Quantity, TimeExpr
@@ -68,6 +70,9 @@ _MIN_SINGLE_CONTEXT_WORDS = 1
 _MAX_YEARS_APART = 3
 _MAX_PERIOD_DAYS_APART = 62  # "last week" / "last month": next to each other
 _GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "take"})
+# Verbs whose dates are not compared: general ones, and speech ("said Monday", "announced
+# Tuesday": one outlet may quote an earlier statement than another). "" dates no verb.
+_STATEMENT_VERBS = _GENERAL_PREDICATES | SPEECH_VERBS | {""}
 # A state holds the cities named beside it: a city and a state are not two places of one event.
 _US_STATES = frozenset(
     {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
@@ -300,16 +305,23 @@ def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | Non
 def date_conflict(
     a: FactUnit, b: FactUnit, settings: FactSettings
 ) -> tuple[TimeExpr, TimeExpr] | None:
-    """Days or years that clauses of the two sentences with the same event verb give, and
-    that cannot both be right."""
-    for ca in a.claims:
-        for cb in b.claims:
-            if ca.time is None or cb.time is None or predicate_key(ca) != predicate_key(cb):
+    """Days or years that the two sentences give for the same event verb, and that cannot
+    both be right: the times of clauses with that verb, or times dating that verb where it
+    makes no clause of its own ("the story published Friday" / "the tabloid published a
+    story earlier this week"). Statements are not compared: "said on Monday" and "said on
+    Tuesday" are two."""
+
+    def dated(unit: FactUnit) -> list[tuple[str, TimeExpr]]:
+        found = [(predicate_key(c), c.time) for c in unit.claims if c.time is not None]
+        found += [(t.verb, t) for t in unit.times]
+        return [(verb, t) for verb, t in found if verb not in _STATEMENT_VERBS]
+
+    for verb_a, time_a in dated(a):
+        for verb_b, time_b in dated(b):
+            if verb_a != verb_b:
                 continue
-            if predicate_key(ca) in _GENERAL_PREDICATES:
-                continue  # said on Monday, said on Tuesday: two statements
-            if _when_conflict(ca.time, cb.time, settings.max_date_conflict_days):
-                return ca.time, cb.time
+            if _when_conflict(time_a, time_b, settings.max_date_conflict_days):
+                return time_a, time_b
     return None
 
 

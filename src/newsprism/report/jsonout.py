@@ -79,6 +79,7 @@ def _time_dict(time: TimeExpr) -> dict[str, Any]:
         "end_value": time.end_value,
         "granularity": time.granularity,
         "anchored": time.anchored,
+        "verb": time.verb,
     }
 
 

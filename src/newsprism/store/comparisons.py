@@ -225,7 +225,7 @@ class ComparisonTables:
             number_rows.extend((story, c.id, j, quantity_id(n)) for j, n in enumerate(c.numbers))
         conn.executemany(
             'INSERT INTO times(comparison, id, article, position, start, "end", text, value, '
-            "end_value, granularity, anchored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "end_value, granularity, anchored, verb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     story,
@@ -239,6 +239,7 @@ class ComparisonTables:
                     t.end_value,
                     t.granularity,
                     int(t.anchored),
+                    t.verb,
                 )
                 for tid, t, pos in times
             ],
@@ -637,6 +638,7 @@ class ComparisonTables:
                 r["end_value"],
                 r["granularity"],
                 bool(r["anchored"]),
+                r["verb"],
             )
             for r in time_rows
         }

@@ -459,6 +459,12 @@ SCHEMA_V8 = """
 ALTER TABLE alignments ADD COLUMN kind TEXT NOT NULL DEFAULT 'statement';
 """
 
+# Version 9: a time says which verb it dates (issue 13): "the story published Friday" dates
+# the publishing, not the verb of the sentence around it.
+SCHEMA_V9 = """
+ALTER TABLE times ADD COLUMN verb TEXT NOT NULL DEFAULT '';
+"""
+
 # MIGRATIONS[k] takes a database from schema version k to k + 1.
 MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V1,
@@ -469,6 +475,7 @@ MIGRATIONS: tuple[str, ...] = (
     SCHEMA_V6,
     SCHEMA_V7,
     SCHEMA_V8,
+    SCHEMA_V9,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
