@@ -978,6 +978,8 @@ def _own_part(unit: FactUnit, shared: set[str], settings: FactSettings) -> list[
         words = content_words(text)
         if len(words) < settings.min_single_words or text.lower().startswith("to "):
             continue
+        if _UNASSERTED.search(unit.text[: claim.start - unit.start]):
+            continue  # "[until] the chamber resolves budget measures": no statement
         own = len(words - shared) >= settings.own_part_share * len(words)
         if own and not any(c.start <= claim.start and claim.end <= c.end for c in out):
             out.append(claim)
@@ -990,6 +992,8 @@ def claim_words(claim: Claim, unit: FactUnit) -> str:
 
 
 _RELATIVE = frozenset({"who", "which", "that"})
+# A clause these open is a condition or a time still to come, not something the outlet states.
+_UNASSERTED = re.compile(r"\b(?:if|unless|until|till|whether|lest|once|before)\s*$", re.I)
 
 
 def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
@@ -1029,19 +1033,6 @@ def align_facts(
     outlets = {a.id: a.outlet or a.title or a.id for a in articles}
     texts = {a.id: a.text for a in articles}
     rows: list[tuple[tuple[int, int, int], Alignment]] = []
-    # What each grouped sentence says beyond the facts it shares: rows of its own, and cut
-    # from the shared rows' words.
-    partners: dict[tuple[int, int], set[str]] = {}
-    for group in groups:
-        for member in group:
-            words = partners.setdefault(member, set())
-            for other in group:
-                if other != member:
-                    words |= units[other[0]][other[1]].words
-    own_parts = {
-        member: _own_part(units[member[0]][member[1]], words, settings)
-        for member, words in partners.items()
-    }
     judged = []
     for group in groups:
         strong = [
@@ -1060,9 +1051,23 @@ def align_facts(
         units,
     )
     judged = [(g, v) for g, v in judged if v[0]] + [(g, ([], [], [])) for g in agreed]
+    # What each grouped sentence says beyond the facts it shares, with the partners of its
+    # rows as shown (merged): rows of its own, and cut from the shared rows' words.
+    partners: dict[tuple[int, int], set[str]] = {}
+    for group, _ in judged:
+        for member in group:
+            words = partners.setdefault(member, set())
+            for other in group:
+                if other != member:
+                    words |= units[other[0]][other[1]].words
+    own_parts = {
+        member: _own_part(units[member[0]][member[1]], words, settings)
+        for member, words in partners.items()
+    }
     # In the order of the text, so that the first of two rows alike keeps its words.
     judged.sort(key=lambda item: (item[0][0][0], units[item[0][0][0]][item[0][0][1]].start))
     used: set[str] = set()
+    shown: dict[tuple[int, int], set[str]] = {}  # the words of the row a sentence labels
     for group, (conflicts, details, disputed) in judged:
         members = [units[a][u] for a, u in group]
         drops = [own_parts[member] for member in group]
@@ -1098,12 +1103,15 @@ def align_facts(
         )
         sides = [k for k in ranked if not disputed or members[k].article in disputed]
         labels = (
-            fact_label(members[k], by_article[members[k].article], names, settings, drops[k])
+            (k, fact_label(members[k], by_article[members[k].article], names, settings, drops[k]))
             for k in sides or ranked
         )
         first = next(labels)
-        label = first if first not in used else next((x for x in labels if x not in used), first)
+        source, label = (
+            first if first[1] not in used else next((x for x in labels if x[1] not in used), first)
+        )
         used.add(label)
+        shown.setdefault(group[source], set()).update(content_words(label))
         rows.append(
             (
                 (group[0][0], members[0].start, 0),
@@ -1126,6 +1134,8 @@ def align_facts(
             if (a, u) in own_parts:
                 for claim in own_parts[(a, u)]:
                     clause = by_article[unit.article].text[claim.start : claim.end]
+                    if content_words(clause) <= shown.get((a, u), set()):
+                        continue  # the shared row this sentence labels reads it already
                     rows.append(
                         (
                             (a, claim.start, 1),
