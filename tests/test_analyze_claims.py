@@ -131,6 +131,20 @@ def test_a_time_dates_the_verb_it_hangs_from(nlp) -> None:  # type: ignore[no-un
     assert [(c.predicate, c.time and c.time.text) for c in claims] == [("meet", "Thursday")]
 
 
+def test_a_pronoun_stands_for_a_person_not_a_name_that_qualifies_a_thing(nlp) -> None:  # type: ignore[no-untyped-def]
+    """HuffPost (BASIL dev): "He pleaded guilty" was read as Rolex pleading guilty, the parser
+    having taken "Rolex" (of "a $43,000 Rolex watch") for a person, and then as Bruce Lee (of
+    "Bruce Lee memorabilia")."""
+    claims = _claims(
+        nlp,
+        "Former Rep. Jesse Jackson Jr. (D-Ill.) pleaded guilty Wednesday to using campaign "
+        "funds to purchase an array of personal items including Bruce Lee memorabilia, a "
+        "$43,000 Rolex watch and a mink cashmere cape.\nHe pleaded guilty to conspiracy before "
+        "U.S. District Judge Robert L. Wilkins.",
+    )
+    assert [c.subject for c in claims if c.predicate == "plead"][1] == "Jesse Jackson Jr."
+
+
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
     """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
     to function. A verb with no one it directs still hands its claim on ("intends to hold")."""

@@ -14,6 +14,7 @@ from newsprism.compare.facts import (
     FEATURES,
     FactModel,
     _clause,
+    _resolved,
     best_threshold,
     claim_words,
     content_words,
@@ -26,7 +27,7 @@ from newsprism.compare.words import CONNECTIVE, opening_note
 from newsprism.eval.common import EvalOptions, detect_dataset, run_task
 from newsprism.eval.loaders.facts import load_triplets
 from newsprism.eval.tasks.facts import read_mrpc
-from newsprism.model import Article
+from newsprism.model import Article, Claim
 from newsprism.pipeline import analyze_story, compare_articles
 
 
@@ -256,6 +257,42 @@ def test_a_row_reads_as_a_statement_of_its_own(shared_data: Path) -> None:
     assert not any(label.startswith(("But ", "Instead,", "So who")) for label in labels)
 
 
+@pytest.mark.data
+def test_rows_name_the_person_and_keep_whole_statements(shared_data: Path) -> None:
+    """BASIL's triplet on Jesse Jackson Jr.'s guilty plea: "He pleaded guilty to conspiracy"
+    read "Rolex pleaded guilty ..." (the parser took the watch's brand for a person), then
+    "Jr. pleaded guilty ..." (the last word of his name); the Times' "... during the time that
+    Mr. Jackson was dipping into his campaign treasury" read "Mr. Jackson Mr. Jackson was
+    dipping ...", and the second half of a purpose ("to pay for living expenses and buy items
+    like stuffed animals") was a row of its own: "use buy items like stuffed animals"."""
+    folder = shared_data / "facts"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    triplet = next(
+        t for t in load_triplets(folder, 34) if t.uuid == "f506aafc-8b43-427a-936e-bbd1ef33e076"
+    )
+    labels = [a.label for a in compare_articles(triplet.ordered()).alignments]
+    assert "Jackson pleaded guilty to conspiracy before U.S. District Judge Robert L. Wilkins" in (
+        labels
+    )
+    assert not any(
+        label.startswith(("Rolex", "Jr.", "use buy", "Mr. Jackson Mr. Jackson")) for label in labels
+    )
+
+
+def test_a_clause_opened_by_that_keeps_the_subject_that_follows() -> None:
+    """ "[the time] that Mr. Jackson was dipping ..." is Mr. Jackson's clause: "that" goes, no
+    name is put before it; "who visited Russia" takes its subject's name."""
+    dipping = Claim("t:k0", "t", 0, 1, 0, subject="Mr. Jackson", predicate="dip")
+    assert _resolved(dipping, "that Mr. Jackson was dipping into his campaign treasury", {}) == (
+        "Mr. Jackson was dipping into his campaign treasury"
+    )
+    visited = Claim("t:k1", "t", 0, 1, 0, subject="who", predicate="visit", subject_concept="c1")
+    assert _resolved(visited, "who visited Russia", {"c1": "Antonio Guterres"}) == (
+        "Antonio Guterres visited Russia"
+    )
+
+
 def test_a_connective_is_cut_but_not_the_sentences_own_words() -> None:
     def cut(text: str) -> str:
         tie = CONNECTIVE.match(text)
@@ -351,9 +388,11 @@ def test_eval_facts_scores_three_triplets_exactly(shared_data: Path) -> None:
     # 2010) adding one gold pair among them. Six links a sentence to one other article
     # (not four) and rows sharing a sentence merged (merge_overlapping) took them from (256,
     # 212, 315) and (0.4701, 0.8476). A sentence's own parts worked out from its merged rows,
-    # and not listed when the row it labels reads them, took omissions from 297 and 0.8552.
-    assert (metrics["pairs_gold"], metrics["pairs_pred"], metrics["omissions"]) == (256, 248, 279)
-    assert (metrics["pair_f1"], metrics["omission_precision"]) == (0.4762, 0.8674)
+    # and not listed when the row it labels reads them, took omissions from 297 and 0.8552;
+    # pronouns no longer resolved to a name that qualifies a thing ("a Rolex watch") moved the
+    # subjects and so the fitted models: (256, 248, 279), (0.4762, 0.8674) before.
+    assert (metrics["pairs_gold"], metrics["pairs_pred"], metrics["omissions"]) == (256, 240, 283)
+    assert (metrics["pair_f1"], metrics["omission_precision"]) == (0.4798, 0.8657)
     assert (metrics["contradictions_gold"], metrics["false_contradiction_pairs"]) == (1, 0)
     assert any(line.startswith("missed ") for line in result.errors)
     assert any(line.startswith("false ") for line in result.errors)

@@ -79,11 +79,27 @@ def _person_words(doc: Doc) -> set[str]:
     return words
 
 
+def _qualifies_a_thing(token: Token) -> bool:
+    """Whether a word is part of a name that qualifies a common noun ("Bruce Lee" in "Bruce
+    Lee memorabilia", "Rolex" in "a Rolex watch")."""
+    for _ in range(6):
+        if token.dep_ != "compound":
+            return False
+        token = token.head
+        if token.ent_type_ != "PERSON":
+            return True
+    return False
+
+
 def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
-    """The nearest person named before a pronoun ("he" -> "Guterres"), else the pronoun."""
+    """The nearest person named before a pronoun ("he" -> "Guterres"), else the pronoun. A
+    name that only qualifies a thing ("a $43,000 Rolex watch", the parser having read "Rolex"
+    as a person) is no one a pronoun stands for."""
     doc = pronoun.doc
     for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
         tok = doc[i]
+        if _qualifies_a_thing(tok):
+            continue
         if tok.pos_ == "PROPN" and tok.text in names:
             end = i + 1
             start = i

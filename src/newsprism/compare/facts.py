@@ -932,7 +932,19 @@ def _clause(
     name = names.get(claim.subject_concept, "") if opens else ""
     if not name and first[0].lower() in ("he", "she"):
         name = names.get(unit.antecedent[0], "") or unit.antecedent[1]
-    return f"{name.split()[-1]} {first[1]}" if name else text
+    return f"{_surname(name)} {first[1]}" if name else text
+
+
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _surname(name: str) -> str:
+    """The word a report calls a person by after first naming them: "Jesse Jackson Jr." ->
+    "Jackson"."""
+    words = name.split()
+    while len(words) > 1 and words[-1].lower().rstrip(",") in _NAME_SUFFIXES:
+        words.pop()
+    return words[-1].rstrip(",")
 
 
 def fact_label(
@@ -978,12 +990,28 @@ def _own_part(unit: FactUnit, shared: set[str], settings: FactSettings) -> list[
         words = content_words(text)
         if len(words) < settings.min_single_words or text.lower().startswith("to "):
             continue
-        if _UNASSERTED.search(unit.text[: claim.start - unit.start]):
+        before = unit.text[: claim.start - unit.start]
+        if _UNASSERTED.search(before):
             continue  # "[until] the chamber resolves budget measures": no statement
+        if _purpose_goes_on(claim, unit):
+            continue  # "to pay for living expenses and [buy items]": a purpose too
         own = len(words - shared) >= settings.own_part_share * len(words)
         if own and not any(c.start <= claim.start and claim.end <= c.end for c in out):
             out.append(claim)
     return out
+
+
+def _purpose_goes_on(claim: Claim, unit: FactUnit) -> bool:
+    """Whether a clause continues a purpose ("to pay for living expenses and buy items"): the
+    clause just before it opens with "to" and is joined to it by "and" or "or"."""
+    before = [c for c in unit.claims if c.kind == "clause" and c.start < claim.start]
+    if not before:
+        return False
+    last = max(before, key=lambda c: c.start)
+    joined = unit.text[last.start - unit.start : claim.start - unit.start]
+    return claim_words(last, unit).lower().startswith("to ") and bool(
+        re.search(r"\b(?:and|or)\s*$", joined)
+    )
 
 
 def claim_words(claim: Claim, unit: FactUnit) -> str:
@@ -1004,8 +1032,12 @@ def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
     name = names.get(claim.subject_concept, "")
     if not name and claim.subject.lower() not in _PRONOUNS | _RELATIVE:
         name = claim.subject
-    if len(words) == 2 and name and words[0].lower() in _PRONOUNS | _RELATIVE:
-        return f"{name} {words[1]}"
+    if len(words) == 2 and words[0].lower() in _RELATIVE | _PRONOUNS:
+        follows = claim.subject and words[1].lower().startswith(claim.subject.lower())
+        if words[0].lower() in _RELATIVE and follows:
+            clause = words[1]  # "[the time] that Mr. Jackson was dipping ...": its subject next
+        elif name:
+            return f"{name} {words[1]}"
     if name and claim.subject and not clause.lower().startswith(claim.subject.lower()):
         return f"{name} {clause}"  # a clause sharing the sentence's subject: "called for ..."
     return clause[:1].upper() + clause[1:]
