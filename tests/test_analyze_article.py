@@ -40,3 +40,27 @@ def test_paragraph_always_ends_a_sentence(nlp) -> None:  # type: ignore[no-untyp
         'He called for a "just peace"',
         "During the meeting, they spoke.",
     ]
+
+
+def test_a_speaker_after_a_closed_quotation_stays_with_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Fox News (BASIL dev) closes a quotation with a full stop inside its marks and names the
+    speaker after it: '"... from Speaker Boehner." Durbin said.' "Durbin said." was a sentence
+    of its own, the quotation one with no speaker, and a row read "Durbin said.". A new
+    paragraph, or a sentence that opens a quotation of its own, stays apart."""
+    text = (
+        '"We offered the prime minister an opportunity to balance the invitation from Speaker '
+        'Boehner." Durbin said. "His refusal to meet is disappointing."\n'
+        'It was "fine."\nObama said.\n'
+        'He spoke. "Strong," he said.'
+    )
+    (analysis,) = analyze_articles([Article(id="q", text=text)])
+    assert [text[s.start : s.end] for s in analysis.sentences] == [
+        '"We offered the prime minister an opportunity to balance the invitation from Speaker '
+        'Boehner." Durbin said.',
+        '"His refusal to meet is disappointing."',
+        'It was "fine."',
+        "Obama said.",
+        "He spoke.",
+        '"Strong," he said.',
+    ]
+    assert [q.speaker for q in analysis.quotes][:1] == ["Durbin"]

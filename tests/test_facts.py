@@ -18,6 +18,7 @@ from newsprism.compare.facts import (
     best_threshold,
     claim_words,
     content_words,
+    develops,
     load_model,
     merge_neighbours,
     merge_overlapping,
@@ -280,6 +281,20 @@ def test_rows_name_the_person_and_keep_whole_statements(shared_data: Path) -> No
     )
 
 
+def test_a_development_needs_a_later_report() -> None:
+    """Planned in the first report, held in a later one: a development. Reports of one day
+    (BASIL gives days only) or of unknown times read differently; nothing had happened in
+    between (117 rows of the dev triplets were marked as developments, 51 now)."""
+    day = datetime(2024, 10, 21, tzinfo=UTC)
+    later = datetime(2024, 10, 24, tzinfo=UTC)
+    assert develops([(day, "planned"), (later, "happened")])
+    assert develops([(day, "planned"), (day, "uncertain"), (later, "denied")])
+    assert not develops([(day, "planned"), (day, "happened")])
+    assert not develops([(None, "planned"), (later, "happened")])
+    assert not develops([(day, "happened"), (later, "planned")])
+    assert not develops([(day, "planned"), (later, "planned")])
+
+
 def test_a_clause_opened_by_that_keeps_the_subject_that_follows() -> None:
     """ "[the time] that Mr. Jackson was dipping ..." is Mr. Jackson's clause: "that" goes, no
     name is put before it; "who visited Russia" takes its subject's name."""
@@ -391,8 +406,10 @@ def test_eval_facts_scores_three_triplets_exactly(shared_data: Path) -> None:
     # and not listed when the row it labels reads them, took omissions from 297 and 0.8552;
     # pronouns no longer resolved to a name that qualifies a thing ("a Rolex watch") moved the
     # subjects and so the fitted models: (256, 248, 279), (0.4762, 0.8674) before.
-    assert (metrics["pairs_gold"], metrics["pairs_pred"], metrics["omissions"]) == (256, 240, 283)
-    assert (metrics["pair_f1"], metrics["omission_precision"]) == (0.4798, 0.8657)
+    # A speaker after a closed quotation kept with it (analyze/sentences.py) moved them
+    # again: (256, 240, 283), (0.4798, 0.8657) before.
+    assert (metrics["pairs_gold"], metrics["pairs_pred"], metrics["omissions"]) == (256, 250, 276)
+    assert (metrics["pair_f1"], metrics["omission_precision"]) == (0.4743, 0.8696)
     assert (metrics["contradictions_gold"], metrics["false_contradiction_pairs"]) == (1, 0)
     assert any(line.startswith("missed ") for line in result.errors)
     assert any(line.startswith("false ") for line in result.errors)

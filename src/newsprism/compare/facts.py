@@ -42,6 +42,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -73,6 +74,7 @@ from newsprism.model import (
     Claim,
     Concept,
     Quantity,
+    Status,
     TimeExpr,
 )
 from newsprism.settings import DEFAULT, FactSettings
@@ -1104,8 +1106,15 @@ def align_facts(
         members = [units[a][u] for a, u in group]
         drops = [own_parts[member] for member in group]
         timeline = sorted(members, key=lambda m: order[m.article])
-        statuses = [claims[m.claim].status for m in timeline if m.claim in claims]
-        status_change = bool(statuses) and statuses[0] == "planned" and statuses[-1] != "planned"
+        # A development is told by the outlets' own reports: a quotation's "will" is its
+        # speaker's (Rice's "It's destructive ..." is no plan that later happened).
+        status_change = develops(
+            [
+                (by_article[m.article].published, claims[m.claim].status)
+                for m in timeline
+                if m.claim in claims and not m.quoted and not claims[m.claim].quoted
+            ]
+        )
         clauses = [
             _clause(m, by_article[m.article], names, drop)
             for m, drop in zip(members, drops, strict=True)
@@ -1203,6 +1212,22 @@ def align_facts(
     return out
 
 
+def develops(reports: Sequence[tuple[datetime | None, Status]]) -> bool:
+    """Whether reports of one fact, in publication order, tell a development: planned in the
+    first, held (or under way, or called off) in the last, published later. Reports of one
+    day (or of unknown times) differ in how they read, not in what had happened by then."""
+    if len(reports) < 2:
+        return False
+    (first, before), (last, after) = reports[0], reports[-1]
+    return (
+        before == "planned"
+        and after != "planned"
+        and first is not None
+        and last is not None
+        and first < last
+    )
+
+
 def _setting_rows(
     articles: Sequence[Article],
     analyses: Sequence[ArticleAnalysis],
@@ -1251,7 +1276,8 @@ def _setting_rows(
                 key=lambda c: (c.time is None or not c.time.value, c.status != "happened", c.start)
             )
         by_publication = sorted(cited, key=lambda article: order[article])
-        statuses = [cited[article][0].status for article in by_publication]
+        published = {a.id: a.published for a in articles}
+        reports = [(published[article], cited[article][0].status) for article in by_publication]
         rows.append(
             (
                 (setting.mentions[0][0], setting.mentions[0][2], 0),
@@ -1261,7 +1287,7 @@ def _setting_rows(
                     claims=[c.id for a in articles if a.id in cited for c in cited[a.id]],
                     articles=sorted(cited),
                     label=setting_label(setting),
-                    status_change=statuses[0] == "planned" and statuses[-1] != "planned",
+                    status_change=develops(reports),
                     kind="setting",
                 ),
             )
