@@ -64,3 +64,11 @@ def test_a_speaker_after_a_closed_quotation_stays_with_it(nlp) -> None:  # type:
         '"Strong," he said.',
     ]
     assert [q.speaker for q in analysis.quotes][:1] == ["Durbin"]
+    # Pieces that say more than who spoke, or open a quotation, stay sentences of their own.
+    for text in (
+        'Obama called it "a good deal." Biden added: "I agree."',
+        'The company called the report "false." Smith wrote the report.',
+        '"We will win." "You will lose," Smith said.',
+    ):
+        (analysis,) = analyze_articles([Article(id="r", text=text)])
+        assert len(analysis.sentences) == 2, text

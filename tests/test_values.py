@@ -658,6 +658,12 @@ def test_a_time_on_a_verb_that_makes_no_clause_is_compared_by_that_verb() -> Non
     (a,), (b,) = story_units(said, analyses)
     assert [t.verb for t in a.times + b.times] == ["announce", "announce"]
     assert date_conflict(a, b, DEFAULT.facts) is None
+    # Speech that is an event of its own is dated like any event.
+    a, b = _units(
+        ("Fox News", "Jackson pleaded guilty on Wednesday to conspiracy."),
+        ("HuffPost", "Jackson pleaded guilty on Monday to conspiracy."),
+    )
+    assert date_conflict(a, b, DEFAULT.facts) is not None
 
 
 def test_a_figure_over_a_span_of_years_is_not_compared_with_one_years() -> None:

@@ -79,15 +79,25 @@ def _person_words(doc: Doc) -> set[str]:
     return words
 
 
+# People or bodies a person's name qualifies ("Weinstein accusers", "the Obama
+# administration"): the name still names someone a pronoun may stand for.
+_PEOPLE_OF = frozenset(
+    {"accuser", "aide", "adviser", "advisor", "spokesman", "spokeswoman", "spokesperson",
+     "lawyer", "attorney", "supporter", "ally", "family", "staff", "staffer", "campaign",
+     "administration", "team", "camp", "allies", "backer", "critic", "loyalist"}
+)  # fmt: skip
+
+
 def _qualifies_a_thing(token: Token) -> bool:
-    """Whether a word is part of a name that qualifies a common noun ("Bruce Lee" in "Bruce
-    Lee memorabilia", "Rolex" in "a Rolex watch")."""
+    """Whether a word is part of a name that qualifies a thing ("Bruce Lee" in "Bruce Lee
+    memorabilia", "Rolex" in "a Rolex watch"), not people of that person's ("Weinstein
+    accusers")."""
     for _ in range(6):
         if token.dep_ != "compound":
             return False
         token = token.head
         if token.ent_type_ != "PERSON":
-            return True
+            return token.lemma_.lower() not in _PEOPLE_OF
     return False
 
 

@@ -28,14 +28,20 @@ def _speaker_tail(tokens: list[Token], before: list[Token]) -> bool:
     the same paragraph ("Durbin said.", "Mr. Weich wrote.")."""
     words = [t for t in tokens if not t.is_space and not t.is_punct]
     ends = [t for t in before if not t.is_space]
-    if not words or not ends or len(words) > _MAX_TAIL_WORDS or tokens[0].text in _CLOSING:
+    if not words or not ends or len(words) > _MAX_TAIL_WORDS:
         return False
+    if any(t.text in _CLOSING or t.text in "“‘" for t in tokens):
+        return False  # a quotation of its own: '"You will lose," Smith said.'
     last, doc = ends[-1], tokens[0].doc
     between = doc.text[last.idx + len(last.text) : tokens[0].idx]
+    # The speech verb ends the piece, or an adverb follows it ("Durbin said", "he said
+    # quietly"): "Smith wrote the report." is a sentence of its own.
+    verb = words[-2] if len(words) > 1 and words[-1].pos_ == "ADV" else words[-1]
     return (
         last.text in _CLOSING
         and "\n" not in between
-        and any(t.lemma_.lower() in _TAIL_VERBS for t in words)
+        and verb.lemma_.lower() in _TAIL_VERBS
+        and not tokens[-1].text.endswith(":")
     )
 
 

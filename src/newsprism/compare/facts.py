@@ -1004,16 +1004,16 @@ def _own_part(unit: FactUnit, shared: set[str], settings: FactSettings) -> list[
 
 
 def _purpose_goes_on(claim: Claim, unit: FactUnit) -> bool:
-    """Whether a clause continues a purpose ("to pay for living expenses and buy items"): the
-    clause just before it opens with "to" and is joined to it by "and" or "or"."""
-    before = [c for c in unit.claims if c.kind == "clause" and c.start < claim.start]
-    if not before:
+    """Whether a clause continues a purpose or a plan ("to pay for living expenses and buy
+    items"): it opens with its verb in the bare form, no subject of its own, and the words
+    before it in its part of the sentence are "to <verb> ... and" (or "or")."""
+    words = claim_words(claim, unit).split(" ", 1)
+    if claim.predicate_start != claim.start or words[0].lower() != claim.predicate:
         return False
-    last = max(before, key=lambda c: c.start)
-    joined = unit.text[last.start - unit.start : claim.start - unit.start]
-    return claim_words(last, unit).lower().startswith("to ") and bool(
-        re.search(r"\b(?:and|or)\s*$", joined)
-    )
+    return _TO_AND.search(unit.text[: claim.start - unit.start]) is not None
+
+
+_TO_AND = re.compile(r"\bto\s+[a-z]+\b[^,;.:]*\b(?:and|or)\s*$", re.IGNORECASE)
 
 
 def claim_words(claim: Claim, unit: FactUnit) -> str:
@@ -1023,7 +1023,7 @@ def claim_words(claim: Claim, unit: FactUnit) -> str:
 
 _RELATIVE = frozenset({"who", "which", "that"})
 # A clause these open is a condition or a time still to come, not something the outlet states.
-_UNASSERTED = re.compile(r"\b(?:if|unless|until|till|whether|lest|once|before)\s*$", re.I)
+_UNASSERTED = re.compile(r"\b(?:if|unless|until|till|whether|lest|once)\s*$", re.I)
 
 
 def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
@@ -1092,7 +1092,7 @@ def align_facts(
         for member in group:
             words = partners.setdefault(member, set())
             for other in group:
-                if other != member:
+                if other[0] != member[0]:  # other outlets' sentences, not its neighbours
                     words |= units[other[0]][other[1]].words
     own_parts = {
         member: _own_part(units[member[0]][member[1]], words, settings)
@@ -1214,8 +1214,9 @@ def align_facts(
 
 def develops(reports: Sequence[tuple[datetime | None, Status]]) -> bool:
     """Whether reports of one fact, in publication order, tell a development: planned in the
-    first, held (or under way, or called off) in the last, published later. Reports of one
-    day (or of unknown times) differ in how they read, not in what had happened by then."""
+    first, held (or under way, or called off) in the last, published later. Reports published
+    at one time (BASIL gives days only) or at unknown times differ in how they read, not in
+    what had happened by then."""
     if len(reports) < 2:
         return False
     (first, before), (last, after) = reports[0], reports[-1]
@@ -1224,7 +1225,7 @@ def develops(reports: Sequence[tuple[datetime | None, Status]]) -> bool:
         and after != "planned"
         and first is not None
         and last is not None
-        and first < last
+        and first.timestamp() < last.timestamp()  # one naive, one aware: as publication_order
     )
 
 
@@ -1247,6 +1248,7 @@ def _setting_rows(
             if is_event_word_claim(c) and c.predicate_start is not None:
                 words.setdefault(c.article, []).append(c)
     order = {a.id: publication_order(a, i) for i, a in enumerate(articles)}
+    published = {a.id: a.published for a in articles}
     rows = []
     for setting in occasion_settings(articles, analyses, concepts, quoted):
         cited: dict[str, list[Claim]] = {}
@@ -1276,7 +1278,6 @@ def _setting_rows(
                 key=lambda c: (c.time is None or not c.time.value, c.status != "happened", c.start)
             )
         by_publication = sorted(cited, key=lambda article: order[article])
-        published = {a.id: a.published for a in articles}
         reports = [(published[article], cited[article][0].status) for article in by_publication]
         rows.append(
             (

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
-from newsprism.analyze.quotes import SPEECH_VERBS
 from newsprism.compare.align import describe_time, head_key, predicate_key, time_interval
 from newsprism.compare.words import content_words
 from newsprism.model import Claim, ConflictKind, Quantity, TimeExpr
@@ -70,9 +69,18 @@ _MIN_SINGLE_CONTEXT_WORDS = 1
 _MAX_YEARS_APART = 3
 _MAX_PERIOD_DAYS_APART = 62  # "last week" / "last month": next to each other
 _GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get", "take"})
-# Verbs whose dates are not compared: general ones, and speech ("said Monday", "announced
-# Tuesday": one outlet may quote an earlier statement than another). "" dates no verb.
-_STATEMENT_VERBS = _GENERAL_PREDICATES | SPEECH_VERBS | {""}
+# Verbs whose dates are not compared: general ones, and those of reporting ("said Monday",
+# "announced Tuesday": one outlet may quote an earlier statement than another). Speech that
+# is an event of its own ("pleaded guilty", "testified", "charged") is compared. "" dates no
+# verb.
+_REPORTING_VERBS = frozenset(
+    {"say", "tell", "add", "state", "remark", "note", "argue", "claim", "confirm", "announce",
+     "declare", "insist", "explain", "write", "stress", "emphasize", "emphasise", "acknowledge",
+     "reply", "respond", "ask", "suggest", "report", "assert", "maintain", "contend", "comment",
+     "observe", "recall", "reiterate", "repeat", "tweet", "post", "point", "reveal", "disclose",
+     "mention", "describe", "brief", "indicate", "estimate", "believe", "think", "hint", "echo"}
+)  # fmt: skip
+_STATEMENT_VERBS = _GENERAL_PREDICATES | _REPORTING_VERBS | {""}
 # A state holds the cities named beside it: a city and a state are not two places of one event.
 _US_STATES = frozenset(
     {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
