@@ -219,8 +219,7 @@ def test_a_real_triplet_shows_each_shared_fact_once(shared_data: Path) -> None:
     )
     comparison = compare_articles(triplet.ordered())
     labels = [a.label for a in comparison.alignments if a.relation != "single"]
-    # The shipped model's rows (11 since it was trained on this session's parse; 12 before).
-    assert len(labels) == 11 and len(set(labels)) == 11
+    assert len(labels) == 12 and len(set(labels)) == 12
     assert sum(label.startswith("The Senate GOP's threat to filibuster") for label in labels) == 1
     assert not any(label.startswith("they (quoted)") for label in labels)
     # What a row shows an outlet reporting is not also listed as left out by it: the Times'
