@@ -337,6 +337,24 @@ def test_a_clause_opened_by_that_keeps_the_subject_that_follows() -> None:
     )
 
 
+def test_a_connective_after_a_dateline_is_cut_too() -> None:
+    day = datetime(2024, 1, 2, tzinfo=UTC)
+    text = (
+        "WASHINGTON — But Senator Smith voted against the farm bill on Tuesday, angering "
+        "farmers across the state."
+    )
+    articles = [
+        Article(id="a", text=text, outlet="X", published=day),
+        Article(
+            id="b", text="The weather in Paris was sunny on Sunday.", outlet="Y", published=day
+        ),
+    ]
+    labels = [a.label for a in compare_articles(articles).alignments]
+    assert labels[0] == (
+        "Senator Smith voted against the farm bill on Tuesday, angering farmers across the state."
+    )
+
+
 def test_a_connective_is_cut_but_not_the_sentences_own_words() -> None:
     def cut(text: str) -> str:
         tie = CONNECTIVE.match(text)

@@ -920,14 +920,7 @@ def _clause(
         ):
             end = cut
             break
-    text = _TRAILING.sub("", article.text[start:end].strip())
-    # "But", "Instead," tie the sentence to the one before it, which the row does not show.
-    tie = CONNECTIVE.match(text)
-    if tie and tie.end() < len(text):
-        text = text[tie.end() :]
-        at = len(text) - len(text.lstrip(QUOTE_CHARS))  # 'But “we will' -> '“We will'
-        if at < len(text) and text[at:].split(" ", 1)[0].islower():  # not "eBay"
-            text = text[:at] + text[at].upper() + text[at + 1 :]
+    text = _untied(_TRAILING.sub("", article.text[start:end].strip()))
     first = text.split(" ", 1)
     if claim is None or len(first) < 2 or first[0].lower() not in _PRONOUNS:
         return text
@@ -949,6 +942,19 @@ def _surname(name: str) -> str:
     return words[-1].rstrip(",")
 
 
+def _untied(text: str) -> str:
+    """Words without an opening "But", "Instead," that ties them to the sentence before,
+    which the row does not show ("But Brat unseated ..." -> "Brat unseated ...")."""
+    tie = CONNECTIVE.match(text)
+    if not tie or tie.end() >= len(text):
+        return text
+    text = text[tie.end() :]
+    at = len(text) - len(text.lstrip(QUOTE_CHARS))  # 'But “we will' -> '“We will'
+    if at < len(text) and text[at:].split(" ", 1)[0].islower():  # not "eBay"
+        text = text[:at] + text[at].upper() + text[at + 1 :]
+    return text
+
+
 def fact_label(
     unit: FactUnit,
     article: Article,
@@ -960,7 +966,8 @@ def fact_label(
     or an update note before it, with the speaker named when it is a quotation ("Putin
     (quoted): ...") and a quotation it opens closed."""
     words = _clause(unit, article, names, drop)
-    words = words[opening_note(words, unit.sentence == 0) :]  # "WASHINGTON — " is no fact
+    note = opening_note(words, unit.sentence == 0)  # "WASHINGTON — " is no fact
+    words = _untied(words[note:]) if note else words  # "WASHINGTON — But ..."
     text = _readable(words, settings.label_chars)
     if text.count("“") > text.count("”") and not text.endswith("”"):
         text += "”"
