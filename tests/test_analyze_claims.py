@@ -143,6 +143,9 @@ def test_a_pronoun_stands_for_a_person_not_a_name_that_qualifies_a_thing(nlp) ->
         "U.S. District Judge Robert L. Wilkins.",
     )
     assert [c.subject for c in claims if c.predicate == "plead"][1] == "Jesse Jackson Jr."
+    # A name that qualifies people of that person's still names the one "he" stands for.
+    claims = _claims(nlp, "Harvey Weinstein accusers met with prosecutors.\nHe denied it.")
+    assert _by_predicate(claims, "deny").subject == "Harvey Weinstein"
 
 
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -30,7 +30,7 @@ def _speaker_tail(tokens: list[Token], before: list[Token]) -> bool:
     ends = [t for t in before if not t.is_space]
     if not words or not ends or len(words) > _MAX_TAIL_WORDS:
         return False
-    if any(t.text in _CLOSING or t.text in "“‘" for t in tokens):
+    if any(t.text in _CLOSING or t.text in ("“", "‘") for t in tokens):
         return False  # a quotation of its own: '"You will lose," Smith said.'
     last, doc = ends[-1], tokens[0].doc
     between = doc.text[last.idx + len(last.text) : tokens[0].idx]

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
+from newsprism.analyze.quotes import SPEECH_VERBS
 from newsprism.compare.align import describe_time, head_key, predicate_key, time_interval
 from newsprism.compare.words import content_words
 from newsprism.model import Claim, ConflictKind, Quantity, TimeExpr
@@ -73,14 +74,11 @@ _GENERAL_PREDICATES = frozenset({"be", "have", "say", "tell", "do", "make", "get
 # "announced Tuesday": one outlet may quote an earlier statement than another). Speech that
 # is an event of its own ("pleaded guilty", "testified", "charged") is compared. "" dates no
 # verb.
-_REPORTING_VERBS = frozenset(
-    {"say", "tell", "add", "state", "remark", "note", "argue", "claim", "confirm", "announce",
-     "declare", "insist", "explain", "write", "stress", "emphasize", "emphasise", "acknowledge",
-     "reply", "respond", "ask", "suggest", "report", "assert", "maintain", "contend", "comment",
-     "observe", "recall", "reiterate", "repeat", "tweet", "post", "point", "reveal", "disclose",
-     "mention", "describe", "brief", "indicate", "estimate", "believe", "think", "hint", "echo"}
+_SPEECH_EVENTS = frozenset(
+    {"plead", "testify", "charge", "accuse", "rule", "deny", "admit", "appeal", "call",
+     "demand", "propose", "promise", "pledge", "vow", "threaten", "urge", "warn"}
 )  # fmt: skip
-_STATEMENT_VERBS = _GENERAL_PREDICATES | _REPORTING_VERBS | {""}
+_STATEMENT_VERBS = _GENERAL_PREDICATES | (SPEECH_VERBS - _SPEECH_EVENTS) | {""}
 # A state holds the cities named beside it: a city and a state are not two places of one event.
 _US_STATES = frozenset(
     {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
