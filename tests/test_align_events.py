@@ -54,3 +54,24 @@ def test_an_event_word_claim_lies_inside_its_sentence() -> None:
         (c.predicate, c.start, c.end, c.sentence) for c in analysis.claims if c.kind == "event"
     ]
     assert events == [("rival", 0, 91, 0), ("publish", 0, 91, 0)]
+
+
+def test_a_verb_takes_no_time_that_dates_another_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Dev triplet 2153fb: "the last week" dates what the administration "has made a
+    drumbeat", not the calling out; a noun's own time is still its own."""
+    from datetime import UTC, datetime
+
+    from newsprism.analyze.dates import find_times
+
+    text = (
+        "The president called out Speaker John Boehner for what the administration has made "
+        "a drumbeat over the last week. The summit on Thursday drew 20 leaders."
+    )
+    article = Article("A", text, published=datetime(2011, 11, 2, tzinfo=UTC))
+    doc = nlp(text)
+    times = find_times(doc, article)
+    assert [(t.text, t.verb) for t in times] == [("the last week", "make"), ("Thursday", "draw")]
+    claims = event_claims(doc, article, ArticleAnalysis("A", times=times))
+    dated = {c.predicate: c.time.text if c.time else None for c in claims}
+    assert dated["call"] is None
+    assert dated["summit"] == "Thursday"

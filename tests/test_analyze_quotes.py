@@ -79,6 +79,26 @@ def test_running_quote_and_relative_speaker(nlp) -> None:  # type: ignore[no-unt
     ]
 
 
+def test_a_quote_runs_on_past_a_sentence_about_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    # HuffPost (BASIL triplet 2153fb): the quotation after "Obama continued, ..." is Obama's;
+    # after a sentence about someone else it has no speaker.
+    text = (
+        '"In the House of Representatives, what have you guys been doing, John?" Obama said. '
+        "Obama continued, calling out Speaker of the House John Boehner. "
+        "\"You've been debating a commemorative coin for baseball. That's not putting people "
+        'back to work."\n'
+        '"We will rebuild," the mayor said. The White House disputed any suggestion of '
+        'impropriety. "There have been numerous instances in the past of such talks."'
+    )
+    quotes = find_quotes(nlp(text), Article(id="q", text=text))
+    assert [(q.text[:30], q.speaker) for q in quotes if q.direct] == [
+        ("In the House of Representative", "Obama"),
+        ("You've been debating a commemo", "Obama"),
+        ("We will rebuild", "the mayor"),
+        ("There have been numerous insta", ""),
+    ]
+
+
 def test_doubled_quote_marks_open_and_close_a_direct_quote(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "``We will not back down,'' Boehner told reporters on Tuesday. The vote is Friday."
     article = Article(id="t", text=text)

@@ -565,6 +565,43 @@ def test_last_week_against_last_month_is_a_date_contradiction() -> None:
     assert period_conflict(primaries, election) is None
 
 
+def test_one_event_told_in_other_words_is_dated_as_one() -> None:
+    """Dev triplet 2153fb: the Times has the House pass the motto resolution on Tuesday,
+    HuffPost has it vote on Wednesday: one event, two days. A week dating what the
+    administration "has made a drumbeat" is no event to set against "in September"."""
+    passed, voted = _units(
+        (
+            "The New York Times",
+            "He tweaked House Republicans for passing a resolution on Tuesday reaffirming the "
+            "national motto.",
+        ),
+        (
+            "HuffPost",
+            "On Wednesday, the House voted 396-9 on a bill that reaffirmed the motto.",
+        ),
+    )
+    found = date_conflict(passed, voted, DEFAULT.facts)
+    assert found is not None
+    assert [(t.text, describe_time(t)) for t in found] == [
+        ("Tuesday", "28 July 2015"),
+        ("Wednesday", "29 July 2015"),
+    ]
+    drumbeat, september = _units(
+        (
+            "Fox News",
+            "The president also called out House Speaker John Boehner for what the "
+            "administration has made a drumbeat over the last week -- a do-nothing Congress.",
+        ),
+        (
+            "The New York Times",
+            "Mr. Obama singled out the Republican leaders of the House and Senate, just as he "
+            "did in September when he visited an aging bridge.",
+        ),
+    )
+    assert period_conflict(drumbeat, september) is None
+    assert date_conflict(drumbeat, september, DEFAULT.facts) is None
+
+
 TRUSTEES = (
     "Trustees of the Social Security and Medicare Trust Fund last week warned the Social "
     "Security Trust Fund will be exhausted in 2036 and under current law, seniors would then "

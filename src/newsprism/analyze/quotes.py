@@ -42,6 +42,7 @@ SPEECH_VERBS = frozenset(
 DIRECT_ONLY_VERBS = frozenset({"continue", "conclude", "begin", "go", "put", "offer"})
 OPENERS = {"“": "”", '"': '"', "«": "»", "„": "“", "”": "”"}
 QUOTE_CHARS = frozenset('"“”«»„')
+_OPENING = '"“«„'
 PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
@@ -246,7 +247,10 @@ def _continued_speaker(
     found: list[Quote], sents: list[Span], start: int, end: int, names: set[str]
 ) -> Speaker | None:
     """A quote with no speaker of its own: a short "he said." right after it, or the speaker
-    of a direct quote that ended at most one sentence before (a quote running on)."""
+    of a direct quote that ended at most one sentence before (a quote running on), or two
+    when the sentence between is about that speaker and the quote opens its sentence
+    ('"... doing, John?" / Obama continued, calling out Boehner. / "You've been debating
+    ...')."""
     last = sentence_index(sents, max(start, end - 1))
     if last + 1 < len(sents) and len(sents[last + 1]) <= 8:
         for token in sents[last + 1]:
@@ -258,10 +262,27 @@ def _continued_speaker(
     for quote in reversed(found):
         if not quote.direct or not quote.speaker:
             continue
-        if first - sentence_index(sents, max(quote.start, quote.end - 1)) <= 1:
+        gap = first - sentence_index(sents, max(quote.start, quote.end - 1))
+        if gap <= 1 or (
+            gap == 2
+            and not sents[first].doc.text[sents[first].start_char : start].strip(_OPENING + " \n")
+            and not any(q.sentence == first - 1 for q in found)
+            and _about(sents[first - 1], quote.speaker)
+        ):
             return Speaker(quote.speaker, quote.speaker_start or 0, quote.speaker_end or 0)
         break
     return None
+
+
+def _about(sent: Span, speaker: str) -> bool:
+    """Whether a sentence's main clause has the speaker (by surname, or "he" / "she") as its
+    subject: "Obama continued, calling out ...", "Mrs. Clinton said, her voice rising."."""
+    surname = speaker.split()[-1].lower() if speaker.split() else ""
+    for token in sent.root.children:
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            words = [t.lower_ for t in token.subtree]
+            return token.lower_ in ("he", "she") or (bool(surname) and words[-1] == surname)
+    return False
 
 
 def _according_to(doc: Doc) -> list[tuple[Token, Token]]:

@@ -157,11 +157,15 @@ def _concept_at(mentions: Sequence[Mention], token: Token | None) -> str:
 
 
 def _own_time(times: Sequence[TimeExpr], token: Token) -> TimeExpr | None:
-    """The resolved time inside the event word's own phrase (its subtree), nearest first."""
+    """The resolved time inside the event word's own phrase (its subtree), nearest first; for
+    a verb, one that dates no other verb ("called out Boehner for what the administration has
+    made a drumbeat over the last week": the week dates the making, not the calling)."""
     words = list(token.subtree)
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     at = token.idx
     inside = [t for t in times if start <= t.start < end and t.value]
+    if token.pos_ in ("VERB", "AUX"):
+        inside = [t for t in inside if t.verb in ("", token.lemma_.lower())]
     return min(inside, key=lambda t: (abs(t.start - at), t.start), default=None)
 
 

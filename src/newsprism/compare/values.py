@@ -79,6 +79,16 @@ _SPEECH_EVENTS = frozenset(
      "demand", "propose", "promise", "pledge", "vow", "threaten", "urge", "warn"}
 )  # fmt: skip
 _STATEMENT_VERBS = _GENERAL_PREDICATES | (SPEECH_VERBS - _SPEECH_EVENTS) | {""}
+# Verbs that tell one event in other words, compared as one verb for dates: "the House
+# resolution passed Tuesday" / "On Wednesday, the House voted 396-9 on a bill".
+_ONE_EVENT = (
+    ("pass", "vote", "approve", "adopt"),
+    ("leave", "quit", "resign"),
+    ("indict", "charge"),
+    ("arrest", "detain"),
+    ("die", "kill"),
+)
+_EVENT_VERB = {verb: group[0] for group in _ONE_EVENT for verb in group}
 # A state holds the cities named beside it: a city and a state are not two places of one event.
 _US_STATES = frozenset(
     {"alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
@@ -290,11 +300,14 @@ def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | Non
     """A week one sentence gives outside the month the other gives, each its sentence's only
     week or month and neither naming a day ("last week warned" / "issued last month"). Two
     months, or two weeks, are most often two events ("primaries in mid May" / "an election in
-    June"), so they are not compared this way."""
+    June"), so they are not compared this way; nor a period dating a statement or a general
+    verb ("what the administration has made a drumbeat over the last week")."""
     periods = []
     for unit in (a, b):
         found = [t for t in unit.times if t.granularity in ("week", "month")]
         if len(found) != 1 or any(t.granularity == "day" for t in unit.times):
+            return None
+        if found[0].verb in _STATEMENT_VERBS:
             return None
         periods.append(found[0])
     ta, tb = periods
@@ -311,16 +324,18 @@ def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | Non
 def date_conflict(
     a: FactUnit, b: FactUnit, settings: FactSettings
 ) -> tuple[TimeExpr, TimeExpr] | None:
-    """Days or years that the two sentences give for the same event verb, and that cannot
-    both be right: the times of clauses with that verb, or times dating that verb where it
-    makes no clause of its own ("the story published Friday" / "the tabloid published a
-    story earlier this week"). Statements are not compared: "said on Monday" and "said on
-    Tuesday" are two."""
+    """Days or years that the two sentences give for the same event verb (or one told in other
+    words: "passed" / "voted"), and that cannot both be right: the times of clauses with that
+    verb, or times dating that verb where it makes no clause of its own ("the story published
+    Friday" / "the tabloid published a story earlier this week"). Statements are not compared:
+    "said on Monday" and "said on Tuesday" are two."""
 
     def dated(unit: FactUnit) -> list[tuple[str, TimeExpr]]:
         found = [(predicate_key(c), c.time) for c in unit.claims if c.time is not None]
         found += [(t.verb, t) for t in unit.times]
-        return [(verb, t) for verb, t in found if verb not in _STATEMENT_VERBS]
+        return [
+            (_EVENT_VERB.get(verb, verb), t) for verb, t in found if verb not in _STATEMENT_VERBS
+        ]
 
     for verb_a, time_a in dated(a):
         for verb_b, time_b in dated(b):
