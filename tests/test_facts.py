@@ -23,6 +23,7 @@ from newsprism.compare.facts import (
     claim_words,
     content_words,
     develops,
+    fits,
     load_model,
     merge_neighbours,
     merge_overlapping,
@@ -416,6 +417,15 @@ def test_an_own_part_reads_as_a_statement_with_its_subject() -> None:
                    predicate_start=44, predicate_end=50)  # fmt: skip
     assert not _participle(dogged, unit)
     assert _ASKED.match("how laws should be enforced")
+    # Dev triplet 8385a9: the parse took "she" (Justice Ginsburg) for Donald Trump; his title
+    # says he is no "she", so the pronoun stays.
+    doubled = Claim("t:k5", "t", 0, 1, 0, subject="Donald Trump", predicate="double",
+                    subject_concept="c4")  # fmt: skip
+    assert _resolved(doubled, "she doubled down on her criticism", {"c4": "Mr. Trump"}) == (
+        "She doubled down on her criticism"
+    )
+    assert fits("he", "Mr. Trump") and not fits("she", "Mr. Trump")
+    assert fits("she", "Ruth Bader Ginsburg") and not fits("he", "Mrs. Clinton")
 
 
 def test_a_connective_after_a_dateline_is_cut_too() -> None:

@@ -933,7 +933,18 @@ def _clause(
     name = names.get(claim.subject_concept, "") if opens else ""
     if not name and first[0].lower() in ("he", "she"):
         name = names.get(unit.antecedent[0], "") or unit.antecedent[1]
-    return f"{_surname(name)} {first[1]}" if name else text
+    return f"{_surname(name)} {first[1]}" if name and fits(first[0], name) else text
+
+
+def fits(pronoun: str, name: str) -> bool:
+    """Whether a name can stand for a pronoun as far as its title tells: "she" is no "Mr.
+    Trump", "he" no "Mrs. Clinton" (the parse has no gender, the newspapers' titles do)."""
+    title = name.split(" ", 1)[0].lower().rstrip(".")
+    if pronoun.lower() in ("she", "her"):
+        return title != "mr"
+    if pronoun.lower() in ("he", "him", "his"):
+        return title not in ("mrs", "ms", "miss")
+    return True
 
 
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -980,7 +991,8 @@ def fact_label(
     if speaker.lower() in _PRONOUNS | {"it"}:
         # "he said": the person last named; "they wrote", "it said": no one named.
         named = speaker.lower() in ("he", "she")
-        speaker = (names.get(unit.antecedent[0], "") or unit.antecedent[1]) if named else ""
+        person = (names.get(unit.antecedent[0], "") or unit.antecedent[1]) if named else ""
+        speaker = person if fits(speaker, person) else ""
     if unit.quoted and not speaker:
         return f"Quoted: {text}"  # no speaker found: still no statement of the outlet's own
     if unit.quoted and speaker.lower() not in text.lower():
@@ -1103,7 +1115,7 @@ def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
     words = clause.split(" ", 1)
     subject = claim.subject.strip()
     name = names.get(claim.subject_concept, "")
-    if not name[:1].isupper() and subject.lower() not in _RELATIVE:
+    if not name[:1].isupper() and subject.lower() not in _RELATIVE or not fits(subject, name):
         name = subject  # "they [may be required to file ...]": at least its own pronoun
     opener = _OPENERS.match(clause)
     if opener and subject and clause[opener.end() :].lower().startswith(subject.lower()):
@@ -1113,7 +1125,8 @@ def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
         if words[0].lower() in _RELATIVE and follows:
             clause = words[1]  # "[the time] that Mr. Jackson was dipping ...": its subject next
         elif name:
-            return _capital(f"{name} {words[1]}")
+            # "she" is no "Mr. Trump": the pronoun stays
+            return _capital(f"{name} {words[1]}" if fits(words[0], name) else clause)
     if name and subject and subject.lower() not in clause.lower():
         return _capital(f"{name} {clause}")  # a clause sharing the sentence's subject
     return _capital(clause)
