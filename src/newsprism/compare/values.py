@@ -300,8 +300,8 @@ def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | Non
     """A week one sentence gives outside the month the other gives, each its sentence's only
     week or month and neither naming a day ("last week warned" / "issued last month"). Two
     months, or two weeks, are most often two events ("primaries in mid May" / "an election in
-    June"), so they are not compared this way; nor a period dating a statement or a general
-    verb ("what the administration has made a drumbeat over the last week")."""
+    June"), so they are not compared this way; nor a period dating a statement, a general
+    verb ("what the administration has made a drumbeat over the last week") or no verb."""
     periods = []
     for unit in (a, b):
         found = [t for t in unit.times if t.granularity in ("week", "month")]
