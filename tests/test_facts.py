@@ -31,7 +31,7 @@ from newsprism.compare.facts import (
 )
 from newsprism.compare.words import CONNECTIVE, opening_note
 from newsprism.eval.common import EvalOptions, detect_dataset, run_task
-from newsprism.eval.loaders.facts import load_triplets
+from newsprism.eval.loaders.facts import Triplet, load_triplets
 from newsprism.eval.tasks.facts import read_mrpc
 from newsprism.model import Article, Claim
 from newsprism.pipeline import analyze_story, compare_articles
@@ -40,6 +40,15 @@ from newsprism.pipeline import analyze_story, compare_articles
 def _article(key: str, outlet: str, text: str, day: int = 12) -> Article:
     published = datetime(2016, 7, day, tzinfo=UTC)
     return Article(id=key, text=text, outlet=outlet, published=published)
+
+
+def _dev_triplet(shared_data: Path, uuid: str, among_first: int) -> Triplet:
+    """One hand-aligned dev triplet, by id, from the first ``among_first`` (skips without
+    the data)."""
+    folder = shared_data / "facts"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    return next(t for t in load_triplets(folder, among_first) if t.uuid == uuid)
 
 
 def test_content_words_are_cut_to_a_common_stem() -> None:
@@ -216,12 +225,7 @@ def test_a_real_triplet_shows_each_shared_fact_once(shared_data: Path) -> None:
     shared rows, three of them reading "The Senate GOP's threat to filibuster ..." and two
     "they (quoted): ..."; now each row reads differently, and a quotation whose speaker is
     only "they" is marked as quoted without a pronoun for a name."""
-    folder = shared_data / "facts"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
-    triplet = next(
-        t for t in load_triplets(folder, 8) if t.uuid == "ae243a95-b2c2-410c-9e2b-b083b4b8eb48"
-    )
+    triplet = _dev_triplet(shared_data, "ae243a95-b2c2-410c-9e2b-b083b4b8eb48", 8)
     comparison = compare_articles(triplet.ordered())
     labels = [a.label for a in comparison.alignments if a.relation != "single"]
     assert len(labels) == 12 and len(set(labels)) == 12
@@ -248,12 +252,7 @@ def test_a_row_reads_as_a_statement_of_its_own(shared_data: Path) -> None:
     Fox News' "So who is Dave Brat, and how did he pull off such a stunning win?" (its
     shortest clause), a question that states nothing; and "But Brat unseated ...", "Instead,
     he relied ..." leaned on sentences the row does not show."""
-    folder = shared_data / "facts"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
-    triplet = next(
-        t for t in load_triplets(folder, 46) if t.uuid == "ee05c9b3-529c-4268-ad72-19bd34f7197e"
-    )
+    triplet = _dev_triplet(shared_data, "ee05c9b3-529c-4268-ad72-19bd34f7197e", 46)
     alignments = compare_articles(triplet.ordered()).alignments
     labels = [a.label for a in alignments]
     shared = [a.label for a in alignments if a.relation != "single"]
@@ -273,12 +272,7 @@ def test_rows_name_the_person_and_keep_whole_statements(shared_data: Path) -> No
     Mr. Jackson was dipping into his campaign treasury" read "Mr. Jackson Mr. Jackson was
     dipping ...", and the second half of a purpose ("to pay for living expenses and buy items
     like stuffed animals") was a row of its own: "use buy items like stuffed animals"."""
-    folder = shared_data / "facts"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
-    triplet = next(
-        t for t in load_triplets(folder, 34) if t.uuid == "f506aafc-8b43-427a-936e-bbd1ef33e076"
-    )
+    triplet = _dev_triplet(shared_data, "f506aafc-8b43-427a-936e-bbd1ef33e076", 34)
     labels = [a.label for a in compare_articles(triplet.ordered()).alignments]
     assert "Jackson pleaded guilty to conspiracy before U.S. District Judge Robert L. Wilkins" in (
         labels
@@ -311,12 +305,7 @@ def test_quotations_name_their_speaker_and_one_vote_has_one_day(shared_data: Pat
     Wednesday, the House voted 396-9" (the gold's contradiction) was not compared (two
     verbs), while "made a drumbeat over the last week" against "just as he did in September"
     was a false one."""
-    folder = shared_data / "facts"
-    if not folder.is_dir():
-        pytest.skip(f"{folder} is absent")
-    triplet = next(
-        t for t in load_triplets(folder, 17) if t.uuid == "2153fb3e-6b09-410c-bfea-d095c49a54ba"
-    )
+    triplet = _dev_triplet(shared_data, "2153fb3e-6b09-410c-bfea-d095c49a54ba", 17)
     alignments = compare_articles(triplet.ordered()).alignments
     labels = [a.label for a in alignments]
     assert (

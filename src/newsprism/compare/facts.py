@@ -1115,7 +1115,7 @@ def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
     words = clause.split(" ", 1)
     subject = claim.subject.strip()
     name = names.get(claim.subject_concept, "")
-    if not name[:1].isupper() and subject.lower() not in _RELATIVE or not fits(subject, name):
+    if (not name[:1].isupper() and subject.lower() not in _RELATIVE) or not fits(subject, name):
         name = subject  # "they [may be required to file ...]": at least its own pronoun
     opener = _OPENERS.match(clause)
     if opener and subject and clause[opener.end() :].lower().startswith(subject.lower()):
