@@ -734,3 +734,51 @@ def test_a_figure_over_a_span_of_years_is_not_compared_with_one_years() -> None:
     assert [(x.text, y.text) for x, y in matched_numbers(a, b, 1.5)] == [
         ("$139 million", "roughly $141 million")
     ]
+
+
+def test_a_month_outside_the_year_the_other_gives_is_a_date_conflict() -> None:
+    """Dev triplet d3a1ce: Fox has Cowan quit "earlier this month", the Times has him leave
+    "last year": one departure, a month outside the other's year. A day outside the month
+    the other gives ("in mid May" / "on April 30", both ahead) is one too. Triplet af4a3f:
+    "a potential 2016 run" dates the run, not the leaving, so "left ... earlier this year"
+    and "quit ... in January" agree."""
+    quit_, left = _units(
+        (
+            "Fox News",
+            "Cowan joined the Patrick administration in 2009 and reportedly quit earlier this "
+            "month to join private practice.",
+        ),
+        (
+            "The New York Times",
+            "Cowan left the Patrick administration last year to return to the private sector.",
+        ),
+    )
+    found = date_conflict(quit_, left, DEFAULT.facts)
+    assert found is not None
+    assert [(t.text, describe_time(t)) for t in found] == [
+        ("earlier this month", "July 2015"),
+        ("last year", "2014"),
+    ]
+    may, april = _units(
+        ("Fox News", "Both political parties will hold special-election primaries in mid May."),
+        ("The New York Times", "The primary will be held on April 30."),
+    )
+    found = date_conflict(may, april, DEFAULT.facts)
+    assert found is not None
+    assert [describe_time(t) for t in found] == ["May 2016", "30 April 2016"]
+    host, show = _units(
+        (
+            "The New York Times",
+            "Huckabee, who left his job as a Fox News host earlier this year in preparation for "
+            "a potential 2016 run, was Arkansas governor from 1996 to 2007.",
+        ),
+        (
+            "Fox News",
+            'Huckabee, 59, quit his job hosting his own Fox News show, "Huckabee," in January.',
+        ),
+    )
+    assert [(t.text, t.verb) for t in host.times] == [
+        ("earlier this year", "leave"),
+        ("2016", ""),
+    ]
+    assert date_conflict(host, show, DEFAULT.facts) is None

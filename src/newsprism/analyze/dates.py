@@ -102,7 +102,10 @@ def _month_number(word: str) -> int | None:
 def dated_verb(token: Token) -> Token | None:
     """The verb a time expression (by its root token) dates: the nearest verb at or above it,
     at most six steps up ("published" in "the story published Friday", not the main verb of
-    the sentence around it)."""
+    the sentence around it). A time that modifies a noun ("a potential 2016 run", "the 2008
+    election") dates that noun's event, not a verb: None."""
+    if token.dep_ in ("compound", "nummod", "amod") and token.head.pos_ in ("NOUN", "PROPN"):
+        return None
     verb: Token | None = token
     steps = 0
     while verb is not None and verb.pos_ not in ("VERB", "AUX") and steps < 6:

@@ -264,6 +264,8 @@ def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
         if iweek[0] <= iday[0] < iweek[1]:
             return False
         return min(abs((iday[0] - iweek[0]).days), abs((iday[0] - iweek[1]).days)) <= max_days
+    if a.granularity != b.granularity and {a.granularity, b.granularity} <= set(_COARSER):
+        return _outside_conflict(a, b, max_days)
     if a.granularity != b.granularity or a.granularity not in ("day", "year"):
         return False
     ia, ib = time_interval(a), time_interval(b)
@@ -272,6 +274,28 @@ def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
     if a.granularity == "year":
         return abs(ia[0].year - ib[0].year) <= _MAX_YEARS_APART
     return abs((ia[0] - ib[0]).days) <= max_days
+
+
+# Day, month and year, finest first: a time of one set against a coarser one of the other.
+_COARSER = {"day": 0, "month": 1, "year": 2}
+
+
+def _outside_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
+    """A day or month outside the coarser month or year the other sentence gives for the same
+    event, and near it ("reportedly quit earlier this month", written in January 2013 / "left
+    the Patrick administration last year"; "primaries in mid May" / "would be held on April
+    30"): a day at most ``max_days`` from the month, a month in a year at most
+    ``_MAX_YEARS_APART`` from the other."""
+    fine, coarse = sorted((a, b), key=lambda t: _COARSER[t.granularity])
+    ifine, icoarse = time_interval(fine), time_interval(coarse)
+    if ifine is None or icoarse is None:
+        return False
+    if icoarse[0] <= ifine[0] < icoarse[1]:
+        return False
+    if coarse.granularity == "year":
+        return abs(ifine[0].year - icoarse[0].year) <= _MAX_YEARS_APART
+    gap = min(abs((ifine[0] - icoarse[0]).days), abs((ifine[0] - icoarse[1]).days))
+    return gap <= max_days
 
 
 # "from 1966 to 1978", "between 2007 and 2014": a span of years.
