@@ -762,8 +762,7 @@ def merge_overlapping(
                     return None
                 weakest, weighed = min(weakest, p), True
         # Groups that differ only in one article's sentences have no new pair to weigh: one
-        # inside the other is the same row, else they are left to merge_neighbours (which
-        # joins them only where those sentences are consecutive).
+        # inside the other is the same row, else they are left to merge_alike.
         return weakest if weighed or a <= b or b <= a else None
 
     live = {i: set(g) for i, g in enumerate(groups)}
@@ -796,21 +795,17 @@ def merge_overlapping(
     return [sorted(live[i]) for i in sorted(live)]
 
 
-def merge_neighbours(
-    groups: Sequence[list[tuple[int, int]]], units: Sequence[Sequence[FactUnit]]
-) -> list[list[tuple[int, int]]]:
-    """One group for a fact an outlet tells over neighbouring sentences: two groups whose
-    members are the same but for one article, where they are consecutive sentences, become
-    one ("met with Guterres" and "spoke with Guterres behind closed doors on Thursday
-    evening", each linked to "intends to hold a meeting with Guterres"). Every cross-article
-    pair of the merged group is a pair of one of the two, so it links nothing new. For agreed
-    facts only: a contradiction names its sentences exactly. Deterministic."""
+def merge_alike(groups: Sequence[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """One row for what the other outlets state once: groups whose members are the same but
+    for one article's sentences become one, whose cell for that article cites them all. An
+    outlet tells over two sentences ("met with Guterres" / "spoke with Guterres behind closed
+    doors on Thursday evening", each linked to "intends to hold a meeting with Guterres") or
+    in two places of its story what another states in one sentence; two rows labelled by that
+    one sentence would read as the same row twice. Every cross-article pair of the merged
+    group is a pair of one of the groups, so it links nothing new. For agreed facts only: a
+    contradiction names its sentences exactly. Deterministic."""
 
     Unit = tuple[int, int]
-
-    def run_of(members: Sequence[Unit], article: int) -> set[int]:
-        return {units[a][u].sentence for a, u in members if a == article}
-
     merged = [sorted(set(g)) for g in groups]
     while True:
         # Groups alike but for one article, by that article and what they share elsewhere.
@@ -820,25 +815,12 @@ def merge_neighbours(
                 rest = tuple(m for m in group if m[0] != article)
                 buckets.setdefault((rest, article), []).append(i)
         used: set[int] = set()
-        into: dict[int, list[int]] = {}  # first group of a run -> the groups merged into it
-        for (_, article), members in sorted(buckets.items()):
-            free = sorted(
-                (i for i in members if i not in used),
-                key=lambda i: (min(run_of(merged[i], article)), i),
-            )
-            run: list[int] = []
-            sentences: set[int] = set()
-            for i in [*free, -1]:
-                own = run_of(merged[i], article) if i >= 0 else set()
-                joined = sorted(sentences | own)
-                if i >= 0 and run and joined == list(range(joined[0], joined[0] + len(joined))):
-                    run.append(i)
-                    sentences |= own
-                    continue
-                if len(run) > 1:
-                    into[min(run)] = run
-                    used.update(run)
-                run, sentences = ([i], own) if i >= 0 else ([], set())
+        into: dict[int, list[int]] = {}  # first group of a bucket -> the groups merged into it
+        for _, members in sorted(buckets.items()):
+            free = [i for i in members if i not in used]
+            if len(free) > 1:
+                into[min(free)] = free
+                used.update(free)
         if not into:
             return merged
         gone = {i for run in into.values() for i in run if i != min(run)}
@@ -1167,13 +1149,12 @@ def align_facts(
             if scored.get((x, y), 0.0) >= settings.conflict_min_probability
         ]
         judged.append((group, values_conflict(strong, outlets, texts, settings)))
-    agreed = merge_neighbours(
+    agreed = merge_alike(
         merge_overlapping(
             [g for g, (conflicts, _, _) in judged if not conflicts],
             scored,
             settings.merge_min_probability,
-        ),
-        units,
+        )
     )
     judged = [(g, v) for g, v in judged if v[0]] + [(g, ([], [], [])) for g in agreed]
     # What each grouped sentence says beyond the facts it shares, with the partners of its
