@@ -19,6 +19,7 @@ from newsprism.compare.facts import (
     _clause,
     _participle,
     _resolved,
+    _stating,
     best_threshold,
     claim_words,
     content_words,
@@ -536,3 +537,34 @@ def test_eval_facts_scores_three_triplets_exactly(shared_data: Path) -> None:
     assert (metrics["contradictions_gold"], metrics["false_contradiction_pairs"]) == (1, 0)
     assert any(line.startswith("missed ") for line in result.errors)
     assert any(line.startswith("false ") for line in result.errors)
+
+
+def test_a_cell_leads_with_the_clause_that_states_its_rows_fact() -> None:
+    """The dev triplet on Jesse Jackson Jr.'s plea: in HuffPost's row "... was accused of spending
+    $750,000 in campaign funds on personal items", Fox's cell had led with its sentence's
+    first clause, "pleaded guilty Wednesday in federal court to charges"; the clause that
+    states the row's fact is "he spent $750,000 in campaign cash on personal items". A row
+    on the plea keeps the first clause."""
+    fox = _article(
+        "fox",
+        "Fox News",
+        "Former Rep. Jesse Jackson Jr. pleaded guilty Wednesday in federal court to charges "
+        "that he spent $750,000 in campaign cash on personal items.",
+    )
+    analyses, _ = analyze_story([fox])
+    ((unit,),) = story_units([fox], analyses)
+    claims = {c.id: c for c in analyses[0].claims}
+    texts = {"fox": fox.text}
+
+    def stating(label: str) -> str:
+        claim = claims[_stating(unit, content_words(label), claims, texts)]
+        return fox.text[claim.start : claim.end]
+
+    assert stating(
+        "How You Can Get Out of Debt, Build Wealth, and Achieve Your Financial Dreams, was "
+        "accused of spending $750,000 in campaign funds on personal items"
+    ) == ("he spent $750,000 in campaign cash on personal items")
+    assert (
+        stating("Jesse L. Jackson Jr. pleaded guilty on Wednesday to one felony count")
+        == (fox.text[claims[unit.claim].start : claims[unit.claim].end])
+    )

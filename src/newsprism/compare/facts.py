@@ -264,20 +264,48 @@ def load_model(model_file: str = DEFAULT.facts.model_file) -> FactModel:
     return FactModel.from_json(json.loads(raw))
 
 
+def _infinitive(claim: Claim, text: str) -> bool:
+    """A claim of an infinitive ("[The House vote] to reaffirm ...", "[her decision] to
+    veto"): its status is the plan, not what the sentence states."""
+    return text[claim.start : claim.start + 3].lower() == "to " and claim.predicate_start != (
+        claim.start
+    )
+
+
 def _representative(claims: Sequence[Claim], text: str) -> Claim | None:
     """The claim that stands for a sentence: its first full claim (usually the main clause),
-    the widest of those that start first, an infinitive ("[The House vote] to reaffirm ...",
-    "[her decision] to veto") only where no other is; for a sentence the parse gave no full
-    claim ("... cost taxpayers $1.1 million" read as a noun phrase), its widest event-word
-    claim."""
+    the widest of those that start first, an infinitive only where no other is; for a
+    sentence the parse gave no full claim ("... cost taxpayers $1.1 million" read as a noun
+    phrase), its widest event-word claim."""
     full = [c for c in claims if not is_event_word_claim(c)] or list(claims)
     if not full:
         return None
+    return min(full, key=lambda c: (_infinitive(c, text), c.start, -(c.end - c.start), c.id))
 
-    def infinitive(c: Claim) -> bool:
-        return text[c.start : c.start + 3].lower() == "to " and c.predicate_start != c.start
 
-    return min(full, key=lambda c: (infinitive(c), c.start, -(c.end - c.start), c.id))
+def _stating(
+    unit: FactUnit, words: set[str], claims: Mapping[str, Claim], texts: Mapping[str, str]
+) -> str:
+    """The claim of a sentence that states a row's fact: of its full claims but infinitives,
+    the one whose content words best match the row's words (F1 of the two sets), so that a
+    clause of the sentence that tells something else does not speak for it ("Former Rep.
+    Jesse Jackson Jr. pleaded guilty ..." in a row on what he spent); its representative
+    where none matches better."""
+    text = texts[unit.article]
+
+    def match(claim_id: str) -> float:
+        claim = claims.get(claim_id)
+        if claim is None or not words:
+            return 0.0
+        own = content_words(text[claim.start : claim.end])
+        shared = len(own & words)
+        return 2 * shared / (len(own) + len(words)) if shared else 0.0
+
+    clauses = [c.id for c in unit.claims if not is_event_word_claim(c) and not _infinitive(c, text)]
+    best = max(map(match, clauses), default=0.0)
+    if best <= match(unit.claim):
+        return unit.claim
+    return next(c for c in clauses if match(c) == best)
 
 
 def _name_key(concept: str, text: str) -> str:
@@ -1177,16 +1205,6 @@ def align_facts(
     for group, (conflicts, details, disputed) in judged:
         members = [units[a][u] for a, u in group]
         drops = [own_parts[member] for member in group]
-        timeline = sorted(members, key=lambda m: order[m.article])
-        # A development is told by the outlets' own reports: a quotation's "will" is its
-        # speaker's (Rice's "It's destructive ..." is no plan that later happened).
-        status_change = develops(
-            [
-                (by_article[m.article].published, claims[m.claim].status)
-                for m in timeline
-                if m.claim in claims and not m.quoted and not claims[m.claim].quoted
-            ]
-        )
         clauses = [
             _clause(m, by_article[m.article], names, drop)
             for m, drop in zip(members, drops, strict=True)
@@ -1225,13 +1243,34 @@ def align_facts(
         )
         used.add(label)
         shown.setdefault(group[source], set()).update(content_words(label))
+        # Each sentence's claim that states the row's fact leads its claims: the cell's status
+        # and the development are that claim's, not its sentence's first clause's.
+        stating = [
+            m.claim if k == source else _stating(m, content_words(label), claims, texts)
+            for k, m in enumerate(members)
+        ]
+        cited = [
+            [claim, *(c for c in m.cited() if c != claim)]
+            for m, claim in zip(members, stating, strict=True)
+        ]
+        # A development is told by the outlets' own reports: a quotation's "will" is its
+        # speaker's (Rice's "It's destructive ..." is no plan that later happened).
+        status_change = develops(
+            [
+                (by_article[m.article].published, claims[claim].status)
+                for m, claim in sorted(
+                    zip(members, stating, strict=True), key=lambda x: order[x[0].article]
+                )
+                if claim in claims and not m.quoted and not claims[claim].quoted
+            ]
+        )
         rows.append(
             (
                 (group[0][0], members[0].start, 0),
                 Alignment(
                     id="",
                     relation="contradicted" if conflicts else "agreed",
-                    claims=[c for m in members for c in m.cited()],
+                    claims=[c for ids in cited for c in ids],
                     articles=sorted({m.article for m in members}),
                     label=label,
                     conflicts=conflicts,
