@@ -148,6 +148,31 @@ def test_a_pronoun_stands_for_a_person_not_a_name_that_qualifies_a_thing(nlp) ->
     assert _by_predicate(claims, "deny").subject == "Harvey Weinstein"
 
 
+def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The Times (BASIL dev 2153fb): "he" in "just as he did in September when he visited an
+    aging bridge" is Mr. Obama, the subject of the sentence, not Mitch McConnell, the last
+    person it names. A pronoun under a subject that names no one ("McConnell, who said he
+    ...") is still the person named last, and so is a "she"."""
+    claims = _claims(
+        nlp,
+        "Mr. Obama singled out the Republican leaders of the House and Senate – Speaker John "
+        "A. Boehner of Ohio and Senator Mitch McConnell of Kentucky, the minority leader – "
+        "just as he did in September when he visited an aging bridge over the Ohio River.",
+    )
+    assert _by_predicate(claims, "visit").subject == "Obama"
+    claims = _claims(nlp, "Trump said Clinton lied when she testified.")
+    assert _by_predicate(claims, "testify").subject == "Clinton"
+    # A "she" is the person named last: a bare name tells no gender.
+    claims = _claims(
+        nlp,
+        "President Obama formally endorsed Hillary Clinton on Thursday, saying she has the "
+        "courage for the job.",
+    )
+    assert _by_predicate(claims, "have").subject == "Hillary Clinton"
+    claims = _claims(nlp, "Obama called McConnell, who said he would not yield.")
+    assert _by_predicate(claims, "yield").subject == "McConnell"
+
+
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
     """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
     to function. A verb with no one it directs still hands its claim on ("intends to hold")."""

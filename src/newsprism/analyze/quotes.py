@@ -102,21 +102,66 @@ def _qualifies_a_thing(token: Token) -> bool:
     return False
 
 
+def _name_at(doc: Doc, i: int, names: set[str]) -> str:
+    """The person's name whose last word is token ``i`` (its earlier name words with it)."""
+    start = i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text in names:
+        start -= 1
+    return doc[start : i + 1].text
+
+
+# Clauses whose subject pronoun most often means the subject of the clause they sit in.
+_EMBEDDED = frozenset({"advcl", "ccomp", "conj", "xcomp"})
+
+
+def _governing_subject(pronoun: Token, names: set[str]) -> str:
+    """The person named as subject of a clause the pronoun's clause sits in, before it: "Mr.
+    Obama singled out ... Senator Mitch McConnell ..., just as he did in September when he
+    visited an aging bridge" (he is Obama, not the last person named). A subject pronoun
+    there leads further up; any other subject: "". Dev sentences where this changed whom a
+    "he" means: right 10 times in a sample of 15 ("Mr. Cowan said that he would be relying on
+    Mr. Kerry's staff"), wrong 5 ("Labrador has not been shy about criticizing House Speaker
+    John Boehner ..., saying that he should step down")."""
+    verb = pronoun.head
+    for _ in range(4):
+        if verb.dep_ not in _EMBEDDED or verb.head.i == verb.i:
+            return ""
+        verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        if subject.i > pronoun.i:
+            return ""
+        if subject.lower_ == "he":
+            continue
+        if subject.pos_ == "PROPN" and subject.text in names:
+            return _name_at(pronoun.doc, subject.i, names)
+        return ""
+    return ""
+
+
 def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
-    """The nearest person named before a pronoun ("he" -> "Guterres"), else the pronoun. A
-    name that only qualifies a thing ("a $43,000 Rolex watch", the parser having read "Rolex"
-    as a person) is no one a pronoun stands for."""
+    """The person a subject pronoun stands for: for "he", the person subject of the clause
+    its clause sits in, else the nearest person named before it ("he" -> "Guterres"), else
+    the pronoun. A name that only qualifies a thing ("a $43,000 Rolex watch", the parser
+    having read "Rolex" as a person) is no one a pronoun stands for."""
+    # Not for "she": the subjects above a "she" that meant someone else were men ("Obama
+    # endorsed Hillary Clinton ..., saying she has the 'courage'"), and a bare name tells no
+    # gender.
+    governing = (
+        _governing_subject(pronoun, names)
+        if pronoun.dep_ == "nsubj" and pronoun.lower_ == "he"
+        else ""
+    )
+    if governing:
+        return governing
     doc = pronoun.doc
     for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
         tok = doc[i]
         if _qualifies_a_thing(tok):
             continue
         if tok.pos_ == "PROPN" and tok.text in names:
-            end = i + 1
-            start = i
-            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text in names:
-                start -= 1
-            return doc[start:end].text
+            return _name_at(doc, i, names)
     return pronoun.text
 
 

@@ -1072,7 +1072,11 @@ def _participle(claim: Claim, unit: FactUnit) -> bool:
     subject, or its subject is an object pronoun."""
     if claim.subject.lower() in _OBJECT_PRONOUNS:
         return True
-    words = [w for w in claim_words(claim, unit).lower().split() if w not in _ADVERBS]
+    words = [
+        w
+        for w in claim_words(claim, unit).lower().split()
+        if w not in _ADVERBS and not w.endswith("ly")  # "simultaneously mocking them ..."
+    ]
     return bool(words) and words[0].endswith("ing") and words[0] not in claim.subject.lower()
 
 
@@ -1121,15 +1125,20 @@ def _resolved(claim: Claim, clause: str, names: dict[str, str]) -> str:
     with the name of its subject ("Antonio Guterres visited ..."): the name it goes by when
     it is a proper name, else the subject's own words ("The June decision left open ...",
     not "decision left open ..."). A clause that names its subject after a relative or a
-    conjunction keeps that subject ("[when] conservatives ousted ...")."""
+    conjunction keeps that subject ("[when] conservatives ousted ..."), or names it for its
+    pronoun ("[when] he visited ..." -> "Mr. Obama visited ...")."""
     words = clause.split(" ", 1)
     subject = claim.subject.strip()
     name = names.get(claim.subject_concept, "")
     if (not name[:1].isupper() and subject.lower() not in _RELATIVE) or not fits(subject, name):
         name = subject  # "they [may be required to file ...]": at least its own pronoun
     opener = _OPENERS.match(clause)
-    if opener and subject and clause[opener.end() :].lower().startswith(subject.lower()):
-        clause, words = clause[opener.end() :], clause[opener.end() :].split(" ", 1)
+    rest = clause[opener.end() :] if opener else ""
+    if rest and (
+        (subject and rest.lower().startswith(subject.lower()))
+        or rest.split(" ", 1)[0].lower() in _PRONOUNS  # "when he visited ...": his name
+    ):
+        clause, words = rest, rest.split(" ", 1)
     if len(words) == 2 and words[0].lower() in _RELATIVE | _PRONOUNS:
         follows = subject and words[1].lower().startswith(subject.lower())
         if words[0].lower() in _RELATIVE and follows:
