@@ -175,7 +175,8 @@ def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) ->
 
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
     """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
-    to function. A verb with no one it directs still hands its claim on ("intends to hold")."""
+    to function; so with "called on lawmakers to" and "calling for groups to". A verb with no
+    one it directs still hands its claim on ("intends to hold")."""
     claims = _claims(nlp, "Guterres also urged BRICS to function as a global family.")
     assert [(c.predicate, c.subject, c.status) for c in claims] == [
         ("urge", "Guterres", "happened")
@@ -184,6 +185,16 @@ def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyp
     assert [(c.predicate, c.subject, c.status) for c in claims] == [
         ("call", "Obama", "happened"),
         ("visit", "Obama", "planned"),  # "He": the person last named
+    ]
+    # BASIL dev: "calling for Tea Party groups to weed ..." had shown "planned" (weed).
+    claims = _claims(
+        nlp,
+        "The group issued a resolution Tuesday calling for Tea Party groups to weed racist "
+        "elements out of their ranks.",
+    )
+    assert [(c.predicate, c.status) for c in claims] == [
+        ("issue", "happened"),
+        ("call", "happened"),
     ]
 
 

@@ -440,13 +440,14 @@ def _is_control(token: Token) -> bool:
 
 
 def _directed(token: Token) -> Token | None:
-    """Whom a directive verb directs: "urged [BRICS] to", "called on [lawmakers] to"."""
+    """Whom a directive verb directs: "urged [BRICS] to", "called on [lawmakers] to",
+    "calling for [Tea Party groups] to"."""
     if token.lemma_.lower() not in DIRECTIVE_VERBS:
         return None
     obj = next((c for c in token.children if c.dep_ == "dobj"), None)
     if obj is not None:
         return obj
-    on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+    on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "for")), None)
     return next((g for g in on.children if g.dep_ == "pobj"), None) if on is not None else None
 
 

@@ -1251,11 +1251,12 @@ def align_facts(
             first if first[1] not in used else next((x for x in labels if x[1] not in used), first)
         )
         used.add(label)
-        shown.setdefault(group[source], set()).update(content_words(label))
+        label_words = content_words(label)
+        shown.setdefault(group[source], set()).update(label_words)
         # Each sentence's claim that states the row's fact leads its claims: the cell's status
         # and the development are that claim's, not its sentence's first clause's.
         stating = [
-            m.claim if k == source else _stating(m, content_words(label), claims, texts)
+            m.claim if k == source else _stating(m, label_words, claims, texts)
             for k, m in enumerate(members)
         ]
         cited = [
