@@ -17,9 +17,10 @@ in the outlets' own voice (a quotation's numbers are its speaker's words).
   Retreat" with "$5,687.75 at Martha's Vineyard Holistic Retreat"). Numbers further apart
   than a factor of 1.5 count different things; durations, ranges ("between $19 and $22
   million"), odds ("a one-in-three chance") and ranks ("the No. 2 job") are not compared.
-- **Days and years** given for the same event verb ("has led House Democrats since 2002" /
+- **Days, months and years** given for the same event verb ("has led House Democrats since 2002" /
   "since 2003"; "the story published Friday" / "published a story earlier this week") that
-  cannot both be right. Days further apart than a week, years
+  cannot both be right, also a day or month outside the other's month or year ("quit
+  earlier this month" / "left ... last year"). Days further apart than a week, years
   further apart than three, are two events, not one event misdated; "said on Monday" and
   "said on Tuesday" are two statements. A span of years each sentence gives, each end at
   most three years off ("held the seat from 1966 to 1978" / "served from 1967 to 1979"). A
@@ -276,7 +277,8 @@ def _when_conflict(a: TimeExpr, b: TimeExpr, max_days: int) -> bool:
     return abs((ia[0] - ib[0]).days) <= max_days
 
 
-# Day, month and year, finest first: a time of one set against a coarser one of the other.
+# Day, month and year by coarseness: a time against a coarser one is compared by whether it
+# falls inside it (_outside_conflict).
 _COARSER = {"day": 0, "month": 1, "year": 2}
 
 
@@ -348,11 +350,11 @@ def period_conflict(a: FactUnit, b: FactUnit) -> tuple[TimeExpr, TimeExpr] | Non
 def date_conflict(
     a: FactUnit, b: FactUnit, settings: FactSettings
 ) -> tuple[TimeExpr, TimeExpr] | None:
-    """Days or years that the two sentences give for the same event verb (or one told in other
-    words: "passed" / "voted"), and that cannot both be right: the times of clauses with that
-    verb, or times dating that verb where it makes no clause of its own ("the story published
-    Friday" / "the tabloid published a story earlier this week"). Statements are not compared:
-    "said on Monday" and "said on Tuesday" are two."""
+    """Days, months or years that the two sentences give for the same event verb (or one told
+    in other words: "passed" / "voted"), and that cannot both be right: the times of clauses
+    with that verb, or times dating that verb where it makes no clause of its own ("the story
+    published Friday" / "the tabloid published a story earlier this week"). Statements are
+    not compared: "said on Monday" and "said on Tuesday" are two."""
 
     def dated(unit: FactUnit) -> list[tuple[str, TimeExpr]]:
         found = [(predicate_key(c), c.time) for c in unit.claims if c.time is not None]
