@@ -91,6 +91,37 @@ def test_seed_004_met_and_spoke(nlp) -> None:  # type: ignore[no-untyped-def]
             False,
         ),
         ("The governor has to resign by Friday.", "resign", "planned", False),
+        # BASIL dev sentences whose cells had read "planned", "uncertain" or "denied".
+        (
+            "Mr. Sestak said no and went on to win last week's primary against Senator "
+            "Arlen Specter.",
+            "win",
+            "happened",
+            False,
+        ),
+        ("He will go on to serve as chairman.", "serve", "planned", False),
+        (
+            "Although he's expressed openness to legal status previously, his comments could "
+            "be a hint at what's to come.",
+            "express",
+            "happened",
+            False,
+        ),
+        (
+            "If he has expressed openness, his comments could be a hint.",
+            "express",
+            "uncertain",
+            False,
+        ),
+        (
+            'The lone "no" vote in the Senate was Senate Minority Leader Harry Reid.',
+            "be",
+            "happened",
+            False,
+        ),
+        ("No senator voted for the bill.", "vote", "denied", True),
+        ("Freedom means that couples are entitled to marry.", "entitle", "happened", False),
+        ("The rule was meant to protect couples.", "protect", "planned", False),
     ],
 )
 def test_status_of_small_texts(nlp, text: str, predicate: str, status: str, negated: bool) -> None:  # type: ignore[no-untyped-def]
@@ -173,6 +204,21 @@ def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) ->
     assert _by_predicate(claims, "yield").subject == "McConnell"
 
 
+def test_a_sentence_status_is_read_inside_the_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The parse may hang a sentence on the headline above it; its status is still its own
+    (BASIL dev: under "Republicans Don't Need A Big Tent", "Beck closed a three-day
+    conference" had read "uncertain", as if not needed)."""
+    claims = _claims(
+        nlp,
+        "Glenn Beck CPAC 2010 Speech VIDEO: Republicans Don't Need A Big Tent\n\n"
+        "Bombastic conservative talk show host Glenn Beck closed a three-day conservative "
+        "conference on Saturday by demanding that Republicans get their own house in order "
+        "before re-trying their hand at governance.",
+    )
+    close = _by_predicate(claims, "close")
+    assert (close.status, close.negated) == ("happened", False)
+
+
 def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
     """ "Guterres urged BRICS to function ...": Guterres urged (it happened); he does not plan
     to function; so with "called on lawmakers to" and "calling for groups to". A verb with no
@@ -195,6 +241,16 @@ def test_a_directive_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyp
     assert [(c.predicate, c.status) for c in claims] == [
         ("issue", "happened"),
         ("call", "happened"),
+    ]
+    # In the passive: the order happened, to the one it directs (BASIL dev: "who was
+    # recently ordered to pay a fine" had shown "planned", the paying).
+    claims = _claims(
+        nlp, "Jack Phillips, who was recently ordered to pay a fine, spoke. He was asked to leave."
+    )
+    assert [(c.predicate, c.subject, c.status) for c in claims] == [
+        ("speak", "Jack Phillips", "happened"),
+        ("order", "Jack Phillips", "happened"),
+        ("ask", "Jack Phillips", "happened"),
     ]
 
 

@@ -450,18 +450,22 @@ def test_a_contradiction_shows_only_its_disputed_sides() -> None:
 
 
 def test_a_cell_names_a_status_only_in_the_outlets_own_voice() -> None:
-    """A fact an outlet reports as planned says so in its cell; the same words attributed to
-    a speaker, or in quotation marks, do not (the speaker's "will" is in the row's words),
-    and "ongoing", like "happened", is what a report states by default."""
+    """A fact an outlet reports as planned, in a row whose words say it happened, says so in
+    its cell; the same words attributed to a speaker, or in quotation marks, do not (the
+    speaker's "will" is in the row's quoted words), and "ongoing", like "happened", is what a
+    report states by default."""
     from newsprism.report.view import ReportView
 
     comparison = build_comparison()
-    mt = comparison.articles[0].id
+    mt, rt = (a.id for a in comparison.articles)
     claim = next(c for c in comparison.analyses[0].claims if c.id == f"{mt}:k2")
+    # A row on MT's sentence, its words RT's (RT's clause first): "happened".
+    row_of = next(a for a in comparison.alignments if a.claims == [f"{mt}:k2"])
+    row_of.claims, row_of.articles = [f"{rt}:k2", f"{mt}:k2"], [mt, rt]
 
     def word() -> str:
         view = ReportView(to_dict(comparison, OUTLETS))
-        row = next(r for r in view.matrix() if r.alignment["claims"] == [f"{mt}:k2"])
+        row = next(r for r in view.matrix() if r.alignment["claims"] == [f"{rt}:k2", f"{mt}:k2"])
         return row.cells[0].word
 
     assert word() == ""  # happened
@@ -475,3 +479,29 @@ def test_a_cell_names_a_status_only_in_the_outlets_own_voice() -> None:
     assert word() == ""
     claim.status = "uncertain"
     assert word() == "uncertain"
+
+
+def test_a_cell_names_no_status_the_rows_words_already_say() -> None:
+    """A row whose words are a negated or planned clause ("The suit doesn't contain
+    statistics") shows no "denied" or "planned" in the cells that report it so: a word only
+    where an outlet's report differs from the row's words."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    mt, rt = (a.id for a in comparison.articles)
+    claims = {c.id: c for an in comparison.analyses for c in an.claims}
+    row_of = next(a for a in comparison.alignments if a.claims == [f"{mt}:k2"])
+    row_of.claims, row_of.articles = [f"{mt}:k2", f"{rt}:k2"], [mt, rt]
+
+    def words() -> list[str]:
+        view = ReportView(to_dict(comparison, OUTLETS))
+        row = next(r for r in view.matrix() if r.alignment["claims"] == [f"{mt}:k2", f"{rt}:k2"])
+        return [cell.word for cell in row.cells]
+
+    claims[f"{mt}:k2"].status = claims[f"{rt}:k2"].status = "denied"
+    assert words() == ["", ""]
+    claims[f"{rt}:k2"].status = "planned"
+    assert words() == ["", "planned"]
+    claims[f"{mt}:k2"].attribution = "Yury Ushakov"  # the row's words are a speaker's
+    claims[f"{rt}:k2"].status = "denied"
+    assert words() == ["", "denied"]

@@ -218,7 +218,9 @@ class Alignment:
 
     id: str  # "a<k>"
     relation: Relation
-    claims: list[str]  # Claim ids, at most one per article is typical but not required
+    # Claim ids, at most one per article is typical but not required; of a fact row, the
+    # first is the clause its label reads.
+    claims: list[str]
     articles: list[str]  # articles that report it (sorted)
     label: str = ""  # short human summary, e.g. "Putin — meet — Guterres"
     conflicts: list[ConflictKind] = field(default_factory=list)

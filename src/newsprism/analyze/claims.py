@@ -28,7 +28,7 @@ from newsprism.analyze.quotes import (
     _person_words,
     _resolve_pronoun,
 )
-from newsprism.analyze.sentences import sentence_spans
+from newsprism.analyze.sentences import sentence_of, sentence_spans
 from newsprism.model import Article, Claim, Quantity, Quote, Status, TimeExpr
 from newsprism.settings import DEFAULT, AnalyzeSettings
 
@@ -77,6 +77,11 @@ BELIEF_VERBS = frozenset(
 FACTIVE_VERBS = frozenset({"manage", "begin", "start", "succeed", "help", "force", "get"})
 CONDITION_MARKS = frozenset({"if", "unless", "whether", "lest"})
 PURPOSE_MARKS = frozenset({"so", "in order", "to"})
+# Marks of an adverbial clause the writer asserts whatever the main clause's mood: "Although
+# he's expressed openness to legal status previously, his comments could be a hint ...".
+ASSERTED_MARKS = frozenset({"although", "though", "because", "whereas"})
+# Plan verbs that plan only with an infinitive: "meant to" plans, "this means that" does not.
+INFINITIVE_PLAN_VERBS = frozenset({"mean"})
 # Heads of the subject / object phrases: children kept in the phrase text.
 PHRASE_DEPS = frozenset(
     {"compound", "amod", "det", "poss", "nmod", "nummod", "appos", "conj", "cc", "flat",
@@ -143,7 +148,7 @@ def _own_reading(token: Token) -> StatusReading:
         elif child.dep_ == "mark" and low in CONDITION_MARKS:
             status, cue = "uncertain", low
         elif child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
-            g.dep_ == "det" and g.lower_ in ("no",) for g in child.children
+            g.dep_ == "det" and g.lower_ in ("no",) and not _quoted_word(g) for g in child.children
         ):
             negated = True
             cue = cue or "no"
@@ -183,8 +188,10 @@ def _own_reading(token: Token) -> StatusReading:
 
 
 def _governor(token: Token) -> tuple[Token, str] | None:
-    """The word whose meaning governs the predicate's status, and the relation to it."""
-    if token.head.i == token.i:
+    """The word whose meaning governs the predicate's status, and the relation to it: none
+    in another sentence (the parse may hang a sentence on a headline above it, across the
+    line break that ends it)."""
+    if token.head.i == token.i or sentence_of(token.head) != sentence_of(token):
         return None
     dep = token.dep_
     head = token.head
@@ -301,10 +308,15 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             if lemma in ONGOING_VERBS and dep == "xcomp":
                 parent = status_of(head, _depth + 1)
                 return _combine(StatusReading("ongoing", own.negated, lemma), parent)
+            if lemma == "go" and dep == "xcomp" and _prt(head, "on"):
+                # "went on to win": it did, as far as the going on did
+                base = StatusReading("happened", own.negated, "go on to")
+                return _combine(base, status_of(head, _depth + 1))
             if (
                 lemma in PLAN_VERBS
                 and dep in ("xcomp", "dobj", "ccomp", "nsubjpass")
                 and not (lemma in BELIEF_VERBS and dep == "ccomp")
+                and not (lemma in INFINITIVE_PLAN_VERBS and dep != "xcomp")
             ):
                 if own.status not in ("happened", "ongoing") and own.cue not in ("to", ""):
                     return own
@@ -335,6 +347,8 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
             if marks & CONDITION_MARKS:
                 return StatusReading("uncertain", own.negated, "if")
+            if marks & ASSERTED_MARKS:
+                return own
             if own.cue == "to" or marks & {"so", "order"}:
                 parent = status_of(head, _depth + 1)
                 return _combine(StatusReading("planned", own.negated, "to"), parent)
@@ -441,14 +455,35 @@ def _is_control(token: Token) -> bool:
 
 def _directed(token: Token) -> Token | None:
     """Whom a directive verb directs: "urged [BRICS] to", "called on [lawmakers] to",
-    "calling for [Tea Party groups] to"."""
+    "calling for [Tea Party groups] to", and in the passive "[Phillips], who was ordered to"
+    (the order is an event of its own; the paying is what it asks for)."""
     if token.lemma_.lower() not in DIRECTIVE_VERBS:
         return None
     obj = next((c for c in token.children if c.dep_ == "dobj"), None)
     if obj is not None:
         return obj
+    if token.tag_ == "VBN":
+        passive = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None and passive.tag_ in ("WDT", "WP") and token.dep_ == "relcl":
+            return token.head
+        if passive is not None:
+            return passive
     on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "for")), None)
     return next((g for g in on.children if g.dep_ == "pobj"), None) if on is not None else None
+
+
+def _prt(token: Token, word: str) -> bool:
+    """Whether a verb has this particle ("went [on]")."""
+    return any(c.dep_ == "prt" and c.lower_ == word for c in token.children)
+
+
+def _quoted_word(token: Token) -> bool:
+    """A word in quotation marks of its own, named rather than used: the "no" of 'the lone
+    "no" vote'."""
+    doc = token.doc
+    before = doc[token.i - 1].text if token.i > 0 else ""
+    after = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+    return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
 
 
 def _has_to(token: Token) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 _CACHE_KEY = "newsprism_sentences"
+_INDEX_KEY = "newsprism_sentence_of_token"
 
 
 def _has_content(tokens: list[Token]) -> bool:
@@ -87,6 +88,21 @@ def sentence_spans(doc: Doc) -> list[Span]:
             spans.append(doc[start:end])
     doc.user_data[_CACHE_KEY] = spans
     return list(spans)
+
+
+def sentence_of(token: Token) -> int:
+    """Index of the sentence (of ``sentence_spans``) holding a token; whitespace between two
+    sentences counts with the one before it. Cached per ``Doc``."""
+    doc = token.doc
+    index = doc.user_data.get(_INDEX_KEY)
+    if index is None:
+        index = [0] * len(doc)
+        spans = sentence_spans(doc)
+        for k, span in enumerate(spans):
+            end = spans[k + 1].start if k + 1 < len(spans) else len(doc)
+            index[span.start : end] = [k] * (end - span.start)
+        doc.user_data[_INDEX_KEY] = index
+    return int(index[token.i])
 
 
 def sentence_index(spans: list[Span], char: int) -> int:

@@ -1259,9 +1259,13 @@ def align_facts(
             m.claim if k == source else _stating(m, label_words, claims, texts)
             for k, m in enumerate(members)
         ]
+        # The sentence the row's words come from leads: its first claim is the row's clause.
         cited = [
             [claim, *(c for c in m.cited() if c != claim)]
-            for m, claim in zip(members, stating, strict=True)
+            for _, m, claim in sorted(
+                zip(range(len(members)), members, stating, strict=True),
+                key=lambda x: x[0] != source,
+            )
         ]
         # A development is told by the outlets' own reports: a quotation's "will" is its
         # speaker's (Rice's "It's destructive ..." is no plan that later happened).

@@ -294,6 +294,10 @@ class ReportView:
         )
         for alignment in ordered:
             cells = []
+            # What the row's words say of the event (its first claim, in the outlet's own
+            # voice): a cell's status word tells only where its outlet's report differs.
+            first = self.claims.get(alignment["claims"][0]) if alignment["claims"] else None
+            stated = first["status"] if first and _own_voice(first) else ""
             for article in self.articles:
                 mine = [
                     self.claims[c]
@@ -318,13 +322,12 @@ class ReportView:
                 else:
                     # Happened and ongoing are what a report states by default: a word only
                     # for what has not (yet) happened or is hedged, in the outlet's own voice
-                    # (a speaker's "not" or "will" is in the row's quoted words).
-                    own = (
-                        claim is not None
-                        and not claim.get("attribution")
-                        and not claim.get("quoted")
-                    )
-                    word = status if own and status not in ("happened", "ongoing") else ""
+                    # (a speaker's "not" or "will" is in the row's quoted words), and not
+                    # where the row's words already say it ("The suit doesn't contain
+                    # statistics" is no "denied" fact).
+                    own = claim is not None and _own_voice(claim)
+                    shown = own and status not in ("happened", "ongoing", stated)
+                    word = status if shown else ""
                     cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
@@ -491,6 +494,11 @@ class ReportView:
             row.refs.sort(key=lambda r: (r[1], r[2]))
         rows.sort(key=lambda r: (r.article.index, -r.score, r.text.lower(), r.refs[0][1]))
         return rows
+
+
+def _own_voice(claim: dict[str, Any]) -> bool:
+    """A claim the outlet states itself: neither attributed to a speaker nor quoted."""
+    return not claim.get("attribution") and not claim.get("quoted")
 
 
 def relation_of(alignment: dict[str, Any], article: str) -> str:
