@@ -484,7 +484,9 @@ def test_a_cell_names_a_status_only_in_the_outlets_own_voice() -> None:
 def test_a_cell_names_no_status_the_rows_words_already_say() -> None:
     """A row whose words are a negated or planned clause ("The suit doesn't contain
     statistics") shows no "denied" or "planned" in the cells that report it so: a word only
-    where an outlet's report differs from the row's words."""
+    where an outlet's report differs from the row's words, and only from a clause that tells
+    the row's fact in words of its own (not another part of its sentence, nor words the row
+    shows already)."""
     from newsprism.report.view import ReportView
 
     comparison = build_comparison()
@@ -492,6 +494,9 @@ def test_a_cell_names_no_status_the_rows_words_already_say() -> None:
     claims = {c.id: c for an in comparison.analyses for c in an.claims}
     row_of = next(a for a in comparison.alignments if a.claims == [f"{mt}:k2"])
     row_of.claims, row_of.articles = [f"{mt}:k2", f"{rt}:k2"], [mt, rt]
+    # RT's clause: "Guterres faced harsh criticism from the Kiev regime for accepting Putin's
+    # invitation."
+    row_of.label = "Guterres faced criticism from Kyiv for accepting the invitation"
 
     def words() -> list[str]:
         view = ReportView(to_dict(comparison, OUTLETS))
@@ -505,3 +510,10 @@ def test_a_cell_names_no_status_the_rows_words_already_say() -> None:
     claims[f"{mt}:k2"].attribution = "Yury Ushakov"  # the row's words are a speaker's
     claims[f"{rt}:k2"].status = "denied"
     assert words() == ["", "denied"]
+    row_of.label = "Guterres called the invasion a dangerous precedent"  # another fact
+    assert words() == ["", ""]
+    # The row's words hold the whole clause: it shows its "not" itself.
+    row_of.label = (
+        "Guterres faced harsh criticism from the Kiev regime for accepting Putin's invitation"
+    )
+    assert words() == ["", ""]
