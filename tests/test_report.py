@@ -517,3 +517,27 @@ def test_a_cell_names_no_status_the_rows_words_already_say() -> None:
         "Guterres faced harsh criticism from the Kiev regime for accepting Putin's invitation"
     )
     assert words() == ["", ""]
+
+
+def test_a_development_names_the_statuses_of_clauses_that_tell_it() -> None:
+    """In a row whose status moves (planned, then held), a cell names its status with ↻ when
+    its clause tells the row's fact, the row's own clause included; a clause telling another
+    part of its sentence is a plain ✓."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    mt, rt = (a.id for a in comparison.articles)
+    meeting = next(a for a in comparison.alignments if a.status_change)
+    meeting.label = "President Vladimir Putin met Antonio Guterres in Kazan on Thursday"
+    meeting.claims = [f"{rt}:k0", f"{mt}:k0"]
+
+    def cells() -> list[tuple[str, str]]:
+        view = ReportView(to_dict(comparison, OUTLETS))
+        row = next(r for r in view.matrix() if r.alignment["id"] == meeting.id)
+        return [(cell.symbol, cell.word) for cell in row.cells]
+
+    claims = {c.id: c for an in comparison.analyses for c in an.claims}
+    claims[f"{mt}:k0"].attribution = ""
+    assert cells() == [("↻", "planned"), ("↻", "happened")]
+    meeting.claims = [f"{rt}:k0", f"{mt}:k2"]  # MT's cell: "Guterres has called ..."
+    assert cells() == [("✓", ""), ("↻", "happened")]

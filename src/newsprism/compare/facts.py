@@ -63,9 +63,11 @@ from newsprism.compare.values import values_conflict
 from newsprism.compare.words import (
     CONNECTIVE,
     QUOTE_CHARS,
+    TELLS_ROW,
     content_words,
     ends_naturally,
     opening_note,
+    words_f1,
 )
 from newsprism.model import (
     Alignment,
@@ -297,9 +299,7 @@ def _stating(
         claim = claims.get(claim_id)
         if claim is None or not words:
             return 0.0
-        own = content_words(text[claim.start : claim.end])
-        shared = len(own & words)
-        return 2 * shared / (len(own) + len(words)) if shared else 0.0
+        return words_f1(content_words(text[claim.start : claim.end]), words)
 
     clauses = [c.id for c in unit.claims if not is_event_word_claim(c) and not _infinitive(c, text)]
     best = max(map(match, clauses), default=0.0)
@@ -1268,14 +1268,23 @@ def align_facts(
             )
         ]
         # A development is told by the outlets' own reports: a quotation's "will" is its
-        # speaker's (Rice's "It's destructive ..." is no plan that later happened).
+        # speaker's (Rice's "It's destructive ..." is no plan that later happened); and by
+        # clauses that tell the row's fact, not another part of a loosely linked sentence
+        # ("he would ban state-funded travel" is no plan of "Murray issued his ban").
         status_change = develops(
             [
                 (by_article[m.article].published, claims[claim].status)
                 for m, claim in sorted(
                     zip(members, stating, strict=True), key=lambda x: order[x[0].article]
                 )
-                if claim in claims and not m.quoted and not claims[claim].quoted
+                if claim in claims
+                and not m.quoted
+                and not claims[claim].quoted
+                and words_f1(
+                    content_words(texts[m.article][claims[claim].start : claims[claim].end]),
+                    label_words,
+                )
+                >= TELLS_ROW
             ]
         )
         rows.append(

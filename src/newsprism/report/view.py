@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.compare.words import content_words
+from newsprism.compare.words import TELLS_ROW, content_words, words_f1
 
 # A reference to words in one article: (article id, start, end).
 Ref = tuple[str, int, int]
@@ -319,7 +319,11 @@ class ReportView:
                 status = claim["status"] if claim else ""
                 if relation_of(alignment, article.id) == "contradicted":
                     cells.append(MatrixCell("contradicted", "✗", "", text, refs))
-                elif alignment["status_change"]:
+                elif alignment["status_change"] and (
+                    # a clause telling another part of its sentence moved through no status
+                    # of this fact: a plain ✓ (a setting row's words are no clause)
+                    alignment.get("kind") != "statement" or _tells(text, alignment["label"], True)
+                ):
                     cells.append(MatrixCell("status", "↻", status, text, refs))
                 else:
                     # Happened and ongoing are what a report states by default: a word only
@@ -498,21 +502,13 @@ class ReportView:
         return rows
 
 
-# Of a cell's clause's content words and the row's, the share (F1) from which the clause
-# tells the row's fact: under it, it tells another part of its sentence, and its status
-# would be another event's ("who did not respond to requests for comment" in a row on an
-# apology). Read on the dev triplets' cells (2026-12-07).
-_TELLS_ROW = 0.3
-
-
-def _tells(clause: str, label: str) -> bool:
+def _tells(clause: str, label: str, shown: bool = False) -> bool:
     """Whether a cell's clause states the row's fact in words of its own: it shares enough of
-    the row's words, and is not wholly among them (then the row shows it already)."""
+    the row's words, and (unless ``shown`` may be) is not wholly among them (then the row
+    shows it already). A development names every status it moves through, the row's own
+    clause's too."""
     mine, row = content_words(clause), content_words(label)
-    shared = len(mine & row)
-    if not shared or mine <= row:
-        return False
-    return 2 * shared / (len(mine) + len(row)) >= _TELLS_ROW
+    return (shown or not mine <= row) and words_f1(mine, row) >= TELLS_ROW
 
 
 def _own_voice(claim: dict[str, Any]) -> bool:
