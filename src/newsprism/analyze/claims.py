@@ -66,7 +66,7 @@ DENY_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "forget", "cance
 # Verbs that work against an event without saying it did not happen ("block", "stop").
 HINDER_VERBS = frozenset(
     {"stop", "cease", "prevent", "avoid", "halt", "block", "ban", "forbid",
-     "postpone", "quit", "suspend", "oppose", "resist", "bar", "veto", "delay"}
+     "postpone", "quit", "suspend", "oppose", "resist", "bar", "veto", "delay", "prohibit"}
 )  # fmt: skip
 BELIEF_VERBS = frozenset(
     {"believe", "think", "suspect", "fear", "allege", "claim", "suggest", "speculate",
@@ -137,9 +137,13 @@ def _own_reading(token: Token) -> StatusReading:
             status, cue = "uncertain", low
         elif low in STRONG_MODALS and status is None:
             status, cue, strong = "uncertain", low, True
+    if token.dep_ == "conj" and any(
+        c.dep_ == "cc" and c.lower_ == "nor" for c in token.head.children
+    ):
+        negated = True  # "neither approves nor [disapproves]"
     for child in children:
         low = child.lower_
-        if child.dep_ == "advmod" and low in ("never",):
+        if (child.dep_, low) in (("advmod", "never"), ("preconj", "neither")):
             negated = True
         elif child.dep_ == "advmod" and low in WEAK_ADVERBS and status is None:
             status, cue = "uncertain", low
@@ -217,6 +221,9 @@ def _combine(child: StatusReading, parent: StatusReading) -> StatusReading:
         return child
     if child.status in ("happened", "ongoing"):
         return StatusReading(parent.status, child.negated, parent.cue, parent.strong)
+    if parent.status == "denied" and parent.cue in DENY_VERBS | DISPUTE_VERBS:
+        # "rejected a proposal to combine the carriers": the combining is refused
+        return StatusReading("denied", child.negated, "under " + parent.cue)
     return child
 
 
@@ -246,6 +253,9 @@ def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
     words = {word, prep.head.lower_} if prep.dep_ in ("pcomp", "prep") else {word}
     if words & NEGATING_PREPS or (word == "than" and prep.head.lower_ == "rather"):
         return StatusReading("denied", True, word)
+    if word == "against" and token.dep_ == "pcomp" and token.tag_ == "VBG":
+        # "decided against seeking a white knight", "a stand against restricting ...": not done
+        return StatusReading("denied", False, "against")
     if word == "from" and token.dep_ == "pcomp":
         governor = prep.head.lemma_.lower()
         if governor in HINDER_FROM:
@@ -358,6 +368,13 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             return own
         if dep == "xcomp" and token.lemma_ == "see" and lemma == "remain":
             return StatusReading("uncertain", own.negated, "remains to be seen")
+        if dep == "xcomp" and lemma in ("able", "unable") and head.dep_ == "acomp":
+            # "were n't able to speak", "was unable to attend": it did not happen; "was able
+            # to leave": it did (as far as the clause holding "able" did)
+            holder = status_of(head.head, _depth + 1)
+            if lemma == "unable" or holder.negated or holder.status == "denied":
+                return StatusReading("denied", own.negated, "unable")
+            return _combine(StatusReading("happened", own.negated, "able to"), holder)
         if dep == "xcomp":
             return _combine(own, status_of(head, _depth + 1))
         if dep == "acl" and own.cue != "to":
@@ -386,6 +403,10 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             if own.negated:
                 return StatusReading("denied", True, "no")
             if dep in ("nsubj", "attr", "oprd"):
+                return _combine(own, status_of(head, _depth + 1))
+            if dep in ("compound", "amod") and head.pos_ == "NOUN":
+                # the event word naming a kind of thing shares its fate: "a memorial service
+                # ... was canceled", "an all-out bidding war ... seems unlikely"
                 return _combine(own, status_of(head, _depth + 1))
         return own
     return own
