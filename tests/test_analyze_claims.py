@@ -221,6 +221,16 @@ def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) ->
         ("They will be able to vote.", "vote", "planned", False),
         ("The court neither approves nor disapproves the decision.", "approves", "denied", True),
         ("The court neither approves nor disapproves the decision.", "disapproves", "denied", True),
+        ("Critics pointed to the lack of progress in the talks.", "progress", "denied", False),
+        ("He downplayed the likelihood of his organizing a bid.", "organizing", "uncertain", False),
+        ("The council ordered a global embargo on trade with Iraq.", "trade", "uncertain", False),
+        # "no": the subject's denies the event, the object's does not ("sees no end": he
+        # sees), the noun's denies the thing
+        ("No one held her back.", "held", "denied", True),
+        ("She says she sees no end to the misery.", "sees", "ongoing", False),
+        ("There have been no mass cancellations.", "cancellations", "denied", True),
+        # "decline" the noun refuses nothing
+        ("The company blamed the earnings decline on softer sales.", "sales", "happened", False),
     ],
 )
 def test_status_of_words(nlp, text: str, word: str, status: str, negated: bool) -> None:  # type: ignore[no-untyped-def]

@@ -151,13 +151,19 @@ def _own_reading(token: Token) -> StatusReading:
             status, cue, strong = "uncertain", low, True
         elif child.dep_ == "mark" and low in CONDITION_MARKS:
             status, cue = "uncertain", low
-        elif child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and any(
+        elif child.dep_ in ("nsubj", "nsubjpass") and any(
             g.dep_ == "det" and g.lower_ in ("no",) and not _quoted_word(g) for g in child.children
         ):
+            # "No one held her back": it did not happen. An object's "no" denies the thing,
+            # on its own word ("there have been no [cancellations]"), not the event: "he
+            # sees no end", "made no secret of" (he sees; she made it plain).
             negated = True
-            cue = cue or "no"
         elif child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nobody", "nothing", "none"):
             negated = True
+    if token.pos_ == "NOUN" and any(
+        c.dep_ == "det" and c.lower_ == "no" and not _quoted_word(c) for c in children
+    ):
+        negated, cue = True, cue or "no"  # "no mass cancellations", "no specific plans"
     if token.pos_ == "NOUN" and status is None:
         for child in children:
             low = child.lower_
@@ -240,6 +246,15 @@ DISPUTE_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "re
 FRAME_PREPS = frozenset({"in", "at", "during", "after", "before", "since", "by", "amid", "on"})
 NEGATING_PREPS = frozenset({"without", "instead", "rather", "except"})
 HINDER_FROM = frozenset({"refrain", "abstain", "desist"})
+# Nouns whose "of" names an event that is missing, or only possible ("the lack of", "the
+# likelihood of"), or whose "on" names an event held back ("an embargo on trade").
+ABSENCE_NOUNS = frozenset({"lack", "absence"})
+CHANCE_NOUNS = frozenset(
+    {"possibility", "likelihood", "chance", "prospect", "risk", "threat", "danger", "fear"}
+)
+CURB_NOUNS = frozenset(
+    {"ban", "embargo", "moratorium", "freeze", "limit", "restriction", "curb", "veto"}
+)
 
 
 def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
@@ -253,6 +268,13 @@ def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
     words = {word, prep.head.lower_} if prep.dep_ in ("pcomp", "prep") else {word}
     if words & NEGATING_PREPS or (word == "than" and prep.head.lower_ == "rather"):
         return StatusReading("denied", True, word)
+    holder = prep.head.lemma_.lower()
+    if word == "of" and holder in ABSENCE_NOUNS:
+        return StatusReading("denied", False, holder)  # "the lack of piloting opportunities"
+    if word == "of" and holder in CHANCE_NOUNS:
+        return StatusReading("uncertain", False, holder)  # "the likelihood of his organizing"
+    if word == "on" and holder in CURB_NOUNS:
+        return StatusReading("uncertain", False, holder)  # "an embargo on trade"
     if word == "against" and token.dep_ == "pcomp" and token.tag_ == "VBG":
         # "decided against seeking a white knight", "a stand against restricting ...": not done
         return StatusReading("denied", False, "against")
@@ -299,7 +321,7 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
                 return StatusReading("happened", own.negated, "had to")
             return StatusReading("planned", own.negated, "has to")
         if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "csubj"):
-            if lemma in DENY_VERBS:
+            if lemma in DENY_VERBS and head.pos_ in ("VERB", "AUX"):  # not "the decline"
                 if head_reading.negated:  # "did not deny" -> the event stands
                     return own
                 return StatusReading("denied", own.negated, lemma)
