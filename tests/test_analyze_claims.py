@@ -229,6 +229,11 @@ def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) ->
         ("No one held her back.", "held", "denied", True),
         ("She says she sees no end to the misery.", "sees", "ongoing", False),
         ("There have been no mass cancellations.", "cancellations", "denied", True),
+        ("Neither side would say what happened.", "say", "uncertain", True),
+        # refusing: "turned down", "withdrew its offer to" (not "withdrew from the race")
+        ("Bush turned down such treatment for other watches.", "treatment", "denied", False),
+        ("StatesWest said it withdrew its offer to acquire Mesa.", "acquire", "denied", False),
+        ("He withdrew from the race in March.", "race", "happened", False),
         # "decline" the noun refuses nothing
         ("The company blamed the earnings decline on softer sales.", "sales", "happened", False),
     ],

@@ -62,7 +62,9 @@ PLAN_VERBS = frozenset(
 )  # fmt: skip
 UNCERTAIN_VERBS = frozenset({"try", "attempt", "seek", "strive"})
 ONGOING_VERBS = frozenset({"continue", "keep", "remain", "resume"})
-DENY_VERBS = frozenset({"fail", "refuse", "decline", "neglect", "forget", "cancel", "abandon"})
+DENY_VERBS = frozenset(
+    {"fail", "refuse", "decline", "neglect", "forget", "cancel", "abandon", "withdraw"}
+)
 # Verbs that work against an event without saying it did not happen ("block", "stop").
 HINDER_VERBS = frozenset(
     {"stop", "cease", "prevent", "avoid", "halt", "block", "ban", "forbid",
@@ -145,6 +147,12 @@ def _own_reading(token: Token) -> StatusReading:
         low = child.lower_
         if (child.dep_, low) in (("advmod", "never"), ("preconj", "neither")):
             negated = True
+        elif (
+            child.dep_ == "advmod"
+            and low == "longer"
+            and any(g.lower_ == "no" for g in child.children)
+        ):
+            negated = True  # "many no longer make the national news"
         elif child.dep_ == "advmod" and low in WEAK_ADVERBS and status is None:
             status, cue = "uncertain", low
         elif child.dep_ == "advmod" and low in STRONG_ADVERBS and status is None:
@@ -152,7 +160,8 @@ def _own_reading(token: Token) -> StatusReading:
         elif child.dep_ == "mark" and low in CONDITION_MARKS:
             status, cue = "uncertain", low
         elif child.dep_ in ("nsubj", "nsubjpass") and any(
-            g.dep_ == "det" and g.lower_ in ("no",) and not _quoted_word(g) for g in child.children
+            g.dep_ == "det" and g.lower_ in ("no", "neither") and not _quoted_word(g)
+            for g in child.children
         ):
             # "No one held her back": it did not happen. An object's "no" denies the thing,
             # on its own word ("there have been no [cancellations]"), not the event: "he
@@ -246,6 +255,8 @@ DISPUTE_VERBS = frozenset({"deny", "reject", "dismiss", "refute", "dispute", "re
 FRAME_PREPS = frozenset({"in", "at", "during", "after", "before", "since", "by", "amid", "on"})
 NEGATING_PREPS = frozenset({"without", "instead", "rather", "except"})
 HINDER_FROM = frozenset({"refrain", "abstain", "desist"})
+# Phrasal verbs read as the verb they mean: "turned down such treatment" refuses it.
+PHRASAL_LEMMAS = {("turn", "down"): "refuse", ("call", "off"): "cancel", ("rule", "out"): "refuse"}
 # Nouns whose "of" names an event that is missing, or only possible ("the lack of", "the
 # likelihood of"), or whose "on" names an event held back ("an embargo on trade").
 ABSENCE_NOUNS = frozenset({"lack", "absence"})
@@ -308,6 +319,7 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
         return own
     head, dep = gov
     lemma = head.lemma_.lower()
+    lemma = PHRASAL_LEMMAS.get((lemma, _particle(head)), lemma)  # "turned down" = refuse
     head_reading = _own_reading(head)
     has_yet = any(c.lower_ == "yet" for c in head.children)
     if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "advcl", "csubj", "pcomp"):
@@ -321,7 +333,11 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
                 return StatusReading("happened", own.negated, "had to")
             return StatusReading("planned", own.negated, "has to")
         if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "csubj"):
-            if lemma in DENY_VERBS and head.pos_ in ("VERB", "AUX"):  # not "the decline"
+            if (
+                lemma in DENY_VERBS
+                and head.pos_ in ("VERB", "AUX")  # not "the decline"
+                and not (dep == "pobj" and token.head.lower_ == "from")  # "withdrew from the race"
+            ):
                 if head_reading.negated:  # "did not deny" -> the event stands
                     return own
                 return StatusReading("denied", own.negated, lemma)
@@ -513,6 +529,11 @@ def _directed(token: Token) -> Token | None:
             return passive
     on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in ("on", "for")), None)
     return next((g for g in on.children if g.dep_ == "pobj"), None) if on is not None else None
+
+
+def _particle(token: Token) -> str:
+    """A verb's particle ("down" of "turned down"), or ""."""
+    return next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
 
 
 def _prt(token: Token, word: str) -> bool:
