@@ -356,7 +356,7 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
             if lemma in ONGOING_VERBS and dep == "xcomp":
                 parent = status_of(head, _depth + 1)
                 return _combine(StatusReading("ongoing", own.negated, lemma), parent)
-            if lemma == "go" and dep == "xcomp" and _prt(head, "on"):
+            if lemma == "go" and dep == "xcomp" and _particle(head) == "on":
                 # "went on to win": it did, as far as the going on did
                 base = StatusReading("happened", own.negated, "go on to")
                 return _combine(base, status_of(head, _depth + 1))
@@ -532,13 +532,8 @@ def _directed(token: Token) -> Token | None:
 
 
 def _particle(token: Token) -> str:
-    """A verb's particle ("down" of "turned down"), or ""."""
+    """A verb's particle ("down" of "turned down", "on" of "went on"), or ""."""
     return next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
-
-
-def _prt(token: Token, word: str) -> bool:
-    """Whether a verb has this particle ("went [on]")."""
-    return any(c.dep_ == "prt" and c.lower_ == word for c in token.children)
 
 
 def _quoted_word(token: Token) -> bool:

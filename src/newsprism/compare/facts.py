@@ -308,6 +308,12 @@ def _stating(
     return next(c for c in clauses if match(c) == best)
 
 
+def _tells_row(claim: Claim, text: str, row_words: set[str]) -> bool:
+    """Whether a clause tells a row's fact in words of its own (content-word F1 with the
+    row's words at least ``TELLS_ROW``), not another part of its sentence."""
+    return words_f1(content_words(text[claim.start : claim.end]), row_words) >= TELLS_ROW
+
+
 def _name_key(concept: str, text: str) -> str:
     if concept:
         return concept
@@ -1280,11 +1286,7 @@ def align_facts(
                 if claim in claims
                 and not m.quoted
                 and not claims[claim].quoted
-                and words_f1(
-                    content_words(texts[m.article][claims[claim].start : claims[claim].end]),
-                    label_words,
-                )
-                >= TELLS_ROW
+                and _tells_row(claims[claim], texts[m.article], label_words)
             ]
         )
         rows.append(

@@ -322,7 +322,8 @@ class ReportView:
                 elif alignment["status_change"] and (
                     # a clause telling another part of its sentence moved through no status
                     # of this fact: a plain ✓ (a setting row's words are no clause)
-                    alignment.get("kind") != "statement" or _tells(text, alignment["label"], True)
+                    alignment.get("kind") != "statement"
+                    or _tells(text, alignment["label"], may_be_the_row=True)
                 ):
                     cells.append(MatrixCell("status", "↻", status, text, refs))
                 else:
@@ -502,13 +503,13 @@ class ReportView:
         return rows
 
 
-def _tells(clause: str, label: str, shown: bool = False) -> bool:
+def _tells(clause: str, label: str, may_be_the_row: bool = False) -> bool:
     """Whether a cell's clause states the row's fact in words of its own: it shares enough of
-    the row's words, and (unless ``shown`` may be) is not wholly among them (then the row
-    shows it already). A development names every status it moves through, the row's own
+    the row's words, and is not wholly among them (then the row shows it already), unless it
+    ``may_be_the_row``: a development names every status it moves through, the row's own
     clause's too."""
     mine, row = content_words(clause), content_words(label)
-    return (shown or not mine <= row) and words_f1(mine, row) >= TELLS_ROW
+    return (may_be_the_row or not mine <= row) and words_f1(mine, row) >= TELLS_ROW
 
 
 def _own_voice(claim: dict[str, Any]) -> bool:
