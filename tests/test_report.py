@@ -541,3 +541,31 @@ def test_a_development_names_the_statuses_of_clauses_that_tell_it() -> None:
     assert cells() == [("↻", "planned"), ("↻", "happened")]
     meeting.claims = [f"{rt}:k0", f"{mt}:k2"]  # MT's cell: "Guterres has called ..."
     assert cells() == [("✓", ""), ("↻", "happened")]
+
+
+def test_a_cell_names_no_status_another_clause_of_the_rows_words_says() -> None:
+    """The row's words may hold a second clause of their sentence whole ("... for same-sex
+    couples who live in any of the 37 states that do not recognize their marriage"): its
+    status is said too, and a cell reporting it so names none."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    mt, rt = (a.id for a in comparison.articles)
+    claims = {c.id: c for an in comparison.analyses for c in an.claims}
+    row_of = next(a for a in comparison.alignments if a.claims == [f"{mt}:k2"])
+    row_of.claims, row_of.articles = [f"{mt}:k2", f"{mt}:k1", f"{rt}:k2"], [mt, rt]
+    claims[f"{mt}:k1"].sentence = claims[f"{mt}:k2"].sentence  # one sentence, two clauses
+    claims[f"{mt}:k1"].status = claims[f"{rt}:k2"].status = "planned"
+    # RT's clause: "Guterres faced harsh criticism from the Kiev regime for accepting Putin's
+    # invitation."; MT's second: "Leaders from 32 nations are expected at the BRICS summit."
+    words = "Guterres faced criticism from Kyiv for accepting the invitation"
+
+    def rt_word() -> str:
+        view = ReportView(to_dict(comparison, OUTLETS))
+        row = next(r for r in view.matrix() if r.alignment["id"] == row_of.id)
+        return row.cells[1].word
+
+    row_of.label = words
+    assert rt_word() == "planned"
+    row_of.label = f"{words}, as leaders from 32 nations are expected at the BRICS summit"
+    assert rt_word() == ""

@@ -296,10 +296,7 @@ class ReportView:
         )
         for alignment in ordered:
             cells = []
-            # What the row's words say of the event (its first claim, in the outlet's own
-            # voice): a cell's status word tells only where its outlet's report differs.
-            first = self.claims.get(alignment["claims"][0]) if alignment["claims"] else None
-            stated = first["status"] if first and _own_voice(first) else ""
+            stated = self._stated(alignment)
             for article in self.articles:
                 mine = [
                     self.claims[c]
@@ -333,11 +330,28 @@ class ReportView:
                     # where the row's words already say it ("The suit doesn't contain
                     # statistics" is no "denied" fact).
                     own = claim is not None and _own_voice(claim)
-                    shown = own and status not in ("happened", "ongoing", stated)
+                    shown = own and status not in ("happened", "ongoing", *stated)
                     word = status if shown and _tells(text, alignment["label"]) else ""
                     cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
+
+    def _stated(self, alignment: dict[str, Any]) -> set[str]:
+        """What the row's words say of the events they tell, in the outlet's own voice: the
+        status of the row's clause (its first claim) and of the other clauses of its sentence
+        that the words show whole ("... in any of the 37 states that do not recognize ...").
+        A cell's status word tells only where its outlet's report differs."""
+        first = self.claims.get(alignment["claims"][0]) if alignment["claims"] else None
+        if first is None or not _own_voice(first):
+            return set()
+        row = content_words(alignment["label"])
+        return {first["status"]} | {
+            c["status"]
+            for c in (self.claims[x] for x in alignment["claims"] if x in self.claims)
+            if (c["article"], c["sentence"]) == (first["article"], first["sentence"])
+            and _own_voice(c)
+            and content_words(c["text"]) <= row
+        }
 
     def framing(self) -> list[FramingRow]:
         """Concept -> the words each article uses for it, most used first."""
