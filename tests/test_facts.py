@@ -327,6 +327,27 @@ def test_a_development_needs_a_later_report() -> None:
     assert develops([(naive, "planned"), (later, "happened")])
 
 
+@pytest.mark.data
+def test_a_development_is_told_by_clauses_that_tell_the_rows_fact(shared_data: Path) -> None:
+    """BASIL's triplet on Indiana's religious freedom law: "Murray ... issued his ban via
+    executive order over the weekend" was a development (planned, then held) because a
+    linked sentence's other clause read "he would ban state-funded travel to Indiana", Gov.
+    Inslee's; so was a row on Pence from "moving to address a growing political firestorm".
+    Neither clause tells its row's fact. The triplet on Sanders' visit keeps its development:
+    "Obama will meet with Sanders in Washington on Thursday" / "Senator Bernie Sanders met
+    with President Obama on Thursday"."""
+
+    def developments(uuid: str, among_first: int) -> list[str]:
+        triplet = _dev_triplet(shared_data, uuid, among_first)
+        return [a.label for a in compare_articles(triplet.ordered()).alignments if a.status_change]
+
+    indiana = developments("4f473faf-f928-4cfd-8bed-00578be9db9a", 53)
+    assert len(indiana) == 4
+    assert not any(label.startswith(("Murray, a Democrat", "Gov. Mike Pence")) for label in indiana)
+    (sanders,) = developments("eadabee7-3db9-43c4-a485-3e8b1882cd3c", 63)
+    assert sanders.startswith("Obama will meet with Sanders in Washington on Thursday")
+
+
 def test_a_clause_with_its_own_subject_is_no_purpose_going_on() -> None:
     """ "to pay for living expenses and buy items ..." goes on with the purpose: no row of
     its own; ", and the two leaders signed a trade agreement" is a statement of its own."""

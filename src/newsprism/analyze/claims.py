@@ -159,19 +159,14 @@ def _own_reading(token: Token) -> StatusReading:
             status, cue, strong = "uncertain", low, True
         elif child.dep_ == "mark" and low in CONDITION_MARKS:
             status, cue = "uncertain", low
-        elif child.dep_ in ("nsubj", "nsubjpass") and any(
-            g.dep_ == "det" and g.lower_ in ("no", "neither") and not _quoted_word(g)
-            for g in child.children
-        ):
+        elif child.dep_ in ("nsubj", "nsubjpass") and _says_no(child, ("no", "neither")):
             # "No one held her back": it did not happen. An object's "no" denies the thing,
             # on its own word ("there have been no [cancellations]"), not the event: "he
             # sees no end", "made no secret of" (he sees; she made it plain).
             negated = True
         elif child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in ("nobody", "nothing", "none"):
             negated = True
-    if token.pos_ == "NOUN" and any(
-        c.dep_ == "det" and c.lower_ == "no" and not _quoted_word(c) for c in children
-    ):
+    if token.pos_ == "NOUN" and _says_no(token):
         negated, cue = True, cue or "no"  # "no mass cancellations", "no specific plans"
     if token.pos_ == "NOUN" and status is None:
         for child in children:
@@ -534,6 +529,14 @@ def _directed(token: Token) -> Token | None:
 def _particle(token: Token) -> str:
     """A verb's particle ("down" of "turned down", "on" of "went on"), or ""."""
     return next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
+
+
+def _says_no(token: Token, words: tuple[str, ...] = ("no",)) -> bool:
+    """Whether a noun has a determiner that says there is none ("no one", "neither side"),
+    used rather than named (not the "no" of 'the lone "no" vote')."""
+    return any(
+        c.dep_ == "det" and c.lower_ in words and not _quoted_word(c) for c in token.children
+    )
 
 
 def _quoted_word(token: Token) -> bool:

@@ -297,9 +297,7 @@ def _stating(
 
     def match(claim_id: str) -> float:
         claim = claims.get(claim_id)
-        if claim is None or not words:
-            return 0.0
-        return words_f1(content_words(text[claim.start : claim.end]), words)
+        return _row_match(claim, text, words) if claim is not None and words else 0.0
 
     clauses = [c.id for c in unit.claims if not is_event_word_claim(c) and not _infinitive(c, text)]
     best = max(map(match, clauses), default=0.0)
@@ -308,10 +306,15 @@ def _stating(
     return next(c for c in clauses if match(c) == best)
 
 
+def _row_match(claim: Claim, text: str, row_words: set[str]) -> float:
+    """How well a clause says a row's words: F1 of their content words."""
+    return words_f1(content_words(text[claim.start : claim.end]), row_words)
+
+
 def _tells_row(claim: Claim, text: str, row_words: set[str]) -> bool:
-    """Whether a clause tells a row's fact in words of its own (content-word F1 with the
-    row's words at least ``TELLS_ROW``), not another part of its sentence."""
-    return words_f1(content_words(text[claim.start : claim.end]), row_words) >= TELLS_ROW
+    """Whether a clause tells a row's fact in words of its own (``_row_match`` at least
+    ``TELLS_ROW``), not another part of its sentence."""
+    return _row_match(claim, text, row_words) >= TELLS_ROW
 
 
 def _name_key(concept: str, text: str) -> str:
@@ -1267,11 +1270,8 @@ def align_facts(
         ]
         # The sentence the row's words come from leads: its first claim is the row's clause.
         cited = [
-            [claim, *(c for c in m.cited() if c != claim)]
-            for _, m, claim in sorted(
-                zip(range(len(members)), members, stating, strict=True),
-                key=lambda x: x[0] != source,
-            )
+            [stating[k], *(c for c in members[k].cited() if c != stating[k])]
+            for k in [source, *(k for k in range(len(members)) if k != source)]
         ]
         # A development is told by the outlets' own reports: a quotation's "will" is its
         # speaker's (Rice's "It's destructive ..." is no plan that later happened); and by
