@@ -229,13 +229,27 @@ def test_a_pronoun_in_an_embedded_clause_stands_for_the_subject_above_it(nlp) ->
         ("No one held her back.", "held", "denied", True),
         ("She says she sees no end to the misery.", "sees", "ongoing", False),
         ("There have been no mass cancellations.", "cancellations", "denied", True),
-        ("Neither side would say what happened.", "say", "uncertain", True),
+        ("Neither side would say what happened.", "say", "denied", True),  # they would not
         # refusing: "turned down", "withdrew its offer to" (not "withdrew from the race")
         ("Bush turned down such treatment for other watches.", "treatment", "denied", False),
         ("StatesWest said it withdrew its offer to acquire Mesa.", "acquire", "denied", False),
         ("He withdrew from the race in March.", "race", "happened", False),
         # "decline" the noun refuses nothing
         ("The company blamed the earnings decline on softer sales.", "sales", "happened", False),
+        # a setting under a refusing verb is no refused event; "would not" refuses
+        ("In an interview, he declined to say more.", "interview", "happened", False),
+        ("In an interview, he declined to say more.", "say", "denied", False),
+        ("He would not elaborate.", "elaborate", "denied", True),
+        ("He said he would not run.", "run", "denied", True),
+        # "the right to": open; with the holding denied, not done
+        ("Only his father has the right to speak for the boy.", "speak", "uncertain", False),
+        ("They do not have the right to work.", "work", "denied", False),
+        # none to be had: "no plans to", "failure to", "could not be reached for"
+        ("IBM has no plans to recall its cards.", "recall", "denied", True),
+        ("They resent Reno's failure to set a new deadline.", "set", "denied", True),
+        ("He could not be reached for comment.", "comment", "denied", True),
+        ("Lawyers weren't available for comment.", "comment", "denied", True),
+        ("He was reached for comment.", "comment", "planned", False),
     ],
 )
 def test_status_of_words(nlp, text: str, word: str, status: str, negated: bool) -> None:  # type: ignore[no-untyped-def]

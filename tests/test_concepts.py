@@ -136,6 +136,30 @@ def test_variants_partial_names_and_roles(nlp) -> None:  # type: ignore[no-untyp
     assert len({kim, _concept_of(analyses, "a", "Mahmoud Abbas")}) == 2
 
 
+def test_a_surname_is_the_person_named_first_and_one_person_only(nlp) -> None:  # type: ignore[no-untyped-def]
+    """BASIL dev (Jesse Jackson Jr.'s plea): every "Jackson" of the story had become Sandra
+    Jackson, whose full name the articles repeat more often, and with her every "Mr. Jackson"
+    of another article; the row read "Mr. Jackson resigned from her position on Chicago's
+    city council". A bare surname is the person its article names first, a suffix is no
+    surname, and the surname that stands for one person joins no second."""
+    texts = {
+        "a": (
+            "Former Rep. Jesse Jackson Jr. pleaded guilty on Wednesday. His wife, Sandra "
+            "Jackson, will plead guilty later. Sandra Jackson resigned from the council. "
+            "Sandra Jackson faces three years. Jackson wept in court."
+        ),
+        "b": "Mr. Jackson pleaded guilty. Sandra Jackson will be sentenced in July.",
+    }
+    articles, analyses = _analyse(nlp, texts)
+    link_concepts(articles, analyses, ConceptSettings())
+    jesse = _concept_of(analyses, "a", "Jesse Jackson Jr.")
+    sandra = _concept_of(analyses, "a", "Sandra Jackson")
+    assert jesse != sandra
+    assert _concept_of(analyses, "a", "Jackson") == jesse
+    assert _concept_of(analyses, "b", "Mr. Jackson") == jesse
+    assert _concept_of(analyses, "b", "Sandra Jackson") == sandra
+
+
 def test_quotes_and_claims_take_concepts(nlp) -> None:  # type: ignore[no-untyped-def]
     text = 'UN Secretary-General Antonio Guterres met Putin. "We need peace," the UN chief said.'
     articles, analyses = _analyse(nlp, {"a": text})

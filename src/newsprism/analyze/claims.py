@@ -261,6 +261,13 @@ CHANCE_NOUNS = frozenset(
 CURB_NOUNS = frozenset(
     {"ban", "embargo", "moratorium", "freeze", "limit", "restriction", "curb", "veto"}
 )
+# Nouns whose "to" names an event not done ("the failure to enforce its decision").
+FAILURE_NOUNS = frozenset({"failure", "refusal"})
+# Nouns whose "to" names an event that may be done, not one that is ("has the right to
+# speak", "the ability to deliver"): open, and not done where the holding is denied.
+ABILITY_NOUNS = frozenset(
+    {"right", "ability", "authority", "power", "permission", "opportunity", "capacity", "freedom"}
+)
 
 
 def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
@@ -291,6 +298,10 @@ def _prep_cue(token: Token, own: StatusReading) -> StatusReading | None:
         if governor in HINDER_VERBS or governor in ("keep", "bar", "discourage", "dissuade"):
             return StatusReading("uncertain", False, governor)
     if token.pos_ == "NOUN" and word == "for" and not own.negated:
+        reached = prep.head.head if prep.head.dep_ == "acomp" else prep.head
+        if _own_reading(reached).negated:
+            # "could not be reached for comment", "weren't available for comment": none
+            return StatusReading("denied", True, "not for")
         return StatusReading("planned", False, "for")
     gerund = token.dep_ == "pcomp" and token.tag_ == "VBG"
     bare = not own.negated and not any(c.dep_ in ("aux", "auxpass") for c in token.children)
@@ -306,6 +317,9 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
     own = _own_reading(token)
     if own.negated and own.status in ("happened", "ongoing"):
         own = StatusReading("denied", True, own.cue or "not")
+    elif own.negated and own.status == "uncertain" and own.cue in STRONG_MODALS:
+        # "He would not elaborate", "It wouldn't identify the bankers": a refusal, not a doubt
+        own = StatusReading("denied", True, "would not")
     prep = _prep_cue(token, own)
     if prep is not None:
         return prep
@@ -318,6 +332,20 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
     head_reading = _own_reading(head)
     has_yet = any(c.lower_ == "yet" for c in head.children)
     if dep in ("xcomp", "ccomp", "dobj", "pobj", "nsubjpass", "acl", "advcl", "csubj", "pcomp"):
+        if (
+            dep == "acl"
+            and own.cue == "to"
+            and head.pos_ == "NOUN"
+            and (_says_no(head) or lemma in FAILURE_NOUNS)
+        ):
+            # "has no plans to recall", "Reno's failure to set a new deadline": not done
+            return StatusReading("denied", True, "no " + lemma if _says_no(head) else lemma)
+        if dep == "acl" and own.cue == "to" and lemma in ABILITY_NOUNS and head.pos_ == "NOUN":
+            # "they do not have the right to work": they may not; "has the right to speak": open
+            holding = _governor(head)
+            if holding is not None and _own_reading(holding[0]).negated:
+                return StatusReading("denied", own.negated, "no " + lemma)
+            return StatusReading("uncertain", own.negated, lemma)
         if lemma == "have" and has_yet and dep == "xcomp":
             return StatusReading("denied", True, "yet to")
         if lemma == "have" and dep == "xcomp" and _has_to(token):
@@ -332,6 +360,8 @@ def status_of(token: Token, _depth: int = 0) -> StatusReading:
                 lemma in DENY_VERBS
                 and head.pos_ in ("VERB", "AUX")  # not "the decline"
                 and not (dep == "pobj" and token.head.lower_ == "from")  # "withdrew from the race"
+                # "In an interview, he declined to say": the interview is the setting
+                and not (dep == "pobj" and token.head.lower_ in FRAME_PREPS)
             ):
                 if head_reading.negated:  # "did not deny" -> the event stands
                     return own
@@ -463,6 +493,8 @@ def factuality_value(
         return settings.factuality_denied
     if negated and status in ("happened", "ongoing"):
         return settings.factuality_denied
+    if negated and status == "planned" and cue in FUTURE_AUX:
+        return settings.factuality_denied  # "won't hold any shares": said it will not
     if negated:
         return settings.factuality_negated_uncertain
     if cue == "generic":

@@ -119,6 +119,17 @@ def name_key(text: str, aliases: AliasData) -> str:
     return aliases.names.get(key, key)
 
 
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _surname(words: list[str]) -> str:
+    """The last word of a name's key that is no suffix: "jesse jackson jr" -> "jackson"."""
+    end = len(words)
+    while end > 1 and words[end - 1] in NAME_SUFFIXES:
+        end -= 1
+    return words[end - 1]
+
+
 def _skeleton(word: str) -> str:
     return word[:1] + _VOWELS.sub("", word[1:]).replace("h", "")
 
@@ -300,19 +311,33 @@ def link_concepts(
         word = keys[i]
         if mentions[i].label in PLACE_LABELS:  # "the North" -> North Korea
             candidates = {groups.find(j) for words, j in place_names if words[0] == word}
+            surnamed = candidates
         else:
-            candidates = {
+            surnamed = {
                 groups.find(j)
                 for words, j in full_names
-                if _word_variant(words[-1], word, settings) or words[0] == word
+                if _word_variant(_surname(words), word, settings)
             }
+            candidates = surnamed | {groups.find(j) for words, j in full_names if words[0] == word}
         if not candidates:
             continue
+        if any(groups.find(j) == groups.find(i) for _, j in full_names):
+            # Every "Jackson" of the story is one group (step 1): once it stands for one full
+            # name it joins no second, or "Sandra Jackson" and "Jesse Jackson Jr." would
+            # become one person through it.
+            continue
         article = mentions[i].article
+        in_article = [j for j in per_article[article] if groups.find(j) in candidates]
+        named_at = {groups.find(j): mentions[j].start for j in reversed(in_article)}
+        # A surname before a given name ("Trump" is Donald Trump, not the headline's "Trump
+        # Hates"), then the person the article names first: "Jackson" after "Jesse Jackson
+        # Jr. ... his wife, Sandra Jackson" is Jesse Jackson Jr. (a second person of that
+        # name is named in full), though Sandra's full name may come up more often.
         best = min(
             candidates,
             key=lambda root: (
-                -sum(1 for j in per_article[article] if groups.find(j) == root),
+                root not in surnamed,
+                named_at.get(root, len(texts.get(article, ""))),
                 -person_votes[root],
                 root,
             ),
