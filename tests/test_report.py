@@ -569,3 +569,31 @@ def test_a_cell_names_no_status_another_clause_of_the_rows_words_says() -> None:
     assert rt_word() == "planned"
     row_of.label = f"{words}, as leaders from 32 nations are expected at the BRICS summit"
     assert rt_word() == ""
+
+
+def test_a_cell_names_the_status_of_the_clause_that_tells_its_row_best() -> None:
+    """A cell shows the status of its first clause only when no other clause of its outlet
+    in the row shares more of the row's words: else that other clause states the row's fact
+    and the first's status is another event's (BASIL dev: HuffPost's "His wife, Sandra
+    Jackson, who resigned from her position ..., is expected to plead guilty" showed
+    "planned" in a row on her resigning)."""
+    from newsprism.report.view import ReportView
+
+    comparison = build_comparison()
+    mt, rt = (a.id for a in comparison.articles)
+    claims = {c.id: c for an in comparison.analyses for c in an.claims}
+    row_of = next(a for a in comparison.alignments if a.claims == [f"{mt}:k2"])
+    row_of.claims, row_of.articles = [f"{mt}:k2", f"{rt}:k0", f"{rt}:k1"], [mt, rt]
+    # RT's clauses: "President Vladimir Putin met Antonio Guterres in Kazan on Thursday." and
+    # "Delegations from 36 nations attended the summit."
+    claims[f"{rt}:k0"].status = "planned"
+
+    def rt_word() -> str:
+        view = ReportView(to_dict(comparison, OUTLETS))
+        row = next(r for r in view.matrix() if r.alignment["id"] == row_of.id)
+        return row.cells[1].word
+
+    row_of.label = "Putin met Guterres in Kazan"
+    assert rt_word() == "planned"
+    row_of.label = "Putin met Guterres as delegations from 36 nations attended the summit"
+    assert rt_word() == ""

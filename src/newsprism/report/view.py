@@ -331,7 +331,8 @@ class ReportView:
                     # statistics" is no "denied" fact).
                     own = claim is not None and _own_voice(claim)
                     shown = own and status not in ("happened", "ongoing", *stated)
-                    word = status if shown and _tells(text, alignment["label"]) else ""
+                    telling = shown and _tells(text, alignment["label"])
+                    word = status if telling and _tells_best(mine, alignment["label"]) else ""
                     cells.append(MatrixCell("reported", "✓", word, text, refs))
             rows.append(MatrixRow(alignment, cells))
         return rows
@@ -515,6 +516,17 @@ class ReportView:
             row.refs.sort(key=lambda r: (r[1], r[2]))
         rows.sort(key=lambda r: (r.article.index, -r.score, r.text.lower(), r.refs[0][1]))
         return rows
+
+
+def _tells_best(mine: list[dict[str, Any]], label: str) -> bool:
+    """Whether the cell's clause (its first) shares at least as much of the row's words as
+    any other clause the outlet has in the row: else that other clause states the row's
+    fact, and the first's status is another event's (HuffPost's "His wife, Sandra Jackson,
+    who resigned from her position ..., is expected to plead guilty" shows no "planned" in a
+    row on her resigning)."""
+    row = content_words(label)
+    first = words_f1(content_words(mine[0]["text"]), row)
+    return all(words_f1(content_words(c["text"]), row) <= first for c in mine[1:])
 
 
 def _tells(clause: str, label: str, may_be_the_row: bool = False) -> bool:
