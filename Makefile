@@ -14,7 +14,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The PostgreSQL store's tests start Debian's PostgreSQL server (initdb + pg_ctl) on 127.0.0.1.
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-.PHONY: venv demo test lint typecheck browser postgres clean
+# Given names and the gender they most often go with (data/given_names.tsv, whom a "she" can
+# mean), built from nomquamgender's counts; read as a file, so its pandas is not needed.
+NAMES_PKG := nomquamgender==0.1.4
+
+.PHONY: venv demo test lint typecheck browser postgres clean given-names
 
 venv: $(STAMP)
 
@@ -53,6 +57,10 @@ typecheck: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM) postgres lint typecheck
 	$(VENV)/bin/pytest -q
+
+given-names: $(STAMP)
+	$(PIP) install --quiet --no-deps $(NAMES_PKG)
+	$(VENV)/bin/newsprism train names
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

@@ -160,6 +160,21 @@ def test_a_surname_is_the_person_named_first_and_one_person_only(nlp) -> None:  
     assert _concept_of(analyses, "b", "Sandra Jackson") == sandra
 
 
+def test_a_name_with_and_without_middle_initials_is_one_person(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The Times' "Susan E. Rice" is Fox's "Susan Rice" (BASIL dev): one person in the quote
+    balance, not two. A suffix must agree: Jesse L. Jackson is not Jesse Jackson Jr."""
+    texts = {
+        "a": "Susan E. Rice spoke on Tuesday. Jesse L. Jackson visited his son.",
+        "b": "Susan Rice criticized the speech. Jesse Jackson Jr. pleaded guilty.",
+    }
+    articles, analyses = _analyse(nlp, texts)
+    link_concepts(articles, analyses, ConceptSettings())
+    assert _concept_of(analyses, "a", "Susan E. Rice") == _concept_of(analyses, "b", "Susan Rice")
+    assert _concept_of(analyses, "a", "Jesse L. Jackson") != _concept_of(
+        analyses, "b", "Jesse Jackson Jr."
+    )
+
+
 def test_quotes_and_claims_take_concepts(nlp) -> None:  # type: ignore[no-untyped-def]
     text = 'UN Secretary-General Antonio Guterres met Putin. "We need peace," the UN chief said.'
     articles, analyses = _analyse(nlp, {"a": text})

@@ -154,6 +154,27 @@ def _name_variant(a: str, b: str, settings: ConceptSettings) -> bool:
     )
 
 
+def _initials_variant(a: str, b: str) -> bool:
+    """One name with and without middle initials: "susan e rice" / "susan rice", "jesse l
+    jackson jr" / "jesse jackson jr" (the same given name, surname and suffix, every other
+    word of the longer a single letter)."""
+    wa, wb = a.split(), b.split()
+    tails = [[w for w in words[1:] if w in NAME_SUFFIXES] for words in (wa, wb)]
+    if tails[0] != tails[1]:
+        return False  # Jesse Jackson Jr. is not Jesse L. Jackson, his father
+    short, long = sorted(
+        ([w for w in wa if w not in NAME_SUFFIXES], [w for w in wb if w not in NAME_SUFFIXES]),
+        key=len,
+    )
+    if len(short) < 2 or len(short) == len(long) or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long)
+    extra = [w for w in short if w not in rest]  # short must be a subsequence of long
+    if extra:
+        return False
+    return all(len(w) == 1 for w in long if w not in short)
+
+
 def _acronym(key: str) -> str:
     words = [w for w in key.split() if w not in _STOP]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
@@ -281,7 +302,7 @@ def link_concepts(
     distinct = sorted(first_with_key, key=lambda k: first_with_key[k])
     for x, a in enumerate(distinct):
         for b in distinct[x + 1 :]:
-            if _name_variant(a, b, settings):
+            if _name_variant(a, b, settings) or _initials_variant(a, b):
                 groups.union(first_with_key[a], first_with_key[b])
     for key in distinct:
         short = _acronym(key)
@@ -596,9 +617,17 @@ def _concept_for_words(
         m for m in article_mentions if normalise(m.text) and f" {normalise(m.text)} " in padded
     ]
     if inside:
-        # The head of an English phrase comes last: prefer the mention ending the words.
+        # The head of an English phrase comes last: prefer the mention ending the words. In
+        # an apposition the person is the head, whichever side ("Representative Robert W.
+        # Goodlatte, Republican of Virginia", "His wife, Sandra Jackson").
+        apposition = "," in words
         inside.sort(
-            key=lambda m: (not padded.endswith(f" {normalise(m.text)} "), -len(m.text), m.start)
+            key=lambda m: (
+                apposition and m.label != "PERSON",
+                not padded.endswith(f" {normalise(m.text)} "),
+                -len(m.text),
+                m.start,
+            )
         )
         return inside[0].concept
     return ""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from newsprism.analyze.names import given_name_gender
 from newsprism.analyze.sentences import sentence_index, sentence_spans
 from newsprism.model import Article, Quote
 from newsprism.settings import DEFAULT, AnalyzeSettings
@@ -102,12 +103,36 @@ def _qualifies_a_thing(token: Token) -> bool:
     return False
 
 
-def _name_at(doc: Doc, i: int, names: set[str]) -> str:
-    """The person's name whose last word is token ``i`` (its earlier name words with it)."""
+def _aside(token: Token, names: set[str]) -> bool:
+    """Whether a name is the possessive of a thing in a sentence that names another person
+    ("said Robert Gibbs, ... who is now working on Obama's reelection effort"): a side
+    reference, not whom the next "he" means. Alone in its sentence, the person is its topic
+    ("But what is striking about Mr. Blumenthal's record ...")."""
+    head = token
+    while head.dep_ == "compound" and head.head.ent_type_ == "PERSON":
+        head = head.head
+    if head.dep_ != "poss" or head.head.ent_type_ == "PERSON":
+        return False
+    if head.head.lemma_.lower() in _PEOPLE_OF:
+        return False
+    start = _name_start(token.doc, head.i, names)
+    return any(
+        t.ent_type_ == "PERSON" and t.text in names and not start <= t.i <= head.i
+        for t in token.sent
+    )
+
+
+def _name_start(doc: Doc, i: int, names: set[str]) -> int:
+    """The first token of the person's name whose last word is token ``i``."""
     start = i
     while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text in names:
         start -= 1
-    return doc[start : i + 1].text
+    return start
+
+
+def _name_at(doc: Doc, i: int, names: set[str]) -> str:
+    """The person's name whose last word is token ``i`` (its earlier name words with it)."""
+    return doc[_name_start(doc, i, names) : i + 1].text
 
 
 # Clauses whose subject pronoun most often means the subject of the clause they sit in.
@@ -140,6 +165,71 @@ def _governing_subject(pronoun: Token, names: set[str]) -> str:
     return ""
 
 
+_MALE_TITLES = frozenset({"mr.", "mr"})
+_FEMALE_TITLES = frozenset({"ms.", "ms", "mrs.", "mrs", "miss"})
+_GENDER_KEY = "newsprism_titled_gender"
+
+
+def _titled_gender(doc: Doc) -> dict[str, str]:
+    """The surnames an article gives a gendered title ("Mr. Netanyahu", "Ms. Rice"): "m" or
+    "f", left out where it gives both ("Mr. and Mrs. Jackson"). Cached on the doc."""
+    cached = doc.user_data.get(_GENDER_KEY)
+    if cached is not None:
+        return dict(cached)
+    seen: dict[str, set[str]] = {}
+    for i, token in enumerate(doc[:-1]):
+        low = token.lower_
+        gender = "m" if low in _MALE_TITLES else "f" if low in _FEMALE_TITLES else ""
+        if not gender or doc[i + 1].pos_ != "PROPN":
+            continue
+        end = i + 1
+        while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+            end += 1
+        seen.setdefault(doc[end].text, set()).add(gender)
+    genders = {name: next(iter(g)) for name, g in seen.items() if len(g) == 1}
+    doc.user_data[_GENDER_KEY] = genders
+    return dict(genders)
+
+
+_FIRST_NAMES_KEY = "newsprism_first_names"
+
+
+def _first_names(doc: Doc) -> dict[str, set[str]]:
+    """Surname -> the given names the article's person names give it ("Feinstein" ->
+    {"Dianne"}). Cached on the doc."""
+    cached = doc.user_data.get(_FIRST_NAMES_KEY)
+    if cached is None:
+        cached = {}
+        for ent in doc.ents:
+            words = [t for t in ent if t.pos_ == "PROPN" and t.text[:1].isupper()]
+            if ent.label_ == "PERSON" and len(words) >= 2:
+                cached.setdefault(words[-1].text, set()).add(words[0].text)
+        doc.user_data[_FIRST_NAMES_KEY] = cached
+    return dict(cached)
+
+
+def _person_gender(doc: Doc, start: int, end: int) -> str:
+    """ "f", "m" or "" for the person named by tokens [start, end]: the article's title for
+    the surname ("Ms. Rice"), else the given name written there or, for a surname alone, the
+    given names the article gives it, when they all point one way."""
+    surname = doc[end].text
+    titled = _titled_gender(doc).get(surname, "")
+    if titled:
+        return titled
+    firsts = {doc[start].text} if end > start else _first_names(doc).get(surname, set())
+    genders = {given_name_gender(first) for first in firsts}
+    return genders.pop() if len(genders) == 1 else ""
+
+
+def _gender_clash(pronoun: Token, start: int, end: int) -> bool:
+    """Whether what the article tells of a person rules them out for this pronoun: "she"
+    is not Mr. Netanyahu, "he" not Dianne Feinstein."""
+    gender = _person_gender(pronoun.doc, start, end)
+    if pronoun.lower_ in ("she", "her"):
+        return gender == "m"
+    return gender == "f"
+
+
 def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
     """The person a subject pronoun stands for: for "he", the person subject of the clause
     its clause sits in, else the nearest person named before it ("he" -> "Guterres"), else
@@ -156,11 +246,18 @@ def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
     if governing:
         return governing
     doc = pronoun.doc
+    passed = pronoun.i  # a name whose title says it is no one the pronoun means is passed whole
     for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
         tok = doc[i]
-        if _qualifies_a_thing(tok):
+        if i >= passed or _qualifies_a_thing(tok) or _aside(tok, names):
             continue
         if tok.pos_ == "PROPN" and tok.text in names:
+            start = _name_start(doc, i, names)
+            if _gender_clash(pronoun, start, i):
+                # '"I'm not going to ascribe motives," she told Mr. Rose': Ms. Rice, named
+                # before Mr. Netanyahu, not him
+                passed = start
+                continue
             return _name_at(doc, i, names)
     return pronoun.text
 

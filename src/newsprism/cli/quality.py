@@ -34,9 +34,15 @@ def register(sub: Subparsers) -> None:
         description="Retrain one of the small shipped models from labelled dataset folders "
         "and write its weights file into the package data (deterministic).",
     )
-    tr.add_argument("model", choices=("stories", "loaded", "align", "facts"), help="which model")
     tr.add_argument(
-        "--data", type=Path, action="append", required=True, help="dataset folder (repeatable)"
+        "model", choices=("stories", "loaded", "align", "facts", "names"), help="which model"
+    )
+    tr.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        help="dataset folder (repeatable; every model but names needs one)",
     )
     tr.add_argument("--out", type=Path, default=None, help="write here instead of the package")
     tr.set_defaults(func=_train)
@@ -75,6 +81,20 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from newsprism.eval.common import EvalError, detect_dataset
+
+    if args.model == "names":
+        from newsprism.train.names import SourceMissing
+        from newsprism.train.names import train as train_names
+
+        try:
+            say(f"wrote {train_names(args.out)}")
+        except SourceMissing as exc:
+            say(f"error: {exc}")
+            return 2
+        return 0
+    if not args.data:
+        say(f"error: training {args.model} needs --data")
+        return 2
 
     try:
         folders = {detect_dataset(path): path for path in args.data}
