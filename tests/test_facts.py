@@ -342,7 +342,10 @@ def test_a_development_is_told_by_clauses_that_tell_the_rows_fact(shared_data: P
         return [a.label for a in compare_articles(triplet.ordered()).alignments if a.status_change]
 
     indiana = developments("4f473faf-f928-4cfd-8bed-00578be9db9a", 53)
-    assert len(indiana) == 4
+    # Three (the shipped model retrained on the eleventh session's speakers links Benioff's
+    # "would halt all corporate travel to Indiana" to another outlet's sentence, no longer
+    # a development): four before.
+    assert len(indiana) == 3
     assert not any(label.startswith(("Murray, a Democrat", "Gov. Mike Pence")) for label in indiana)
     (sanders,) = developments("eadabee7-3db9-43c4-a485-3e8b1882cd3c", 63)
     assert sanders.startswith("Obama will meet with Sanders in Washington on Thursday")
