@@ -109,40 +109,54 @@ def test_doubled_quote_marks_open_and_close_a_direct_quote(nlp) -> None:  # type
     assert quote_pairs(text) == [(1, 24)]  # the second ` opens, the first ' closes
 
 
-def test_a_pronoun_speaker_is_no_one_the_articles_title_says_it_cannot_be(nlp) -> None:  # type: ignore[no-untyped-def]
-    """The Times (BASIL dev, Susan Rice on Netanyahu's speech): '"I'm not going to ascribe
-    motives to the prime minister," she told Mr. Rose' had been given to Mr. Netanyahu, the
-    person last named before it, and the next quotation, '"We've worked very hard ...," she
-    said', to Mr. Rose. The article's "Mr." and "Ms." say which person a "she" or a "he" can
-    be; a name it titles both ways, or not at all, can be either."""
-    text = (
+# A quotation's "he" or "she": the person named last whom nothing in the article rules out.
+# (text, quotation's first words, speaker)
+PRONOUN_SPEAKERS = [
+    # The Times (BASIL dev, Susan Rice on Netanyahu's speech): '"I'm not going to ascribe
+    # motives to the prime minister," she told Mr. Rose' had been Mr. Netanyahu's, the person
+    # last named, and '"We've worked very hard ...," she said' Mr. Rose's. The article's "Mr."
+    # and "Ms." say whom a "she" or a "he" can be.
+    (
         "Ms. Rice demurred when asked whether Mr. Netanyahu was making the speech to gain "
         "political favor. “I’m not going to ascribe motives to the prime minister,” she told "
         "Mr. Rose. “We’ve worked very hard to have that,” she said.\n"
-        "Susan Rice spoke after Benjamin Netanyahu. “I am right about all of it,” he said."
-    )
-    quotes = find_quotes(nlp(text), Article(id="a", text=text))
-    assert _starting(quotes, "I’m not going").speaker == "Rice"
-    assert _starting(quotes, "We’ve worked").speaker == "Rice"
-    assert _starting(quotes, "I am right").speaker == "Benjamin Netanyahu"
+        "Susan Rice spoke after Benjamin Netanyahu. “I am right about all of it,” he said.",
+        [("I’m not going", "Rice"), ("We’ve worked", "Rice"), ("I am right", "Benjamin Netanyahu")],
+    ),
+    # Fox News (BASIL dev): Netanyahu's '"I can assure you ...," he told the senators' had been
+    # Dianne Feinstein's. Where no title tells, the given name does (data/given_names.tsv); a
+    # surname alone takes the given names the article gives it, and a name the table does
+    # not hold rules no one out.
+    (
+        "Prime Minister Benjamin Netanyahu wrote to Sen. Dianne Feinstein. \"I can assure you "
+        "that my sole intention was to voice Israel's concerns,\" he told the senators. \"His "
+        "refusal to meet is disappointing to all of us,\" Feinstein said. \"I hope he will "
+        "reconsider,\" she added. Quinnobert Smith met Mary Jones. \"That was a long "
+        "meeting,\" he said.",
+        [("I can assure", "Benjamin Netanyahu"), ("I hope he", "Feinstein"),
+         ("That was a long", "Quinnobert Smith")],
+    ),
+    # Fox News (BASIL dev): '"It's time to get rid of this," he said' after '... said Robert
+    # Gibbs, ... who is now working on Obama's reelection effort' had been Obama's. A name in
+    # the possessive of a thing beside another person of its sentence is an aside; alone in
+    # its sentence it is the topic (The Times: "what is striking about Mr. Blumenthal's
+    # record ... he said").
+    (
+        "\"It's destructive,\" said Robert Gibbs, who is now working on Obama's reelection "
+        "effort. \"It's time to get rid of this,\" he said.\n"
+        "Christopher Dodd stayed out of the war. What is striking about Mr. Blumenthal's "
+        "record is the contrast. \"My intention has always been to be clear,\" he said.",
+        [("It's time", "Robert Gibbs"), ("My intention", "Blumenthal")],
+    ),
+]  # fmt: skip
 
 
-def test_a_pronoun_speaker_is_no_one_whose_given_name_goes_the_other_way(nlp) -> None:  # type: ignore[no-untyped-def]
-    """Fox News (BASIL dev): Netanyahu's '"I can assure you that my sole intention ... ," he
-    told the senators' had been given to Dianne Feinstein, named just before. Where no title
-    tells, the given name does (data/given_names.tsv); a surname alone takes the given
-    names the article gives it, and a name the table does not hold rules no one out."""
-    text = (
-        "Prime Minister Benjamin Netanyahu wrote to Sen. Dianne Feinstein. "
-        '"I can assure you that my sole intention was to voice Israel\'s concerns," he told '
-        'the senators. "His refusal to meet is disappointing to all of us," Feinstein '
-        'said. "I hope he will reconsider," she added. '
-        'Quinnobert Smith met Mary Jones. "That was a long meeting," he said.'
-    )
+@pytest.mark.parametrize(("text", "expected"), PRONOUN_SPEAKERS)
+def test_a_pronoun_speaker_is_the_person_nothing_rules_out(
+    nlp, text: str, expected: list[tuple[str, str]]
+) -> None:  # type: ignore[no-untyped-def]
     quotes = find_quotes(nlp(text), Article(id="a", text=text))
-    assert _starting(quotes, "I can assure").speaker == "Benjamin Netanyahu"
-    assert _starting(quotes, "I hope he").speaker == "Feinstein"
-    assert _starting(quotes, "That was a long").speaker == "Quinnobert Smith"
+    assert [(words, _starting(quotes, words).speaker) for words, _ in expected] == expected
 
 
 def test_given_names_table() -> None:
@@ -151,20 +165,3 @@ def test_given_names_table() -> None:
     assert [given_name_gender(w) for w in ("Dianne", "Donald", "Hillary", "José", "Kim")] == [
         "f", "m", "f", "m", ""
     ]  # fmt: skip
-
-
-def test_a_pronoun_speaker_is_not_a_name_in_the_possessive_of_a_thing(nlp) -> None:  # type: ignore[no-untyped-def]
-    """Fox News (BASIL dev): '"It's time to get rid of this," he said' after '... said Robert
-    Gibbs, ... who is now working on Obama's reelection effort' had been given to Obama. A
-    name in the possessive of a thing ("Obama's reelection effort") beside another person
-    of its sentence is an aside, no one a pronoun stands for; alone in its sentence it is
-    the topic (The Times: "what is striking about Mr. Blumenthal's record ... he said")."""
-    text = (
-        "\"It's destructive,\" said Robert Gibbs, who is now working on Obama's reelection "
-        'effort. "It\'s time to get rid of this," he said.\n'
-        "Christopher Dodd stayed out of the war. What is striking about Mr. Blumenthal's "
-        'record is the contrast. "My intention has always been to be clear," he said.'
-    )
-    quotes = find_quotes(nlp(text), Article(id="a", text=text))
-    assert _starting(quotes, "It's time").speaker == "Robert Gibbs"
-    assert _starting(quotes, "My intention").speaker == "Blumenthal"

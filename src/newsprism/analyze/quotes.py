@@ -232,9 +232,11 @@ def _gender_clash(pronoun: Token, start: int, end: int) -> bool:
 
 def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
     """The person a subject pronoun stands for: for "he", the person subject of the clause
-    its clause sits in, else the nearest person named before it ("he" -> "Guterres"), else
-    the pronoun. A name that only qualifies a thing ("a $43,000 Rolex watch", the parser
-    having read "Rolex" as a person) is no one a pronoun stands for."""
+    its clause sits in, else the nearest person named before it ("he" -> "Guterres") whom
+    the article's titles and given names do not rule out ("she" is not Mr. Rose), else the
+    pronoun. A name that only qualifies a thing ("a $43,000 Rolex watch", the parser having
+    read "Rolex" as a person) or stands aside ("Obama's reelection effort" beside Robert
+    Gibbs) is no one a pronoun stands for."""
     # Not for "she": the subjects above a "she" that meant someone else were men ("Obama
     # endorsed Hillary Clinton ..., saying she has the 'courage'"), and a bare name tells no
     # gender.
@@ -246,7 +248,7 @@ def _resolve_pronoun(pronoun: Token, names: set[str]) -> str:
     if governing:
         return governing
     doc = pronoun.doc
-    passed = pronoun.i  # a name whose title says it is no one the pronoun means is passed whole
+    passed = pronoun.i  # a name ruled out for the pronoun is passed whole
     for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
         tok = doc[i]
         if i >= passed or _qualifies_a_thing(tok) or _aside(tok, names):
