@@ -16,6 +16,7 @@ nearest person named before it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -170,12 +171,12 @@ _FEMALE_TITLES = frozenset({"ms.", "ms", "mrs.", "mrs", "miss"})
 _GENDER_KEY = "newsprism_titled_gender"
 
 
-def _titled_gender(doc: Doc) -> dict[str, str]:
+def _titled_gender(doc: Doc) -> Mapping[str, str]:
     """The surnames an article gives a gendered title ("Mr. Netanyahu", "Ms. Rice"): "m" or
     "f", left out where it gives both ("Mr. and Mrs. Jackson"). Cached on the doc."""
-    cached = doc.user_data.get(_GENDER_KEY)
+    cached: Mapping[str, str] | None = doc.user_data.get(_GENDER_KEY)
     if cached is not None:
-        return dict(cached)
+        return cached
     seen: dict[str, set[str]] = {}
     for i, token in enumerate(doc[:-1]):
         low = token.lower_
@@ -188,16 +189,16 @@ def _titled_gender(doc: Doc) -> dict[str, str]:
         seen.setdefault(doc[end].text, set()).add(gender)
     genders = {name: next(iter(g)) for name, g in seen.items() if len(g) == 1}
     doc.user_data[_GENDER_KEY] = genders
-    return dict(genders)
+    return genders
 
 
 _FIRST_NAMES_KEY = "newsprism_first_names"
 
 
-def _first_names(doc: Doc) -> dict[str, set[str]]:
+def _first_names(doc: Doc) -> Mapping[str, set[str]]:
     """Surname -> the given names the article's person names give it ("Feinstein" ->
     {"Dianne"}). Cached on the doc."""
-    cached = doc.user_data.get(_FIRST_NAMES_KEY)
+    cached: dict[str, set[str]] | None = doc.user_data.get(_FIRST_NAMES_KEY)
     if cached is None:
         cached = {}
         for ent in doc.ents:
@@ -205,7 +206,7 @@ def _first_names(doc: Doc) -> dict[str, set[str]]:
             if ent.label_ == "PERSON" and len(words) >= 2:
                 cached.setdefault(words[-1].text, set()).add(words[0].text)
         doc.user_data[_FIRST_NAMES_KEY] = cached
-    return dict(cached)
+    return cached
 
 
 def _person_gender(doc: Doc, start: int, end: int) -> str:
